@@ -1,0 +1,313 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/firmwright/firmwright/fwup"
+	"github.com/firmwright/firmwright/fwup/archive"
+	"github.com/firmwright/firmwright/fwup/conf"
+	"github.com/firmwright/firmwright/fwup/keys"
+	"github.com/firmwright/firmwright/internal/atomicfile"
+)
+
+// exitCode carries a command's exit status out of urfave/cli.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+func newApp(sys *system) *cli.Command {
+	return &cli.Command{
+		Name:      "firmwright",
+		Usage:     "build, sign and inspect Nerves-style firmware (.fw) for Raspberry Pi",
+		Writer:    sys.stdout,
+		ErrWriter: sys.stderr,
+		Commands: []*cli.Command{
+			{
+				Name:            "fwup",
+				Usage:           "run fwup's own command line (same flags, output and exit codes)",
+				SkipFlagParsing: true,
+				Action: func(_ context.Context, c *cli.Command) error {
+					if code := runFwup(sys, c.Args().Slice()); code != 0 {
+						return exitCode(code)
+					}
+					return nil
+				},
+			},
+			createCommand(sys),
+			keygenCommand(sys),
+			signCommand(sys),
+			verifyCommand(sys),
+			infoCommand(sys),
+		},
+	}
+}
+
+func createCommand(sys *system) *cli.Command {
+	return &cli.Command{
+		Name:      "create",
+		Usage:     "create a .fw archive from an fwup.conf",
+		ArgsUsage: "FWUP.CONF",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "the .fw to write"},
+			&cli.StringFlag{Name: "sign-key", Usage: "private key file to sign with"},
+			&cli.IntFlag{Name: "level", Value: 9, Usage: "deflate level 1-9"},
+		},
+		Action: func(_ context.Context, c *cli.Command) error {
+			if c.NArg() != 1 {
+				return fmt.Errorf("create: give one fwup.conf")
+			}
+			config := c.Args().First()
+			data, err := os.ReadFile(config)
+			if err != nil {
+				return err
+			}
+			var key ed25519.PrivateKey
+			if path := c.String("sign-key"); path != "" {
+				if key, err = readPrivate(path); err != nil {
+					return err
+				}
+			}
+			opts := fwup.CreateOptions{Env: sys.env, Name: config, Dir: filepath.Dir(config),
+				Time: creationTime(sys.env, sys.now), Level: int(c.Int("level")), Key: key}
+			plan, err := fwup.Prepare(data, opts)
+			if err != nil {
+				if _, ok := err.(*conf.Error); ok {
+					return err
+				}
+				return fmt.Errorf("%s: %w", config, err)
+			}
+			out := c.String("output")
+			if err := atomicfile.Write(out, 0o644, func(w io.Writer) error { return plan.Write(w, opts) }); err != nil {
+				return fmt.Errorf("%s: %w", out, err)
+			}
+			fmt.Fprintf(sys.stdout, "%s: uuid %s (%s)\n", out, fwup.UUID(plan.Meta), fwup.Nickname(fwup.UUID(plan.Meta)))
+			return nil
+		},
+	}
+}
+
+func keygenCommand(sys *system) *cli.Command {
+	return &cli.Command{
+		Name:  "keygen",
+		Usage: "make an Ed25519 signing key pair in fwup's key-file format",
+		Flags: []cli.Flag{&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "fwup-key", Usage: "write PREFIX.pub and PREFIX.priv"}},
+		Action: func(_ context.Context, c *cli.Command) error {
+			pub, priv, err := keys.Generate(sys.rand)
+			if err != nil {
+				return err
+			}
+			prefix := c.String("output")
+			for _, f := range []struct {
+				path string
+				data []byte
+			}{{prefix + ".pub", keys.Encode(pub)}, {prefix + ".priv", keys.Encode(priv)}} {
+				if _, err := os.Stat(f.path); err == nil {
+					return fmt.Errorf("%s already exists; not overwriting a key", f.path)
+				}
+				if err := atomicfile.Write(f.path, 0o600, func(w io.Writer) error { _, err := w.Write(f.data); return err }); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(sys.stdout, "wrote %s.pub (give it to devices) and %s.priv (keep it secret)\n", prefix, prefix)
+			return nil
+		},
+	}
+}
+
+func signCommand(sys *system) *cli.Command {
+	return &cli.Command{
+		Name:      "sign",
+		Usage:     "sign (or re-sign) a .fw archive",
+		ArgsUsage: "IN.fw",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "key", Aliases: []string{"s"}, Required: true, Usage: "private key file"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "signed .fw to write"},
+		},
+		Action: func(_ context.Context, c *cli.Command) error {
+			if c.NArg() != 1 {
+				return fmt.Errorf("sign: give one input .fw")
+			}
+			key, err := readPrivate(c.String("key"))
+			if err != nil {
+				return err
+			}
+			in, err := os.Open(c.Args().First())
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			out := c.String("output")
+			err = atomicfile.Write(out, 0o644, func(w io.Writer) error {
+				return fwup.Resign(w, in, key, creationTime(sys.env, sys.now), filepath.Dir(out))
+			})
+			if err != nil {
+				return fmt.Errorf("%s: %w", in.Name(), err)
+			}
+			return nil
+		},
+	}
+}
+
+func verifyCommand(sys *system) *cli.Command {
+	return &cli.Command{
+		Name:      "verify",
+		Usage:     "check a .fw archive's hashes, and its signature against public keys",
+		ArgsUsage: "FILE.fw",
+		Flags:     []cli.Flag{&cli.StringSliceFlag{Name: "public-key", Aliases: []string{"p"}, Usage: "public key file (repeatable); unsigned archives then fail"}},
+		Action: func(_ context.Context, c *cli.Command) error {
+			if c.NArg() != 1 {
+				return fmt.Errorf("verify: give one .fw")
+			}
+			pubs, err := readPublics(c.StringSlice("public-key"))
+			if err != nil {
+				return err
+			}
+			name := c.Args().First()
+			f, err := os.Open(name)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			msg, err := fwup.Verify(f, name, pubs, sys.env)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			fmt.Fprintf(sys.stdout, "%s: %s", name, msg)
+			return nil
+		},
+	}
+}
+
+// archiveInfo is what `firmwright info` reports.
+type archiveInfo struct {
+	File      string            `json:"file"`
+	Metadata  map[string]string `json:"metadata"`
+	Signature string            `json:"signature"`
+	Tasks     []string          `json:"tasks"`
+	Resources []resourceInfo    `json:"resources"`
+}
+
+type resourceInfo struct {
+	Name    string `json:"name"`
+	Length  int64  `json:"length"`
+	Stored  int64  `json:"stored_bytes"`
+	Sparse  bool   `json:"sparse"`
+	BLAKE2b string `json:"blake2b_256"`
+}
+
+func infoCommand(sys *system) *cli.Command {
+	return &cli.Command{
+		Name:      "info",
+		Usage:     "show a .fw archive's metadata, tasks, resources and signature state",
+		ArgsUsage: "FILE.fw",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print JSON"},
+			&cli.StringSliceFlag{Name: "public-key", Aliases: []string{"p"}, Usage: "public key file to check the signature with"},
+		},
+		Action: func(_ context.Context, c *cli.Command) error {
+			if c.NArg() != 1 {
+				return fmt.Errorf("info: give one .fw")
+			}
+			pubs, err := readPublics(c.StringSlice("public-key"))
+			if err != nil {
+				return err
+			}
+			name := c.Args().First()
+			f, err := os.Open(name)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			m, err := fwup.ReadMeta(archive.NewReader(f), name, pubs, sys.env)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			info := archiveInfo{File: name, Metadata: map[string]string{}, Tasks: m.Tasks()}
+			for _, k := range []string{"meta-product", "meta-description", "meta-version", "meta-author", "meta-platform",
+				"meta-architecture", "meta-creation-date", "meta-vcs-identifier", "meta-misc", "meta-uuid", "meta-nickname"} {
+				if v, ok := m.Value(k); ok && v != "" {
+					info.Metadata[k] = v
+				}
+			}
+			switch {
+			case m.Verified:
+				info.Signature = "signed, verified"
+			case m.Signature != nil:
+				info.Signature = "signed, not checked (pass --public-key)"
+			default:
+				info.Signature = "unsigned"
+			}
+			for _, sec := range m.Config.Sections("file-resource") {
+				mp := fwup.MapOf(sec)
+				info.Resources = append(info.Resources, resourceInfo{Name: sec.Title, Length: mp.TotalSize(),
+					Stored: mp.DataSize(), Sparse: len(mp) > 1, BLAKE2b: sec.String("blake2b-256")})
+			}
+			if c.Bool("json") {
+				enc := json.NewEncoder(sys.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(info)
+			}
+			w := sys.stdout
+			fmt.Fprintf(w, "%s\n", name)
+			for _, k := range []string{"meta-product", "meta-version", "meta-description", "meta-author", "meta-platform",
+				"meta-architecture", "meta-vcs-identifier", "meta-misc", "meta-creation-date", "meta-uuid", "meta-nickname"} {
+				if v, ok := info.Metadata[k]; ok {
+					fmt.Fprintf(w, "  %-20s %s\n", k[5:], v)
+				}
+			}
+			fmt.Fprintf(w, "  %-20s %s\n", "signature", info.Signature)
+			fmt.Fprintf(w, "tasks:\n")
+			for _, t := range info.Tasks {
+				fmt.Fprintf(w, "  %s\n", t)
+			}
+			fmt.Fprintf(w, "resources:\n")
+			for _, r := range info.Resources {
+				sparse := ""
+				if r.Sparse {
+					sparse = fmt.Sprintf(" (sparse, %d stored)", r.Stored)
+				}
+				fmt.Fprintf(w, "  %-28s %10d bytes%s  blake2b-256 %s\n", r.Name, r.Length, sparse, r.BLAKE2b)
+			}
+			return nil
+		},
+	}
+}
+
+func readPrivate(path string) (ed25519.PrivateKey, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	k, err := keys.ParsePrivate(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: private key: %w", path, err)
+	}
+	return k, nil
+}
+
+func readPublics(paths []string) ([]ed25519.PublicKey, error) {
+	if len(paths) > keys.MaxPublicKeys {
+		return nil, fmt.Errorf("at most %d public keys", keys.MaxPublicKeys)
+	}
+	var pubs []ed25519.PublicKey
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		k, err := keys.ParsePublic(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: public key: %w", p, err)
+		}
+		pubs = append(pubs, k)
+	}
+	return pubs, nil
+}

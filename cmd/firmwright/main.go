@@ -1,0 +1,48 @@
+// Command firmwright builds Nerves-style firmware. It also speaks fwup's
+// command line, as `firmwright fwup ...` or when invoked under the name fwup.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+func main() {
+	sys := &system{
+		stdin:  os.Stdin,
+		stdout: os.Stdout,
+		stderr: os.Stderr,
+		env:    environ(),
+		now:    time.Now,
+		rand:   rand.Reader,
+		prog:   os.Args[0],
+	}
+	if filepath.Base(os.Args[0]) == "fwup" {
+		os.Exit(runFwup(sys, os.Args[1:]))
+	}
+	sys.prog = "fwup"
+	if err := newApp(sys).Run(context.Background(), os.Args); err != nil {
+		if code, ok := err.(exitCode); ok {
+			os.Exit(int(code))
+		}
+		fmt.Fprintln(os.Stderr, "firmwright:", err)
+		os.Exit(1)
+	}
+}
+
+// environ returns the process environment as a map; the only place the
+// program reads it.
+func environ() map[string]string {
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	return env
+}

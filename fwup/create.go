@@ -1,0 +1,204 @@
+// Package fwup creates, reads and checks firmware archives in fwup's
+// format. Subpackages hold the parts that stand alone: the config language
+// (conf), the ZIP layer (archive) and keys.
+package fwup
+
+import (
+	"crypto/ed25519"
+	"fmt"
+	"io"
+	"io/fs"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/firmwright/firmwright/fwup/archive"
+	"github.com/firmwright/firmwright/fwup/conf"
+	"github.com/firmwright/firmwright/fwup/keys"
+)
+
+// CreateOptions are the inputs of Create besides the config text.
+type CreateOptions struct {
+	// Env is the variable environment the config sees (the process
+	// environment, for the CLI). Create works on a copy.
+	Env map[string]string
+	// Name names the config in messages; Dir is where its relative paths
+	// resolve ("" = current directory).
+	Name, Dir string
+	// Time is the creation time stamped on meta.conf and given to the
+	// config as NOW. The caller resolves SOURCE_DATE_EPOCH and the clock.
+	Time time.Time
+	// Level is the deflate level, 1-9 (0 means fwup's default, 9).
+	Level int
+	// Key signs the archive when set.
+	Key ed25519.PrivateKey
+	// Workers compress in parallel (0 = number of CPUs).
+	Workers int
+	// Stat sizes host paths for FWUP_SIZE_<name>; os.Stat when nil.
+	Stat func(string) (fs.FileInfo, error)
+}
+
+// Plan is a parsed, checked config with its resources measured: everything
+// needed to write the archive.
+type Plan struct {
+	Config    *conf.Section
+	Resources []*Resource
+	Meta      []byte
+}
+
+// Prepare parses a config, checks it as fwup does at create time, hashes
+// its resources and renders meta.conf. Its errors come in fwup's order:
+// config errors (*conf.Error), unreadable host paths, then size
+// assertions and resource names.
+func Prepare(config []byte, opts CreateOptions) (*Plan, error) {
+	env := make(map[string]string, len(opts.Env)+3)
+	for k, v := range opts.Env {
+		env[k] = v
+	}
+	// These survive to apply time, where the device fills them in.
+	env["FWUP_META_UUID"] = "${FWUP_META_UUID}"
+	env["FWUP_META_NICKNAME"] = "${FWUP_META_NICKNAME}"
+	if _, ok := env["NOW"]; !ok {
+		env["NOW"] = opts.Time.UTC().Format("2006-01-02T15:04:05Z")
+	}
+	root, err := conf.Parse(opts.Name, opts.Dir, config, conf.Options{Env: env, Stat: opts.Stat, Check: checker{}})
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{Config: root}
+	for _, sec := range root.Sections("file-resource") {
+		res, err := resolveResource(sec)
+		if err != nil {
+			return nil, err
+		}
+		if err := res.measure(); err != nil {
+			return nil, err
+		}
+		sec.Set("length", res.Map.Lengths()...)
+		sec.Set("blake2b-256", res.Hash)
+		p.Resources = append(p.Resources, res)
+	}
+	p.Meta = root.MetaConf()
+	for i, sec := range root.Sections("file-resource") {
+		if sec.Has("host-path") {
+			if err := checkAssertSize(sec, p.Resources[i].Map.TotalSize()); err != nil {
+				return nil, err
+			}
+		}
+		if err := checkResourceName(sec.Title); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// checkResourceName applies fwup's rules for the archive path of a
+// resource.
+func checkResourceName(name string) error {
+	switch {
+	case len(name)+6 > maxArchivePath:
+		return fmt.Errorf("resource name '%s' is too long", name)
+	case name == "":
+		return fmt.Errorf("resource name can't be empty")
+	case name[len(name)-1] == '/':
+		return fmt.Errorf("resource name '%s' can't end in a '/'", name)
+	case name[0] != '/':
+		return nil
+	case name == "/":
+		return fmt.Errorf("resource name can't be the root directory")
+	case name == "/meta.conf":
+		return fmt.Errorf("resources can't be named /meta.conf")
+	case name == "/data" || strings.HasPrefix(name, "/data/"):
+		return fmt.Errorf("use a normal resource name rather than specifying /data")
+	}
+	return nil
+}
+
+// maxArchivePath is fwup's FWFILE_MAX_ARCHIVE_PATH.
+const maxArchivePath = 512
+
+// maxMetaConfSize bounds meta.conf, as fwup does when reading it.
+const maxMetaConfSize = 50000
+
+// Write writes the plan's archive: the signature when a key is given, then
+// meta.conf, then every resource in declaration order.
+func (p *Plan) Write(w io.Writer, opts CreateOptions) error {
+	level := opts.Level
+	if level == 0 {
+		level = 9
+	}
+	if level < 1 || level > 9 {
+		return fmt.Errorf("compression level %d is not 1-9", level)
+	}
+	workers := opts.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	zw := archive.NewWriter(w)
+	if opts.Key != nil {
+		if err := zw.WriteStored(archive.Entry{Name: SignatureName}, keys.Sign(opts.Key, p.Meta)); err != nil {
+			return err
+		}
+	}
+	if err := writeMeta(zw, p.Meta, opts.Time, level); err != nil {
+		return err
+	}
+	for _, res := range p.Resources {
+		err := zw.WriteDeflated(archive.Entry{Name: EntryName(res.Name)}, res.DataSize(), func(dst io.Writer) (archive.Deflated, error) {
+			src := res.Open()
+			defer src.Close()
+			check := newHashCheck(src)
+			d, err := archive.Deflate(dst, check, level, workers)
+			if err == nil && check.sum() != res.Hash {
+				err = fmt.Errorf("file-resource '%s' changed while the archive was written", res.Name)
+			}
+			return d, err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+func writeMeta(zw *archive.Writer, meta []byte, t time.Time, level int) error {
+	mtime := t.UTC()
+	return zw.WriteDeflated(archive.Entry{Name: MetaConfName, Modified: &mtime}, int64(len(meta)), func(dst io.Writer) (archive.Deflated, error) {
+		return archive.Deflate(dst, bytesReader(meta), level, 1)
+	})
+}
+
+// Create parses config and writes its archive to w.
+func Create(w io.Writer, config []byte, opts CreateOptions) (*Plan, error) {
+	p, err := Prepare(config, opts)
+	if err != nil {
+		return nil, err
+	}
+	return p, p.Write(w, opts)
+}
+
+// Archive entry names.
+const (
+	MetaConfName  = "meta.conf"
+	SignatureName = "meta.conf.ed25519"
+)
+
+// EntryName maps a resource name to its archive path: data/NAME, or the
+// name without its slash for a resource named "/...".
+func EntryName(resource string) string {
+	if len(resource) > 0 && resource[0] == '/' {
+		return resource[1:]
+	}
+	return "data/" + resource
+}
+
+// ResourceName maps an archive path back to a resource name.
+func ResourceName(entry string) string {
+	if len(entry) > 5 && entry[:5] == "data/" {
+		return entry[5:]
+	}
+	if entry == "data/" {
+		return ""
+	}
+	return "/" + entry
+}

@@ -1,0 +1,88 @@
+// Package keys reads, writes and uses fwup's Ed25519 signing keys.
+//
+// fwup signs the exact bytes of meta.conf with Ed25519. Its key files hold
+// standard, padded Base64 without a trailing newline: the 32-byte public
+// key, and the 64-byte seed‖public private key (Go's ed25519.PrivateKey
+// layout). Keys given on the command line may also be raw bytes or
+// unpadded Base64, and files may end in a newline.
+package keys
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// MaxPublicKeys is how many public keys fwup checks a signature against.
+const MaxPublicKeys = 10
+
+// Generate makes a new key pair from rand.
+func Generate(rand io.Reader) (ed25519.PublicKey, ed25519.PrivateKey, error) {
+	return ed25519.GenerateKey(rand)
+}
+
+// Encode returns a key as fwup writes it to a key file.
+func Encode(key []byte) []byte {
+	return []byte(base64.StdEncoding.EncodeToString(key))
+}
+
+// decode reads a key of exactly n bytes: raw, or Base64 with or without
+// padding, ignoring surrounding whitespace.
+func decode(data []byte, n int) ([]byte, error) {
+	if len(data) == n {
+		return append([]byte(nil), data...), nil
+	}
+	text := bytes.TrimSpace(data)
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding} {
+		if enc.EncodedLen(n) != len(text) {
+			continue
+		}
+		key, err := enc.DecodeString(string(text))
+		if err == nil && len(key) == n {
+			return key, nil
+		}
+	}
+	return nil, fmt.Errorf("expected a %d-byte key, raw or Base64 (%d characters)", n, base64.StdEncoding.EncodedLen(n))
+}
+
+// ParsePublic reads a public key.
+func ParsePublic(data []byte) (ed25519.PublicKey, error) {
+	k, err := decode(data, ed25519.PublicKeySize)
+	return ed25519.PublicKey(k), err
+}
+
+// ParsePrivate reads a private key. The public half must belong to the
+// seed, so a damaged file is caught here rather than by every verifier.
+func ParsePrivate(data []byte) (ed25519.PrivateKey, error) {
+	k, err := decode(data, ed25519.PrivateKeySize)
+	if err != nil {
+		return nil, err
+	}
+	priv := ed25519.PrivateKey(k)
+	if !bytes.Equal(ed25519.NewKeyFromSeed(priv.Seed()).Public().(ed25519.PublicKey), priv[32:]) {
+		return nil, errors.New("the public half does not match the private key")
+	}
+	return priv, nil
+}
+
+// SignatureSize is the size of the meta.conf.ed25519 entry.
+const SignatureSize = ed25519.SignatureSize
+
+// Sign signs meta.conf.
+func Sign(priv ed25519.PrivateKey, meta []byte) []byte { return ed25519.Sign(priv, meta) }
+
+// Verify reports whether sig is a signature of meta by any of the keys.
+func Verify(pubs []ed25519.PublicKey, meta, sig []byte) bool {
+	if len(sig) != SignatureSize {
+		return false
+	}
+	for _, pub := range pubs {
+		if ed25519.Verify(pub, meta, sig) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,254 @@
+package fwup
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/firmwright/firmwright/fwup/archive"
+	"github.com/firmwright/firmwright/fwup/conf"
+	"github.com/firmwright/firmwright/fwup/keys"
+)
+
+// Meta is what the front of an archive says: meta.conf, its signature, and
+// what fwup derives from them.
+type Meta struct {
+	Conf      []byte
+	Signature []byte // nil when unsigned
+	Created   time.Time
+	UUID      string
+	Nickname  string
+	Config    *conf.Section // meta.conf parsed as a device parses it
+	// Verified is true when public keys were given and one matched.
+	Verified bool
+}
+
+// ReadMeta reads the signature (if any) and meta.conf from the start of an
+// archive, checks the signature against keys when any are given (as fwup
+// does: none given means no check), and parses meta.conf with env as the
+// device environment (FWUP_META_UUID and FWUP_META_NICKNAME are added). name
+// is the input's name for messages.
+func ReadMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map[string]string) (*Meta, error) {
+	m := &Meta{}
+	h, err := zr.Next()
+	if err != nil {
+		return nil, readError(err)
+	}
+	if h.Name == SignatureName {
+		sig, err := readAll(zr, keys.SignatureSize)
+		if err != nil {
+			return nil, err
+		}
+		if len(sig) != keys.SignatureSize {
+			return nil, fmt.Errorf("Unexpected meta.conf.ed25519 size: %d", len(sig))
+		}
+		m.Signature = sig
+		if h, err = zr.Next(); err != nil {
+			return nil, errors.New("Expecting more than meta.conf.ed25519 in archive")
+		}
+	}
+	if h.Name != MetaConfName {
+		return nil, fmt.Errorf("Expecting meta.conf to be at the beginning of %s", name)
+	}
+	m.Conf, err = readAll(zr, maxMetaConfSize)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(m.Conf); n < 10 || n >= maxMetaConfSize {
+		return nil, fmt.Errorf("Unexpected meta.conf size: %d", n)
+	}
+	if len(pubs) > 0 {
+		if m.Signature == nil {
+			return nil, errors.New("Expecting signed firmware archive.")
+		}
+		if !keys.Verify(pubs, m.Conf, m.Signature) {
+			return nil, errors.New("Firmware archive's meta.conf fails digital signature verification.")
+		}
+		m.Verified = true
+	}
+	m.Created = h.Modified
+	m.UUID = UUID(m.Conf)
+	m.Nickname = Nickname(m.UUID)
+	devEnv := make(map[string]string, len(env)+2)
+	for k, v := range env {
+		devEnv[k] = v
+	}
+	devEnv["FWUP_META_UUID"] = m.UUID
+	devEnv["FWUP_META_NICKNAME"] = m.Nickname
+	m.Config, err = conf.Parse(MetaConfName, "", m.Conf, conf.Options{Env: devEnv, Device: true})
+	if err != nil {
+		return nil, errors.New("Unexpected error parsing meta.conf")
+	}
+	if v := m.Config.String("require-fwup-version"); m.Config.Has("require-fwup-version") {
+		if err := (checker{}).Option(m.Config, m.Config, "require-fwup-version"); err != nil {
+			_ = v
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// readAll reads the current entry, at most max bytes of it.
+func readAll(r io.Reader, max int) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
+	if err != nil {
+		return nil, readError(err)
+	}
+	return b, nil
+}
+
+// readError words archive problems the way a user can act on.
+func readError(err error) error {
+	if errors.Is(err, io.EOF) {
+		return errors.New("Empty archive")
+	}
+	return err
+}
+
+// metadataKeys are the keys -m prints, in fwup's order.
+var metadataKeys = []string{"meta-product", "meta-description", "meta-version", "meta-author",
+	"meta-platform", "meta-architecture", "meta-creation-date", "meta-fwup-version", "meta-misc",
+	"meta-vcs-identifier", "meta-uuid", "meta-nickname"}
+
+// Value returns a metadata key as fwup -m reports it, and whether it is set.
+func (m *Meta) Value(key string) (string, bool) {
+	switch key {
+	case "meta-creation-date":
+		return m.Created.UTC().Format("2006-01-02T15:04:05Z"), true
+	case "meta-uuid":
+		return m.UUID, true
+	case "meta-nickname":
+		return m.Nickname, true
+	}
+	if !m.Config.Has(key) {
+		return "", false
+	}
+	return m.Config.String(key), true
+}
+
+// Metadata formats the archive's metadata as fwup -m prints it.
+func (m *Meta) Metadata() string {
+	var b strings.Builder
+	for _, k := range metadataKeys {
+		if v, ok := m.Value(k); ok && v != "" {
+			b.WriteString(k + "=" + conf.FormatString(v) + "\n")
+		}
+	}
+	return b.String()
+}
+
+// Tasks returns the task names sorted as fwup -l lists them.
+func (m *Meta) Tasks() []string {
+	var names []string
+	for _, t := range m.Config.Sections("task") {
+		names = append(names, t.Title)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Signed reports the signature state as fwup -V words it.
+func (m *Meta) verifyMessage() string {
+	switch {
+	case m.Verified:
+		return "Valid archive with a good signature\n"
+	case m.Signature != nil:
+		return "Valid archive with an unverified signature. Specify a public key to authenticate.\n"
+	}
+	return "Valid archive without a signature\n"
+}
+
+// Verify reads a whole archive as fwup -V does: the signature when keys are
+// given, then every resource's length and BLAKE2b-256 against meta.conf, no
+// unknown or repeated entries, and none missing. It returns fwup's success
+// message.
+func Verify(r io.Reader, name string, pubs []ed25519.PublicKey, env map[string]string) (string, error) {
+	zr := archive.NewReader(r)
+	m, err := ReadMeta(zr, name, pubs, env)
+	if err != nil {
+		return "", err
+	}
+	seen := map[string]bool{}
+	for {
+		h, err := zr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+		res := ResourceName(h.Name)
+		if res == "" {
+			continue
+		}
+		sec := m.Config.Find("file-resource", res)
+		if sec == nil {
+			return "", fmt.Errorf("Can't find file-resource for %s", res)
+		}
+		if seen[res] {
+			return "", fmt.Errorf("Processing %s twice. Archive is corrupt.", res)
+		}
+		seen[res] = true
+		if err := checkEntry(zr, h, sec); err != nil {
+			return "", err
+		}
+	}
+	for _, sec := range m.Config.Sections("file-resource") {
+		if !seen[sec.Title] {
+			return "", fmt.Errorf("Resource %s not found in archive", sec.Title)
+		}
+	}
+	return m.verifyMessage(), nil
+}
+
+// MapOf returns the sparse map meta.conf records for a resource.
+func MapOf(sec *conf.Section) SparseMap {
+	var m SparseMap
+	for _, it := range sec.List("length") {
+		f, _ := conf.ParseInt(it)
+		m = append(m, f)
+	}
+	return m
+}
+
+func checkEntry(zr *archive.Reader, h *archive.Header, sec *conf.Section) error {
+	name := sec.Title
+	m := MapOf(sec)
+	want := m.DataSize()
+	if h.SizeKnown && h.Size != want {
+		if len(m) <= 1 {
+			return checkPatchHeader(zr, name)
+		}
+		return fmt.Errorf("ZIP local header length mismatch for %s", name)
+	}
+	hc := newHashCheck(zr)
+	n, err := io.Copy(io.Discard, hc)
+	if err != nil {
+		return err
+	}
+	if n != want {
+		return fmt.Errorf("ZIP data length mismatch for %s", name)
+	}
+	if hc.sum() != sec.String("blake2b-256") {
+		return fmt.Errorf("Detected blake2b digest mismatch for %s", name)
+	}
+	return nil
+}
+
+// checkPatchHeader accepts a resource whose size differs from meta.conf's
+// when it is an xdelta3 (VCDIFF) patch, as fwup -V does: only its header
+// can be checked without the source.
+func checkPatchHeader(zr *archive.Reader, name string) error {
+	head := make([]byte, 4)
+	if _, err := io.ReadFull(zr, head); err != nil || head[0] != 0xd6 || head[1] != 0xc3 || head[2] != 0xc4 {
+		return fmt.Errorf("ZIP local header length mismatch for %s", name)
+	}
+	_, err := io.Copy(io.Discard, zr)
+	return err
+}
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -1,0 +1,280 @@
+package fwup
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/crypto/blake2b"
+
+	"github.com/firmwright/firmwright/fwup/conf"
+)
+
+// SparseMap is fwup's run list for a resource: alternating data and hole
+// lengths in bytes, starting with data (0 when the file starts with a hole).
+// A plain file is a single data run.
+type SparseMap []int64
+
+// DataSize is the number of bytes stored in the archive.
+func (m SparseMap) DataSize() int64 {
+	var n int64
+	for i := 0; i < len(m); i += 2 {
+		n += m[i]
+	}
+	return n
+}
+
+// TotalSize is the resource's length with its holes.
+func (m SparseMap) TotalSize() int64 {
+	var n int64
+	for _, r := range m {
+		n += r
+	}
+	return n
+}
+
+// appendRun adds a data (hole=false) or hole run, merging with the last run
+// of the same kind.
+func (m SparseMap) appendRun(hole bool, n int64) SparseMap {
+	if n == 0 {
+		return m
+	}
+	if len(m) == 0 {
+		if hole {
+			return SparseMap{0, n}
+		}
+		return SparseMap{n}
+	}
+	lastIsHole := len(m)%2 == 0
+	if lastIsHole == hole {
+		m[len(m)-1] += n
+		return m
+	}
+	return append(m, n)
+}
+
+// exactSparseRuns is how many runs fwup maps exactly (its map holds 256
+// entries and stops two short); everything after them is stored as one
+// data run.
+const exactSparseRuns = 254
+
+func (m SparseMap) limit() SparseMap {
+	if len(m) <= exactSparseRuns+1 {
+		return m
+	}
+	var rest int64
+	for _, r := range m[exactSparseRuns:] {
+		rest += r
+	}
+	return append(m[:exactSparseRuns:exactSparseRuns], rest)
+}
+
+// Lengths returns the map as meta.conf's `length` items.
+func (m SparseMap) Lengths() []string {
+	if len(m) == 0 {
+		return []string{"0"}
+	}
+	out := make([]string, len(m))
+	for i, r := range m {
+		out[i] = strconv.FormatInt(r, 10)
+	}
+	return out
+}
+
+// part is one source of a resource's bytes.
+type part struct {
+	path     string // host file; "" for inline contents
+	contents string
+	runs     SparseMap
+}
+
+// Resource is a file-resource whose inputs have been located and measured.
+type Resource struct {
+	Name  string
+	Map   SparseMap
+	Hash  string // lowercase hex BLAKE2b-256 of the data bytes
+	parts []part
+}
+
+// DataSize is the number of bytes the archive entry holds.
+func (r *Resource) DataSize() int64 { return r.Map.DataSize() }
+
+// Open streams the resource's data bytes: holes are skipped and
+// concatenated host paths read in order.
+func (r *Resource) Open() io.ReadCloser {
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(r.copyData(pw)) }()
+	return pr
+}
+
+func (r *Resource) copyData(w io.Writer) error {
+	for _, p := range r.parts {
+		if p.path == "" {
+			if _, err := io.WriteString(w, p.contents); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := copyRuns(w, p.path, p.runs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func copyRuns(w io.Writer, path string, runs SparseMap) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var off int64
+	for i, n := range runs {
+		if i%2 == 0 && n > 0 {
+			got, err := io.Copy(w, io.NewSectionReader(f, off, n))
+			if err != nil {
+				return err
+			}
+			if got != n {
+				return fmt.Errorf("%s: file changed while it was read", path)
+			}
+		}
+		off += n
+	}
+	return nil
+}
+
+// resolveResource finds where a file-resource's bytes come from and maps
+// them. Host paths are relative to the file the section is written in.
+func resolveResource(sec *conf.Section) (*Resource, error) {
+	res := &Resource{Name: sec.Title}
+	if !sec.Has("host-path") {
+		c := sec.String("contents")
+		res.parts = []part{{contents: c}}
+		res.Map = SparseMap{}.appendRun(false, int64(len(c)))
+		return res, nil
+	}
+	sparse := sec.Bool("skip-holes")
+	dir := filepath.Dir(sec.Pos.File)
+	for _, p := range strings.Split(sec.String("host-path"), ";") {
+		if p == "" {
+			continue // strtok skips empty fields
+		}
+		full := p
+		if p[0] != '/' && p[0] != '~' {
+			full = dir + "/" + p
+		}
+		runs, err := fileRuns(full, sparse)
+		if err != nil {
+			return nil, fmt.Errorf("can't open path '%s' in file-resource '%s'", p, sec.Title)
+		}
+		res.parts = append(res.parts, part{path: full, runs: runs})
+		for i, n := range runs {
+			res.Map = res.Map.appendRun(i%2 == 1, n)
+		}
+	}
+	res.Map = res.Map.limit()
+	return res, nil
+}
+
+// fileRuns maps a host file's data and holes with SEEK_DATA/SEEK_HOLE when
+// sparse is set; otherwise, or where the filesystem cannot tell, the whole
+// file is data.
+func fileRuns(path string, sparse bool) (SparseMap, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	size := fi.Size()
+	if !sparse {
+		return SparseMap{}.appendRun(false, size), nil
+	}
+	const seekData, seekHole = 3, 4
+	var m SparseMap
+	var off int64
+	for off < size {
+		data, err := f.Seek(off, seekData)
+		if err != nil {
+			// ENXIO: nothing but a hole up to the end.
+			data = size
+		}
+		m = m.appendRun(true, data-off)
+		if data >= size {
+			break
+		}
+		hole, err := f.Seek(data, seekHole)
+		if err != nil {
+			hole = size
+		}
+		m = m.appendRun(false, hole-data)
+		off = hole
+	}
+	return m, nil
+}
+
+// measure hashes the resource's data bytes.
+func (r *Resource) measure() error {
+	h, _ := blake2b.New256(nil)
+	rc := r.Open()
+	defer rc.Close()
+	n, err := io.Copy(h, rc)
+	if err != nil {
+		return err
+	}
+	if n != r.DataSize() {
+		return fmt.Errorf("file-resource '%s': read %d bytes, expected %d", r.Name, n, r.DataSize())
+	}
+	r.Hash = hex.EncodeToString(h.Sum(nil))
+	return nil
+}
+
+// hashCheck hashes what passes through it, so the second read of a
+// resource can be checked against the first.
+type hashCheck struct {
+	r io.Reader
+	h interface {
+		io.Writer
+		Sum([]byte) []byte
+	}
+}
+
+func newHashCheck(r io.Reader) *hashCheck {
+	h, _ := blake2b.New256(nil)
+	return &hashCheck{r: r, h: h}
+}
+
+func (c *hashCheck) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.h.Write(p[:n])
+	return n, err
+}
+
+func (c *hashCheck) sum() string { return hex.EncodeToString(c.h.Sum(nil)) }
+
+func bytesReader(b []byte) io.Reader { return strings.NewReader(string(b)) }
+
+// checkAssertSize applies assert-size-gte/-lte, given in 512-byte blocks,
+// to the resource's full (sparse) length. fwup names the host-path.
+func checkAssertSize(sec *conf.Section, size int64) error {
+	path := sec.String("host-path")
+	if lim := sec.Int("assert-size-gte") * 512; lim >= 0 && size < lim {
+		return fmt.Errorf("file size assertion failed on '%s'. Size is %d bytes. It must be >= %d bytes (%d blocks)", path, size, lim, lim/512)
+	}
+	if lim := sec.Int("assert-size-lte") * 512; lim >= 0 && size > lim {
+		return fmt.Errorf("file size assertion failed on '%s'. Size is %d bytes. It must be <= %d bytes (%d blocks)", path, size, lim, lim/512)
+	}
+	return nil
+}
