@@ -1,9 +1,13 @@
 package fwup
 
 import (
+	"archive/zip"
 	"bytes"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -30,6 +34,7 @@ func TestMetaConfMatchesFwup(t *testing.T) {
 		conf, meta, uuid, nickname string
 	}{
 		{refDir + "/fwup.conf", refDir + "/meta.conf", "3af3d0c3-bef6-50e7-55df-7490051887dd", "credit-unfold"},
+		{miscDir(t) + "/misc.conf", miscDir(t) + "/meta.conf", "", ""},
 	} {
 		data, opts := refCreateOptions(t, tc.conf)
 		p, err := Prepare(data, opts)
@@ -43,6 +48,9 @@ func TestMetaConfMatchesFwup(t *testing.T) {
 		if !bytes.Equal(p.Meta, want) {
 			t.Errorf("%s: meta.conf differs:\n%s", tc.conf, lineDiff(string(want), string(p.Meta)))
 		}
+		if tc.uuid == "" {
+			continue
+		}
 		if u := UUID(p.Meta); u != tc.uuid {
 			t.Errorf("uuid %s, want %s", u, tc.uuid)
 		}
@@ -54,28 +62,20 @@ func TestMetaConfMatchesFwup(t *testing.T) {
 
 // lineDiff shows the first differing line of two texts.
 func lineDiff(want, got string) string {
-	w, g := bytes.Split([]byte(want), []byte("\n")), bytes.Split([]byte(got), []byte("\n"))
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
 	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl []byte
+		var wl, gl string
 		if i < len(w) {
 			wl = w[i]
 		}
 		if i < len(g) {
 			gl = g[i]
 		}
-		if !bytes.Equal(wl, gl) {
-			return "line " + itoa(i+1) + ":\n want: " + string(wl) + "\n got:  " + string(gl)
+		if wl != gl {
+			return fmt.Sprintf("line %d:\n want: %s\n got:  %s", i+1, wl, gl)
 		}
 	}
 	return "(same lines)"
-}
-
-func itoa(i int) string { return string([]byte(fmtInt(i))) }
-func fmtInt(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return fmtInt(i/10) + string(rune('0'+i%10))
 }
 
 // sparseCopy writes src to dst with holes where runs says (data, hole,
@@ -103,4 +103,36 @@ func sparseCopy(t *testing.T, src, dst string, runs []int64) {
 	if err := f.Truncate(off); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// miscDir recreates fixtures/fwup-ref/misc with sparse.bin's holes (git
+// stores it without them) and the meta.conf inside misc.fw.
+func miscDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	src := refDir + "/misc"
+	for _, f := range []string{"misc.conf", "empty.bin"} {
+		b, err := os.ReadFile(filepath.Join(src, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sparseCopy(t, src+"/sparse.bin", dir+"/sparse.bin", []int64{8192, 401408, 4096, 634880})
+	zr, err := zip.OpenReader(src + "/misc.fw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	rc, err := zr.Open("meta.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, _ := io.ReadAll(rc)
+	if err := os.WriteFile(dir+"/meta.conf", meta, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

@@ -128,6 +128,10 @@ func (lx *lexer) next() (token, error) {
 			continue
 		}
 		t, err := lx.lexToken(s)
+		// Values are C strings in libconfuse: an embedded NUL ends them.
+		if i := strings.IndexByte(t.val, 0); i >= 0 && t.kind == tokString {
+			t.val = t.val[:i]
+		}
 		// libconfuse reports the line the lexer has reached, which is
 		// the line a token ends on.
 		t.pos = Pos{s.name, s.line}
@@ -238,12 +242,7 @@ func (lx *lexer) doubleQuoted(s *source) (token, error) {
 		switch {
 		case c == '"':
 			s.off++
-			v := b.String()
-			// The value is a C string: an embedded NUL ends it.
-			if i := strings.IndexByte(v, 0); i >= 0 {
-				v = v[:i]
-			}
-			return token{kind: tokString, val: v}, nil
+			return token{kind: tokString, val: b.String()}, nil
 		case c == '\n':
 			s.line++
 			b.WriteByte(c)

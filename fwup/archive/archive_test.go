@@ -1,0 +1,149 @@
+package archive
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math/rand"
+	"testing"
+	"time"
+)
+
+func sample(n int, seed int64) []byte {
+	b := make([]byte, n)
+	r := rand.New(rand.NewSource(seed))
+	for i := range b {
+		if i%3 == 0 {
+			b[i] = byte(r.Intn(256))
+		} else {
+			b[i] = byte(i / 97)
+		}
+	}
+	return b
+}
+
+func build(t testing.TB, workers int, entries map[string][]byte, order []string) []byte {
+	var buf bytes.Buffer
+	zw := NewWriter(&buf)
+	mt := time.Unix(1700000000, 0)
+	if err := zw.WriteStored(Entry{Name: "meta.conf.ed25519"}, make([]byte, 64)); err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range order {
+		e := Entry{Name: name}
+		if i == 0 {
+			e.Modified = &mt
+		}
+		data := entries[name]
+		err := zw.WriteDeflated(e, int64(len(data)), func(w io.Writer) (Deflated, error) {
+			return Deflate(w, bytes.NewReader(data), 9, workers)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestRoundTripAndDeterminism writes entries of awkward sizes (empty, one
+// byte, exactly one chunk, several chunks) with 1 and 4 workers: the bytes
+// must be identical, and the streaming reader must return every entry.
+func TestRoundTripAndDeterminism(t *testing.T) {
+	entries := map[string][]byte{"meta.conf": []byte("meta-product=x\n"), "data/empty": {}, "data/one": {7},
+		"data/chunk": sample(chunkSize, 1), "data/big": sample(3*chunkSize+12345, 2)}
+	order := []string{"meta.conf", "data/empty", "data/one", "data/chunk", "data/big"}
+	a, b := build(t, 1, entries, order), build(t, 4, entries, order)
+	if !bytes.Equal(a, b) {
+		t.Fatal("output depends on the number of workers")
+	}
+	zr := NewReader(bytes.NewReader(a))
+	names := []string{"meta.conf.ed25519"}
+	names = append(names, order...)
+	for _, name := range names {
+		h, err := zr.Next()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want, ok := entries[name]
+		if !ok {
+			want = make([]byte, 64)
+		}
+		// A zero size with a data descriptor reads as "not given", as in libarchive.
+		if h.Name != name || !bytes.Equal(got, want) || h.SizeKnown != (len(want) > 0) || h.Size != int64(len(want)) {
+			t.Errorf("entry %s: got %s, %d bytes (size %d known %v)", name, h.Name, len(got), h.Size, h.SizeKnown)
+		}
+		if name == "meta.conf" && !h.Modified.Equal(time.Unix(1700000000, 0)) {
+			t.Errorf("meta.conf time %v", h.Modified)
+		}
+	}
+	if _, err := zr.Next(); err != io.EOF {
+		t.Errorf("after last entry: %v", err)
+	}
+}
+
+// TestTruncated cuts an archive at every 1/64 of its length: the reader
+// must report a format error, never succeed or panic.
+func TestTruncated(t *testing.T) {
+	full := build(t, 2, map[string][]byte{"meta.conf": []byte("meta-product=x\n"), "data/x": sample(200000, 3)}, []string{"meta.conf", "data/x"})
+	central := bytes.LastIndex(full, []byte("PK\x01\x02"))
+	for i := 0; i < 64; i++ {
+		cut := len(full) * i / 64
+		if cut >= central {
+			break
+		}
+		err := readAllEntries(full[:cut])
+		if !errors.Is(err, ErrFormat) {
+			t.Errorf("cut at %d: %v", cut, err)
+		}
+	}
+	if err := readAllEntries(full); err != nil {
+		t.Errorf("whole archive: %v", err)
+	}
+}
+
+// TestCorrupt flips a byte in a resource's compressed data.
+func TestCorrupt(t *testing.T) {
+	full := build(t, 1, map[string][]byte{"meta.conf": []byte("meta-product=x\n"), "data/x": sample(5000, 4)}, []string{"meta.conf", "data/x"})
+	at := bytes.Index(full, []byte("data/x")) + 60
+	full[at] ^= 0x55
+	if err := readAllEntries(full); !errors.Is(err, ErrFormat) {
+		t.Errorf("corrupt data read as %v", err)
+	}
+}
+
+func readAllEntries(b []byte) error {
+	zr := NewReader(bytes.NewReader(b))
+	for {
+		if _, err := zr.Next(); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if _, err := io.Copy(io.Discard, zr); err != nil {
+			return err
+		}
+	}
+}
+
+func FuzzReader(f *testing.F) {
+	f.Add(build(f, 1, map[string][]byte{"meta.conf": []byte("meta-product=x\n"), "data/x": []byte("hello")}, []string{"meta.conf", "data/x"}))
+	f.Add([]byte("PK\x03\x04"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		zr := NewReader(bytes.NewReader(b))
+		for i := 0; i < 100; i++ {
+			if _, err := zr.Next(); err != nil {
+				return
+			}
+			if _, err := io.Copy(io.Discard, io.LimitReader(zr, 1<<20)); err != nil {
+				return
+			}
+		}
+	})
+}

@@ -1,0 +1,57 @@
+package keys
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
+	"os"
+	"testing"
+)
+
+// TestKeyForms accepts every form fwup accepts: its key files, with and
+// without a trailing newline, raw bytes, and unpadded Base64.
+func TestKeyForms(t *testing.T) {
+	pubFile, err := os.ReadFile("../../../shared/fixtures/fwup-ref/fwup-key.pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	privFile, err := os.ReadFile("../../../shared/fixtures/fwup-ref/fwup-key.priv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := ParsePublic(pubFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, err := ParsePrivate(privFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, form := range [][]byte{append(pubFile, '\n'), pub, []byte(base64.RawStdEncoding.EncodeToString(pub))} {
+		if k, err := ParsePublic(form); err != nil || !bytes.Equal(k, pub) {
+			t.Errorf("public key form %q: %v", form, err)
+		}
+	}
+	for _, form := range [][]byte{append(privFile, '\n'), priv, []byte(base64.RawStdEncoding.EncodeToString(priv))} {
+		if k, err := ParsePrivate(form); err != nil || !bytes.Equal(k, priv) {
+			t.Errorf("private key form: %v", err)
+		}
+	}
+	if !bytes.Equal(Encode(pub), pubFile) || !bytes.Equal(Encode(priv), privFile) {
+		t.Error("Encode does not reproduce fwup's key files")
+	}
+	meta := []byte("meta-product=x\n")
+	sig := Sign(priv, meta)
+	_, other, _ := Generate(bytes.NewReader(make([]byte, 64)))
+	if !Verify([]ed25519.PublicKey{other.Public().(ed25519.PublicKey), pub}, meta, sig) {
+		t.Error("a good signature among several keys did not verify")
+	}
+	if Verify([]ed25519.PublicKey{pub}, append(meta, ' '), sig) {
+		t.Error("a signature verified over other bytes")
+	}
+	for _, bad := range []string{"", "abc", string(pubFile[:40]), "!!!!" + string(pubFile[4:])} {
+		if _, err := ParsePublic([]byte(bad)); err == nil {
+			t.Errorf("%q read as a public key", bad)
+		}
+	}
+}
