@@ -33,6 +33,12 @@ type Meta struct {
 // device environment (FWUP_META_UUID and FWUP_META_NICKNAME are added). name
 // is the input's name for messages.
 func ReadMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map[string]string) (*Meta, error) {
+	return readMeta(zr, name, pubs, env, "at beginning of")
+}
+
+// readMeta is ReadMeta with fwup's wording for a misplaced meta.conf,
+// which differs between -V ("at the beginning of") and -l/-m.
+func readMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map[string]string, where string) (*Meta, error) {
 	m := &Meta{}
 	h, err := zr.Next()
 	if err != nil {
@@ -52,7 +58,10 @@ func ReadMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map
 		}
 	}
 	if h.Name != MetaConfName {
-		return nil, fmt.Errorf("Expecting meta.conf to be at the beginning of %s", name)
+		if name == "" {
+			name = "(null)" // what fwup's printf shows for stdin
+		}
+		return nil, fmt.Errorf("Expecting meta.conf to be %s %s", where, name)
 	}
 	m.Conf, err = readAll(zr, maxMetaConfSize)
 	if err != nil {
@@ -168,7 +177,7 @@ func (m *Meta) verifyMessage() string {
 // message.
 func Verify(r io.Reader, name string, pubs []ed25519.PublicKey, env map[string]string) (string, error) {
 	zr := archive.NewReader(r)
-	m, err := ReadMeta(zr, name, pubs, env)
+	m, err := readMeta(zr, name, pubs, env, "at the beginning of")
 	if err != nil {
 		return "", err
 	}

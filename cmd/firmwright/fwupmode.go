@@ -171,6 +171,10 @@ func runFwup(sys *system, args []string) (status int) {
 			command, easy = "sparse-check", false
 		case "1", "2", "3", "4", "5", "6", "7", "8", "9":
 			level = int(id[0] - '0')
+		case "Z":
+			// In fwup's optstring but unhandled: usage, exit 1.
+			io.WriteString(sys.stdout, fwupUsage)
+			panic(fwupExit(1))
 		case "D":
 			r.output("OK", "")
 			panic(fwupExit(0))
@@ -317,8 +321,14 @@ func (r *fwupRun) create(config, output string, toFile bool, level int, key ed25
 		r.fail("%s", err)
 	}
 	if !toFile {
-		if err := plan.Write(r.sys.stdout, opts); err != nil {
+		// libarchive pads what it writes to stdout to whole 10240-byte
+		// blocks; fwup's .fw on a pipe carries those zeros.
+		w := &countingWriter{w: r.sys.stdout}
+		if err := plan.Write(w, opts); err != nil {
 			r.fail("%s", err)
+		}
+		if pad := (10240 - w.n%10240) % 10240; pad > 0 {
+			r.sys.stdout.Write(make([]byte, pad))
 		}
 		return
 	}
@@ -443,4 +453,15 @@ func (r *fwupRun) parsePrivate(s string) ed25519.PrivateKey {
 		r.fail("Error decoding private key")
 	}
 	return k
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
