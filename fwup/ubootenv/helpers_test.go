@@ -1,0 +1,27 @@
+package ubootenv
+
+import (
+	"testing"
+
+	"github.com/firmwright/firmwright/fwup/conf"
+	"github.com/firmwright/firmwright/internal/fwtest"
+)
+
+// fixtures is the shared fwup reference directory (see its README.md).
+const fixtures = "../../../shared/fixtures/fwup-ref"
+
+// parseEnv parses "uboot-environment x { BODY }".
+func parseEnv(t *testing.T, body string) *conf.Section {
+	t.Helper()
+	return fwtest.Snippet(t, "uboot-environment", body)
+}
+
+// newEnv returns the environment of a valid section body.
+func newEnv(t *testing.T, body string) *Env {
+	t.Helper()
+	e, err := FromConfig(parseEnv(t, body))
+	if err != nil {
+		t.Fatalf("%q: %v", body, err)
+	}
+	return e
+}
