@@ -3,6 +3,7 @@ package fwup
 import (
 	"errors"
 	"fmt"
+	"github.com/firmwright/firmwright/internal/cstr"
 	"math"
 	"strings"
 
@@ -249,48 +250,11 @@ func uintRange(s string, lo, hi uint64, msg string) error {
 	return nil
 }
 
-// strtoull mimics C's strtoull(s, &end, 0) with a check that it consumed
-// everything: leading blanks, a sign (negation wraps), 0x/0 prefixes.
+// strtoull is C's strtoull(s, &end, 0) with fwup's check that it took
+// the whole non-empty string without overflow.
 func strtoull(s string) (uint64, bool) {
-	t := strings.TrimLeft(s, " \t\n\r\f\v")
-	neg := false
-	if t != "" && (t[0] == '+' || t[0] == '-') {
-		neg = t[0] == '-'
-		t = t[1:]
-	}
-	base := uint64(10)
-	switch {
-	case len(t) > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X'):
-		base, t = 16, t[2:]
-	case len(t) > 1 && t[0] == '0':
-		base, t = 8, t[1:]
-	}
-	if t == "" {
-		return 0, false
-	}
-	var v uint64
-	for i := 0; i < len(t); i++ {
-		d := uint64(99)
-		switch c := t[i]; {
-		case c >= '0' && c <= '9':
-			d = uint64(c - '0')
-		case c >= 'a' && c <= 'f':
-			d = uint64(c-'a') + 10
-		case c >= 'A' && c <= 'F':
-			d = uint64(c-'A') + 10
-		}
-		if d >= base {
-			return 0, false
-		}
-		if v > (math.MaxUint64-d)/base {
-			return 0, false // ERANGE
-		}
-		v = v*base + d
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
+	v, rest, overflow := cstr.Strtoull(s)
+	return v, rest == "" && s != "" && !overflow && len(strings.TrimLeft(s, " \t\n\r\f\v")) > 0
 }
 
 // cInt is C's strtol(s, NULL, 0) truncated to int: garbage reads as the

@@ -136,3 +136,15 @@ func miscDir(t *testing.T) string {
 	}
 	return dir
 }
+
+// TestDevNullResource: fwup accepts any openable host path (its test 089).
+func TestDevNullResource(t *testing.T) {
+	p, err := Prepare([]byte(`file-resource devnull { host-path = "/dev/null" }`), CreateOptions{Env: map[string]string{}, Name: "t.conf", Dir: "."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "file-resource \"devnull\" {\nblake2b-256=0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8\n}\n"
+	if string(p.Meta) != want {
+		t.Errorf("meta.conf:\n%s", p.Meta)
+	}
+}

@@ -2,7 +2,6 @@ package fwup
 
 import (
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -191,14 +190,12 @@ func fileRuns(path string, sparse bool) (SparseMap, error) {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
+	// fwup takes any path it can open (/dev/null is a common one) and
+	// sizes it by seeking to the end.
+	size, err := f.Seek(0, io.SeekEnd)
 	if err != nil {
-		return nil, err
+		size = 0
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	size := fi.Size()
 	if !sparse {
 		return SparseMap{}.appendRun(false, size), nil
 	}

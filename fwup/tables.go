@@ -7,6 +7,9 @@ import (
 	"os"
 
 	"github.com/firmwright/firmwright/fwup/conf"
+	"github.com/firmwright/firmwright/fwup/gpt"
+	"github.com/firmwright/firmwright/fwup/mbr"
+	"github.com/firmwright/firmwright/fwup/ubootenv"
 )
 
 // checkTable checks mbr, gpt and uboot-environment sections as fwup does
@@ -14,29 +17,18 @@ import (
 func checkTable(sec *conf.Section) error {
 	switch sec.Opt.Name {
 	case "mbr":
-		return inlineBootstrap(sec)
+		if err := inlineBootstrap(sec); err != nil {
+			return err
+		}
+		_, err := mbr.FromConfig(sec)
+		return err
 	case "gpt":
+		if _, err := gpt.FromConfig(sec); err != nil {
+			return err
+		}
 		foldGPTBoot(sec)
 	case "uboot-environment":
-		return checkUbootEnv(sec)
-	}
-	return nil
-}
-
-// checkUbootEnv applies fwup's create-time rules for a U-Boot environment:
-// a size of 1 to 65534 blocks, and a redundant copy that does not overlap
-// the first.
-func checkUbootEnv(sec *conf.Section) error {
-	count := sec.Int("block-count")
-	if count <= 0 || count >= 65535 {
-		return fmt.Errorf("block-count must be specified, greater than 0 and less than 2^16 - 1")
-	}
-	if sec.Has("block-offset-redund") {
-		off, _ := strtoull(sec.String("block-offset"))
-		redund, _ := strtoull(sec.String("block-offset-redund"))
-		if redund < off+uint64(count) && off < redund+uint64(count) {
-			return fmt.Errorf("block-offset-redund can't overlap primary U-Boot environment")
-		}
+		return ubootenv.Verify(sec)
 	}
 	return nil
 }
