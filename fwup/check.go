@@ -3,9 +3,10 @@ package fwup
 import (
 	"errors"
 	"fmt"
-	"github.com/firmwright/firmwright/internal/cstr"
 	"math"
 	"strings"
+
+	"github.com/firmwright/firmwright/internal/cstr"
 
 	"github.com/firmwright/firmwright/fwup/conf"
 )
@@ -254,7 +255,7 @@ func uintRange(s string, lo, hi uint64, msg string) error {
 // the whole non-empty string without overflow.
 func strtoull(s string) (uint64, bool) {
 	v, rest, overflow := cstr.Strtoull(s)
-	return v, rest == "" && s != "" && !overflow && len(strings.TrimLeft(s, " \t\n\r\f\v")) > 0
+	return v, s != "" && rest == "" && !overflow
 }
 
 // cInt is C's strtol(s, NULL, 0) truncated to int: garbage reads as the
@@ -279,9 +280,7 @@ func cInt(s string) int64 {
 	return int64(int32(n))
 }
 
-func isHexDigit(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
+func isHexDigit(c byte) bool { return cstr.DigitValue(c) < 16 }
 
 // checker runs fwup's create-time checks as the config is parsed.
 type checker struct{}

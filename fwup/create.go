@@ -4,6 +4,7 @@
 package fwup
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"fmt"
 	"io"
@@ -164,7 +165,7 @@ func (p *Plan) Write(w io.Writer, opts CreateOptions) error {
 func writeMeta(zw *archive.Writer, meta []byte, t time.Time, level int) error {
 	mtime := t.UTC()
 	return zw.WriteDeflated(archive.Entry{Name: MetaConfName, Modified: &mtime}, int64(len(meta)), func(dst io.Writer) (archive.Deflated, error) {
-		return archive.Deflate(dst, bytesReader(meta), level, 1)
+		return archive.Deflate(dst, bytes.NewReader(meta), level, 1)
 	})
 }
 

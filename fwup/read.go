@@ -92,11 +92,9 @@ func readMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map
 	if err != nil {
 		return nil, errors.New("Unexpected error parsing meta.conf")
 	}
-	if v := m.Config.String("require-fwup-version"); m.Config.Has("require-fwup-version") {
-		if err := (checker{}).Option(m.Config, m.Config, "require-fwup-version"); err != nil {
-			_ = v
-			return nil, err
-		}
+	// An archive may need a newer fwup than this one is.
+	if err := (checker{}).Option(m.Config, m.Config, "require-fwup-version"); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

@@ -261,8 +261,6 @@ func (c *hashCheck) Read(p []byte) (int, error) {
 
 func (c *hashCheck) sum() string { return hex.EncodeToString(c.h.Sum(nil)) }
 
-func bytesReader(b []byte) io.Reader { return strings.NewReader(string(b)) }
-
 // checkAssertSize applies assert-size-gte/-lte, given in 512-byte blocks,
 // to the resource's full (sparse) length. fwup names the host-path.
 func checkAssertSize(sec *conf.Section, size int64) error {

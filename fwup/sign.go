@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/firmwright/firmwright/fwup/archive"
@@ -85,6 +86,6 @@ func copyEntry(zw *archive.Writer, zr *archive.Reader, h *archive.Header, tmpDir
 		src = f
 	}
 	return zw.WriteDeflated(archive.Entry{Name: h.Name}, size, func(dst io.Writer) (archive.Deflated, error) {
-		return archive.Deflate(dst, src, 9, 2)
+		return archive.Deflate(dst, src, 9, runtime.GOMAXPROCS(0))
 	})
 }

@@ -139,7 +139,6 @@ func (e *evaluator) operand() (int64, error) {
 }
 
 func (e *evaluator) number() (int64, error) {
-	start := e.i
 	if e.s[e.i] == '+' {
 		e.i++
 	}
@@ -152,23 +151,22 @@ func (e *evaluator) number() (int64, error) {
 	} else if e.i < len(e.s) && e.s[e.i] == '0' {
 		base = 8
 	}
-	for e.i < len(e.s) && digitVal(e.s[e.i]) < base {
+	for e.i < len(e.s) && digit(e.s[e.i]) < base {
 		e.i++
 	}
 	if e.i == digits {
 		return 0, errSyntax
 	}
-	if e.i < len(e.s) && digitVal(e.s[e.i]) < 10 {
+	if e.i < len(e.s) && digit(e.s[e.i]) < 10 {
 		return 0, errSyntax // e.g. 08: strtoll stops at the 8
 	}
 	var v uint64
 	for _, c := range []byte(e.s[digits:e.i]) {
-		v = v*uint64(base) + uint64(digitVal(c))
+		v = v*uint64(base) + uint64(digit(c))
 		if v > math.MaxInt64 {
 			v = math.MaxInt64 // strtoll saturates
 		}
 	}
-	_ = start
 	return int64(v), nil
 }
 

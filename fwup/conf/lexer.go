@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/firmwright/firmwright/internal/cstr"
 )
 
 // tokenKind is what the lexer hands the parser. libconfuse does not tell a
@@ -301,7 +303,7 @@ func (lx *lexer) escape(s *source) (string, error) {
 		return string([]byte{byte(n)}), nil
 	case c == 'x':
 		end := s.off + 1
-		for end < len(s.data) && end < s.off+3 && isHex(s.data[end]) {
+		for end < len(s.data) && end < s.off+3 && isHexDigit(s.data[end]) {
 			end++
 		}
 		if end == s.off+1 {
@@ -314,10 +316,6 @@ func (lx *lexer) escape(s *source) (string, error) {
 	}
 	s.off++
 	return string(c), nil
-}
-
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
 }
 
 // singleQuoted reads a '...' string: only \\ and \' are escapes (and a
@@ -353,3 +351,5 @@ func (lx *lexer) singleQuoted(s *source) (string, error) {
 		}
 	}
 }
+
+func isHexDigit(c byte) bool { return cstr.DigitValue(c) < 16 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/firmwright/firmwright/internal/cstr"
 )
 
 // Call is one function call in a handler (raw_write(...)) or one
@@ -137,7 +139,7 @@ func ParseInt(s string) (int64, error) {
 		return 0, fmt.Errorf("invalid integer %q", s)
 	}
 	for i := 0; i < len(t); i++ {
-		if digitVal(t[i]) >= base {
+		if digit(t[i]) >= base {
 			return 0, fmt.Errorf("invalid integer %q", s)
 		}
 	}
@@ -164,17 +166,8 @@ func parseFloat(s string) (float64, error) {
 	return strconv.ParseFloat(t, 64)
 }
 
-func digitVal(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	case c >= 'A' && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return 99
-}
+// digit is c's value as a digit (36 or more when it is none).
+func digit(c byte) int { return int(cstr.DigitValue(c)) }
 
 func parseBool(s string) (bool, error) {
 	switch lower(s) {

@@ -8,6 +8,7 @@ import (
 	"github.com/firmwright/firmwright/internal/cstr"
 
 	"github.com/firmwright/firmwright/fwup/conf"
+	"github.com/firmwright/firmwright/fwup/internal/partcfg"
 )
 
 // FromConfig reads an `mbr NAME { … }` section and checks it as fwup's
@@ -72,18 +73,11 @@ func (t *Table) partitionsFromConfig(sec *conf.Section) error {
 		}
 		p.Type = typ
 
-		offset := cstr.String(ps.String("block-offset"))
-		if offset == "" {
-			return fmt.Errorf("partition %d's block_offset is required", ix)
+		offset, err := partcfg.BlockOffset(ps, ix)
+		if err != nil {
+			return err
 		}
-		v, rest, _ := cstr.Strtoull(offset)
-		if v >= math.MaxUint32 {
-			return fmt.Errorf("partition %d's block_offset must be positive and less than 2^32 - 1: '%s'", ix, offset)
-		}
-		if rest != "" {
-			return fmt.Errorf("error parsing partition %d's block offset", ix)
-		}
-		p.BlockOffset = uint32(v)
+		p.BlockOffset = offset
 		p.BlockCount = uint32(ps.Int("block-count"))
 		p.RecordOffset = 0
 
