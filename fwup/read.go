@@ -36,6 +36,11 @@ func ReadMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map
 	return readMeta(zr, name, pubs, env, "at beginning of")
 }
 
+// ReadApplyMeta is ReadMeta as fwup's apply words a misplaced meta.conf.
+func ReadApplyMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map[string]string) (*Meta, error) {
+	return readMeta(zr, name, pubs, env, "at the beginning of")
+}
+
 // readMeta is ReadMeta with fwup's wording for a misplaced meta.conf,
 // which differs between -V ("at the beginning of") and -l/-m.
 func readMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map[string]string, where string) (*Meta, error) {

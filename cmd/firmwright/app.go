@@ -46,6 +46,8 @@ func newApp(sys *system) *cli.Command {
 			signCommand(sys),
 			verifyCommand(sys),
 			infoCommand(sys),
+			applyCommand(sys),
+			imageCommand(sys),
 		},
 	}
 }

@@ -8,18 +8,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/firmwright/firmwright/fwup"
 	"github.com/firmwright/firmwright/fwup/archive"
 	"github.com/firmwright/firmwright/fwup/conf"
 	"github.com/firmwright/firmwright/fwup/keys"
+	"github.com/firmwright/firmwright/fwup/mmc"
 	"github.com/firmwright/firmwright/internal/atomicfile"
+	"github.com/firmwright/firmwright/internal/cstr"
 )
 
 // fwupUsage is fwup 1.16.0's help text, printed for -h and on bad usage.
@@ -36,6 +36,17 @@ type system struct {
 	now            func() time.Time
 	rand           io.Reader
 	prog           string // how getopt names the program in its messages
+	// mmc is the machine's memory cards; nil means the real ones.
+	mmc *mmc.System
+	// handshake is --exit-handshake: on exit, 0x1A and the status go to
+	// stdout and stdin is read to its end (for Erlang ports).
+	handshake bool
+}
+
+// cLong reads a number as strtol(s, 0, 0) does.
+func cLong(s string) int64 {
+	v, _, _ := cstr.Strtoull(s)
+	return int64(v)
 }
 
 const fwupShorts = "acd:DEf:Fghi:lmno:p:qSs:t:VvUuyZz123456789"
@@ -65,17 +76,24 @@ type fwupExit int
 
 // fwupRun is one invocation of fwup mode.
 type fwupRun struct {
-	sys     *system
-	framing bool
+	sys          *system
+	framing      bool
+	progressMode int
 }
 
 // output writes a message as fwup_output does: a framed packet, or the text.
-func (r *fwupRun) output(kind string, text string) {
+func (r *fwupRun) output(kind string, text string) { r.outputCode(kind, 0, text) }
+
+func (r *fwupRun) outputCode(kind string, code uint16, text string) {
 	if r.framing {
 		var hdr [8]byte
 		binary.BigEndian.PutUint32(hdr[:], uint32(len(text)+4))
 		copy(hdr[4:6], kind)
+		binary.BigEndian.PutUint16(hdr[6:], code)
 		r.sys.stdout.Write(hdr[:])
+	} else if r.progressMode == progressNormal && text != "" {
+		// Start a clean line under the progress bar.
+		io.WriteString(r.sys.stdout, "\r\033[K")
 	}
 	io.WriteString(r.sys.stdout, text)
 }
@@ -109,6 +127,10 @@ func runFwup(sys *system, args []string) (status int) {
 			}
 			status = int(code)
 		}
+		if sys.handshake {
+			sys.stdout.Write([]byte{0x1a, byte(status)})
+			io.Copy(io.Discard, sys.stdin)
+		}
 	}()
 	if len(args) == 0 {
 		io.WriteString(sys.stdout, fwupUsage)
@@ -124,6 +146,7 @@ func runFwup(sys *system, args []string) (status int) {
 		publicKeys                   []ed25519.PublicKey
 		easy                         = true
 		quiet, numeric               bool
+		ap                           = applyArgs{progressHigh: 100, unmount: true, verifyWrites: -1}
 	)
 	operands, ok := getopt(args, fwupShorts, fwupLongs, func(id, arg string) bool {
 		switch id {
@@ -155,6 +178,38 @@ func runFwup(sys *system, args []string) (status int) {
 			metaKey = arg
 		case "t":
 			task = arg
+		case "d":
+			ap.device = arg
+		case "v":
+			ap.verbose = true
+		case "u":
+			ap.unmount = true
+		case "U":
+			ap.unmount = false
+		case "y":
+			ap.accept = true
+		case "unsafe":
+			ap.unsafe = true
+		case "enable-trim":
+			ap.enableTrim = true
+		case "progress-low":
+			ap.progressLow = int(int32(cLong(arg)))
+		case "progress-high":
+			ap.progressHigh = int(int32(cLong(arg)))
+		case "reboot-param-path":
+			ap.rebootParamPath = arg
+		case "exit-handshake":
+			sys.handshake = true
+		case "verify-writes":
+			ap.verifyWrites = 1
+		case "no-verify-writes":
+			ap.verifyWrites = 0
+		case "minimize-writes":
+			ap.minimizeWrites = true
+		case "no-minimize-writes":
+			ap.minimizeWrites = false
+		case "max-size":
+			ap.maxSizeBlocks = uint64(cLong(arg))
 		case "F":
 			r.framing, easy = true, false
 		case "q":
@@ -176,10 +231,12 @@ func runFwup(sys *system, args []string) (status int) {
 			io.WriteString(sys.stdout, fwupUsage)
 			panic(fwupExit(1))
 		case "D":
-			r.output("OK", "")
+			cards, _ := r.mmc().Detect()
+			r.output("OK", mmc.DetectOutput(cards))
 			panic(fwupExit(0))
 		case "z":
-			r.fail("No memory cards found. Try reinserting the card.")
+			r.output("OK", mmc.SelectedOutput(r.selectCard()))
+			panic(fwupExit(0))
 		}
 		return true
 	}, func(msg string) { fmt.Fprintf(sys.stderr, "%s: %s\n", sys.prog, msg) })
@@ -243,7 +300,9 @@ func runFwup(sys *system, args []string) (status int) {
 			r.output("OK", m.Metadata())
 		}
 	case "a":
-		r.fail("applying archives is not supported by firmwright yet")
+		ap.input, ap.inputSet, ap.task, ap.publicKeys = input, inputSet, task, publicKeys
+		ap.quiet, ap.numeric = quiet, numeric
+		r.applyFw(ap)
 	case "sparse-check":
 		r.fail("--sparse-check is not supported by firmwright yet")
 	}
@@ -374,14 +433,14 @@ func (r *fwupRun) genKeys(prefix string, set bool) {
 	}{{pubPath, keys.Encode(pub)}, {privPath, keys.Encode(priv)}} {
 		f, err := os.OpenFile(k.path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
-			r.fail("Couldn't create '%s': %s", k.path, strerror(err))
+			r.fail("Couldn't create '%s': %s", k.path, cstr.Strerror(err))
 		}
 		if _, err := f.Write(k.data); err != nil {
 			f.Close()
-			r.fail("Couldn't write to '%s': %s", k.path, strerror(err))
+			r.fail("Couldn't write to '%s': %s", k.path, cstr.Strerror(err))
 		}
 		if err := f.Close(); err != nil {
-			r.fail("Couldn't write to '%s': %s", k.path, strerror(err))
+			r.fail("Couldn't write to '%s': %s", k.path, cstr.Strerror(err))
 		}
 	}
 	pb, sb := trunc32(filepath.Base(pubPath)), trunc32(filepath.Base(privPath))
@@ -397,25 +456,11 @@ func trunc32(s string) string {
 	return s
 }
 
-// strerror returns the C library's text for an error's errno.
-func strerror(err error) string {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		s := errno.Error()
-		return string(bytes.ToUpper([]byte(s[:1]))) + s[1:]
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
-
 // loadKey reads a key file as fwup does: its first Base64-length bytes.
 func (r *fwupRun) loadKey(path, kind string, n int) []byte {
 	f, err := os.Open(path)
 	if err != nil {
-		r.fail("Error opening %s key file '%s': %s", kind, path, strerror(err))
+		r.fail("Error opening %s key file '%s': %s", kind, path, cstr.Strerror(err))
 	}
 	defer f.Close()
 	buf := make([]byte, (n+2)/3*4)

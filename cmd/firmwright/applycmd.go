@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/firmwright/firmwright/fwup/apply"
+	"github.com/firmwright/firmwright/fwup/mmc"
+	"github.com/firmwright/firmwright/internal/atomicfile"
+)
+
+// progressLine prints a percentage with speed and time left, on one line
+// of stderr, for people watching.
+type progressLine struct {
+	w     io.Writer
+	now   func() time.Time
+	start time.Time
+}
+
+func (p *progressLine) report(percent int, in, units, total int64) {
+	if p.start.IsZero() {
+		p.start = p.now()
+	}
+	secs := p.now().Sub(p.start).Seconds()
+	line := fmt.Sprintf("\r%3d%%  %6.1f MB written", percent, float64(units)/1e6)
+	if secs > 0.5 && units > 0 {
+		rate := float64(units) / secs
+		line += fmt.Sprintf("  %5.1f MB/s", rate/1e6)
+		if left := float64(total-units) / rate; total > units {
+			line += fmt.Sprintf("  ETA %d:%02d", int(left)/60, int(left)%60)
+		}
+	}
+	io.WriteString(p.w, line+"   ")
+	if percent == 100 {
+		io.WriteString(p.w, "\n")
+	}
+}
+
+// applyFlags are what apply and image share.
+func applyFlags(task string) []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "task", Aliases: []string{"t"}, Value: task, Usage: "the task to run (a prefix is enough)"},
+		&cli.StringSliceFlag{Name: "public-key", Usage: "only apply archives signed by this key (file; repeatable)"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress line"},
+	}
+}
+
+// runApply applies fw to target with the shared flags.
+func runApply(sys *system, c *cli.Command, fw string, target apply.Target, copts apply.CacheOptions) error {
+	pubs, err := readPublics(c.StringSlice("public-key"))
+	if err != nil {
+		return err
+	}
+	in, err := os.Open(fw)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	opts := apply.Options{Task: c.String("task"), Input: fw, PublicKeys: pubs, Env: sys.env, Cache: copts,
+		Info: func(msg string) { fmt.Fprintf(sys.stderr, "\n%s\n", msg) }, Host: realHost{},
+		RebootParamPath: c.String("reboot-param-path")}
+	if !c.Bool("quiet") {
+		pl := &progressLine{w: sys.stderr, now: sys.now}
+		opts.Progress = apply.NewProgress(0, 100, pl.report)
+	}
+	if err := apply.Run(in, target, opts); err != nil {
+		return fmt.Errorf("%s: %s", fw, archiveMessage(err))
+	}
+	return nil
+}
+
+func imageCommand(sys *system) *cli.Command {
+	return &cli.Command{
+		Name:      "image",
+		Usage:     "write the disk image a .fw makes (its complete task) to a new file",
+		ArgsUsage: "FILE.fw",
+		Flags: append(applyFlags("complete"),
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "the image file to write"}),
+		Action: func(_ context.Context, c *cli.Command) error {
+			if c.NArg() != 1 {
+				return errors.New("image: give one .fw file")
+			}
+			out := c.String("output")
+			// The image appears only once it is complete.
+			err := atomicfile.Write(out, 0o644, func(w io.Writer) error {
+				return runApply(sys, c, c.Args().First(), w.(*os.File), apply.CacheOptions{})
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(sys.stdout, "wrote %s\n", out)
+			return nil
+		},
+	}
+}
+
+func applyCommand(sys *system) *cli.Command {
+	return &cli.Command{
+		Name:      "apply",
+		Usage:     "apply a .fw to a memory card, block device or existing image (an update, or a full burn)",
+		ArgsUsage: "FILE.fw",
+		Flags: append(applyFlags(""),
+			&cli.StringFlag{Name: "device", Aliases: []string{"d"}, Required: true, Usage: "block device or image file"},
+			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask before writing a block device"},
+			&cli.StringFlag{Name: "reboot-param-path", Usage: "where reboot_param() writes (default /run/systemd/reboot-param, then /run/reboot-param)"}),
+		Action: func(_ context.Context, c *cli.Command) error {
+			if c.NArg() != 1 {
+				return errors.New("apply: give one .fw file")
+			}
+			if c.String("task") == "" {
+				return errors.New("apply: give a task with --task (complete for a new card, upgrade for an update)")
+			}
+			dev := c.String("device")
+			if willBeRegularFile(dev) {
+				f, err := os.OpenFile(dev, os.O_RDWR|os.O_CREATE, 0o644)
+				if err != nil {
+					return err
+				}
+				st, err := f.Stat()
+				if err != nil {
+					f.Close()
+					return err
+				}
+				copts := apply.CacheOptions{End: st.Size(), SoftEnd: st.Size() > 0}
+				if err := runApply(sys, c, c.Args().First(), f, copts); err != nil {
+					f.Close()
+					return err
+				}
+				if err := f.Sync(); err != nil {
+					f.Close()
+					return err
+				}
+				return f.Close()
+			}
+			d, err := mmc.Open(dev)
+			if err != nil {
+				return fmt.Errorf("%s: %w", dev, err)
+			}
+			defer d.Close()
+			if !c.Bool("yes") {
+				fmt.Fprintf(sys.stderr, "Write to %s (%s)? Everything the task overwrites there is lost. [y/N] ", dev, mmc.FormatSize(d.Size()))
+				if !mmc.Confirmed(sys.stdin) {
+					return errors.New("apply: not confirmed; nothing was written")
+				}
+			}
+			if err := mmc.Host().UnmountAll(dev); err != nil {
+				return fmt.Errorf("%s: %w", dev, err)
+			}
+			copts := apply.CacheOptions{End: d.Size(), VerifyWrites: true}
+			if err := runApply(sys, c, c.Args().First(), d, copts); err != nil {
+				return err
+			}
+			return d.Sync()
+		},
+	}
+}

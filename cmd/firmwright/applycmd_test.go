@@ -1,0 +1,50 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/firmwright/firmwright/internal/fatslack"
+)
+
+// TestImageAndApplyCommands: `firmwright image` makes fwup's complete
+// image; `firmwright apply` updates it; a key the archive was not signed
+// with stops both before anything is written.
+func TestImageAndApplyCommands(t *testing.T) {
+	dir := t.TempDir()
+	signed, pub := refPath(t, "ref-signed.fw"), refPath(t, "fwup-key.pub")
+	img := filepath.Join(dir, "out.img")
+	_, errOut, code := runCLI(t, map[string]string{}, "image", signed, "-o", img, "--public-key", pub)
+	if code != 0 {
+		t.Fatalf("image: exit %d: %s", code, errOut)
+	}
+	b, _ := os.ReadFile(img)
+	if got := fatslack.MaskedSHA256(b); got != "dbc613f9eb813e4c59b58046f6e95d376f1c1ea6c21a04e4bf7818bbf34bff7f" {
+		t.Errorf("image: masked sha256 %s", got)
+	}
+	if _, errOut, code = runCLI(t, map[string]string{}, "apply", signed, "--device", img, "--task", "upgrade", "-q", "--reboot-param-path", filepath.Join(dir, "param")); code != 0 {
+		t.Fatalf("apply: exit %d: %s", code, errOut)
+	}
+	b, _ = os.ReadFile(img)
+	if got := fatslack.MaskedSHA256(b); got != "0f52cb2d5b5469e8810d9411f045cc6280e22ef547dffad2c037092bd3368f74" {
+		t.Errorf("apply upgrade: masked sha256 %s", got)
+	}
+
+	other := filepath.Join(dir, "other.pub")
+	os.WriteFile(other, []byte("AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="), 0o644)
+	unsigned := refPath(t, "ref-unsigned.fw")
+	for _, args := range [][]string{
+		{"image", signed, "-o", filepath.Join(dir, "no.img"), "--public-key", other},
+		{"image", unsigned, "-o", filepath.Join(dir, "no.img"), "--public-key", pub},
+	} {
+		_, errOut, code := runCLI(t, map[string]string{}, args...)
+		if code == 0 || !strings.Contains(errOut, "signature") && !strings.Contains(errOut, "signed") {
+			t.Errorf("%v: exit %d, %q", args, code, errOut)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "no.img")); err == nil {
+			t.Errorf("%v left an image behind", args)
+		}
+	}
+}

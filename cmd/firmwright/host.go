@@ -1,0 +1,48 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+
+	"github.com/firmwright/firmwright/fwup/mmc"
+)
+
+// realHost is the machine an apply runs on, for the requirements and
+// actions that look past the target (all but reboot_param need --unsafe).
+type realHost struct{}
+
+func (realHost) PathOnDevice(path, device string) bool {
+	return mmc.Host().IsPathOnDevice(path, device)
+}
+
+func (realHost) PathAtOffset(path string, blockOffset int64) bool {
+	return mmc.Host().IsPathAtDeviceOffset(path, blockOffset)
+}
+
+// Run is C's system(): sh -c, the exit status back.
+func (realHost) Run(command string) (int, error) {
+	cmd := exec.Command("/bin/sh", "-c", command)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode(), nil
+	}
+	if err != nil {
+		return -1, err
+	}
+	return 0, nil
+}
+
+func (realHost) Pipe(command string, r io.Reader) error {
+	cmd := exec.Command("/bin/sh", "-c", command)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = r, os.Stdout, os.Stderr
+	return cmd.Run()
+}
+
+// WriteFile is fopen(path, "w").
+func (realHost) WriteFile(path string) (io.WriteCloser, error) {
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+}

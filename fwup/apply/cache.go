@@ -1,0 +1,391 @@
+package apply
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/firmwright/firmwright/internal/cstr"
+)
+
+// SegmentSize is the unit the cache reads and writes the target in. It
+// shows in the output: a new image file always ends on a segment boundary.
+const SegmentSize = 128 << 10
+
+const blocksPerSegment = SegmentSize / BlockSize
+
+// Target is the space an archive is applied to: an image file, a block
+// device, /dev/null. Reads past the end of a regular file return short
+// counts (io.EOF), which the cache treats as zeros.
+type Target interface {
+	io.ReaderAt
+	io.WriterAt
+}
+
+// Discarder is implemented by targets that can be told a range is unused
+// (BLKDISCARD on block devices).
+type Discarder interface {
+	Discard(off, length int64) error
+}
+
+// CacheOptions configure the cache the way fwup's command line and
+// meta.conf do.
+type CacheOptions struct {
+	// End is the size of the target in bytes, 0 when unknown.
+	End int64
+	// SoftEnd means End may grow: an existing image file's size.
+	SoftEnd bool
+	// HardwareTrim passes trim() to the target (--enable-trim).
+	HardwareTrim bool
+	// VerifyWrites reads back every segment written.
+	VerifyWrites bool
+	// MinimizeWrites skips writing segments whose bytes are already there.
+	MinimizeWrites bool
+	// SizeMB is meta.conf's block-cache-size-mb (0 for fwup's 8 MB).
+	SizeMB int
+}
+
+// segment is one cached 128 KiB piece of the target. A block is valid when
+// the cache holds its bytes, dirty when they still have to be written.
+type segment struct {
+	inUse      bool
+	data       []byte
+	off        int64
+	lastAccess uint32
+	// streamed stays true while every write to the segment was a
+	// streaming one; such a segment is written as soon as it is full.
+	streamed     bool
+	valid, dirty [blocksPerSegment]bool
+}
+
+func (s *segment) anyDirty() bool   { return slices.Contains(s.dirty[:], true) }
+func (s *segment) allDirty() bool   { return !slices.Contains(s.dirty[:], false) }
+func (s *segment) allValid() bool   { return !slices.Contains(s.valid[:], false) }
+func (s *segment) allInvalid() bool { return !slices.Contains(s.valid[:], true) }
+
+// Cache is fwup's block cache: a fixed number of 128 KiB segments in front
+// of the target, written back least recently used first. Its rules decide
+// bytes in the output, so they follow fwup's exactly:
+//   - a partly written segment is completed from the target (or with
+//     zeros where the range was trimmed) and written whole;
+//   - trimmed segments read as zeros and are not written unless touched;
+//   - a segment filled completely by streaming writes is written at once;
+//   - flushing writes segments in the order they were last used.
+type Cache struct {
+	t    Target
+	opts CacheOptions
+	end  int64
+	segs []*segment
+	tick uint32
+	// trimmed marks segment indexes; trimmedFrom (when >= 0) marks every
+	// index from it on that trimmed does not mention.
+	trimmed     map[int64]bool
+	trimmedFrom int64
+	temp        []byte
+}
+
+// NewCache puts a cache in front of t.
+func NewCache(t Target, opts CacheOptions) *Cache {
+	mb := opts.SizeMB
+	if mb <= 0 {
+		mb = 8
+	}
+	n := mb * (1 << 20) / SegmentSize
+	if n < 8 {
+		n = 8
+	}
+	c := &Cache{t: t, opts: opts, end: opts.End, segs: make([]*segment, n), trimmed: map[int64]bool{}, trimmedFrom: -1}
+	for i := range c.segs {
+		c.segs[i] = &segment{}
+	}
+	if !opts.SoftEnd && opts.End > 0 {
+		// Nothing past the end can be read back.
+		c.trimmedFrom = (opts.End + SegmentSize - 1) / SegmentSize
+	}
+	return c
+}
+
+// End is the target's size as the cache knows it: 0 when unknown, and for
+// image files the furthest segment end touched past their original size.
+func (c *Cache) End() int64 { return c.end }
+
+func (c *Cache) isTrimmed(off int64) bool {
+	ix := off / SegmentSize
+	if v, ok := c.trimmed[ix]; ok {
+		return v
+	}
+	return c.trimmedFrom >= 0 && ix >= c.trimmedFrom
+}
+
+func (c *Cache) clearTrimmed(off int64) {
+	ix := off / SegmentSize
+	if c.trimmedFrom >= 0 && ix >= c.trimmedFrom {
+		c.trimmed[ix] = false
+	} else {
+		delete(c.trimmed, ix)
+	}
+}
+
+// ioSize is how many bytes of the segment at off exist on the target.
+func (c *Cache) ioSize(off int64) (int, error) {
+	last := off + SegmentSize
+	if c.end > 0 && !c.opts.SoftEnd {
+		switch {
+		case last <= c.end:
+			return SegmentSize, nil
+		case off <= c.end:
+			return int(c.end - off), nil
+		default:
+			return 0, fmt.Errorf("read/write failed at offset %d since past end of media (%d).", off, c.end)
+		}
+	}
+	if c.opts.SoftEnd && c.end > 0 && last > c.end {
+		c.end = last
+	}
+	return SegmentSize, nil
+}
+
+func (c *Cache) readSegment(off int64, data []byte) error {
+	if c.isTrimmed(off) {
+		clear(data)
+		return nil
+	}
+	n, err := c.ioSize(off)
+	if err != nil {
+		return err
+	}
+	got, err := c.t.ReadAt(data[:n], off)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("unexpected error reading %d bytes at offset %d: %s.\nPossible causes are that the destination is too small, the device (e.g., an SD card) is going bad, or the connection to it is flaky.", n, off, errnoText(err))
+	}
+	clear(data[got:])
+	return nil
+}
+
+func (c *Cache) makeValid(s *segment) error {
+	switch {
+	case s.allInvalid():
+		if err := c.readSegment(s.off, s.data); err != nil {
+			return err
+		}
+	case !s.allValid():
+		if c.temp == nil {
+			c.temp = make([]byte, SegmentSize)
+		}
+		if err := c.readSegment(s.off, c.temp); err != nil {
+			return err
+		}
+		for i := range s.valid {
+			if !s.valid[i] {
+				copy(s.data[i*BlockSize:(i+1)*BlockSize], c.temp[i*BlockSize:])
+			}
+		}
+	default:
+		return nil
+	}
+	for i := range s.valid {
+		s.valid[i] = true
+	}
+	return nil
+}
+
+// writeSegment writes a segment's bytes, checking or skipping as asked.
+func (c *Cache) writeSegment(s *segment) error {
+	n, err := c.ioSize(s.off)
+	if err != nil {
+		return err
+	}
+	data := s.data[:n]
+	if c.opts.MinimizeWrites {
+		buf := make([]byte, n)
+		if got, _ := c.t.ReadAt(buf, s.off); got == n && string(buf) == string(data) {
+			return nil
+		}
+	}
+	if got, err := c.t.WriteAt(data, s.off); err != nil || got != n {
+		return fmt.Errorf("writing %d bytes failed at offset %d. Check media size.", n, s.off)
+	}
+	if c.opts.VerifyWrites {
+		buf := make([]byte, n)
+		if got, _ := c.t.ReadAt(buf, s.off); got != n {
+			return fmt.Errorf("read back failed at offset %d", s.off)
+		}
+		if string(buf) != string(data) {
+			return fmt.Errorf("write verification failed at offset %d", s.off)
+		}
+	}
+	return nil
+}
+
+func (c *Cache) flushSegment(s *segment) error {
+	if !s.inUse || !s.anyDirty() {
+		return nil
+	}
+	err := c.makeValid(s)
+	if err == nil {
+		err = c.writeSegment(s)
+	}
+	// Written or not, the segment is not retried: the error goes to the
+	// caller, as in fwup.
+	s.dirty = [blocksPerSegment]bool{}
+	c.clearTrimmed(s.off)
+	return err
+}
+
+// segment returns the cached segment at off (a multiple of SegmentSize),
+// making room by writing back the least recently used one.
+func (c *Cache) segment(off int64) (*segment, error) {
+	for _, s := range c.segs {
+		if s.inUse && s.off == off {
+			s.lastAccess = c.tick
+			c.tick++
+			return s, nil
+		}
+	}
+	var lru *segment
+	for _, s := range c.segs {
+		if !s.inUse {
+			lru = s
+			break
+		}
+		if lru == nil || s.lastAccess < lru.lastAccess {
+			lru = s
+		}
+	}
+	if lru.inUse {
+		if err := c.flushSegment(lru); err != nil {
+			return nil, err
+		}
+	}
+	data := lru.data
+	if data == nil {
+		data = make([]byte, SegmentSize)
+	}
+	*lru = segment{inUse: true, data: data, off: off, lastAccess: c.tick, streamed: true}
+	c.tick++
+	return lru, nil
+}
+
+// WriteAt caches a write. Only whole 512-byte blocks become dirty.
+func (c *Cache) WriteAt(p []byte, off int64) (int, error) {
+	return len(p), c.write(p, off, false)
+}
+
+// Stream caches a write of resource data that will not be read back soon:
+// segments it fills completely are written to the target right away.
+func (c *Cache) Stream(p []byte, off int64) error {
+	return c.write(p, off, true)
+}
+
+func (c *Cache) write(p []byte, off int64, streamed bool) error {
+	for len(p) > 0 {
+		segOff := off &^ (SegmentSize - 1)
+		s, err := c.segment(segOff)
+		if err != nil {
+			return err
+		}
+		at := int(off - segOff)
+		n := min(len(p), SegmentSize-at)
+		copy(s.data[at:], p[:n])
+		for b := at / BlockSize; b < at/BlockSize+n/BlockSize; b++ {
+			s.dirty[b], s.valid[b] = true, true
+		}
+		if streamed && s.streamed && s.allDirty() {
+			if err := c.writeSegment(s); err != nil {
+				return fmt.Errorf("write failed at offset %d. Check media size.", s.off)
+			}
+			s.dirty = [blocksPerSegment]bool{}
+			c.clearTrimmed(s.off)
+		} else if !streamed {
+			s.streamed = false
+		}
+		p, off = p[n:], off+int64(n)
+	}
+	return nil
+}
+
+// ReadAt reads through the cache.
+func (c *Cache) ReadAt(p []byte, off int64) (int, error) {
+	done := 0
+	for done < len(p) {
+		segOff := off &^ (SegmentSize - 1)
+		s, err := c.segment(segOff)
+		if err != nil {
+			return done, err
+		}
+		if err := c.makeValid(s); err != nil {
+			return done, err
+		}
+		at := int(off - segOff)
+		n := copy(p[done:], s.data[at:])
+		done += n
+		off += int64(n)
+	}
+	return done, nil
+}
+
+// Trim marks a range as unused: the whole segments inside it are dropped
+// from the cache, read back as zeros and are not written unless written
+// to again. With hw set and --enable-trim, the target is told as well.
+func (c *Cache) Trim(off, count int64, hw bool) error {
+	aligned := (off + SegmentSize - 1) &^ (SegmentSize - 1)
+	count -= aligned - off
+	count &^= SegmentSize - 1
+	if count <= 0 {
+		return nil
+	}
+	for ix := aligned / SegmentSize; ix < (aligned+count)/SegmentSize; ix++ {
+		if c.trimmedFrom >= 0 && ix >= c.trimmedFrom {
+			delete(c.trimmed, ix)
+		} else {
+			c.trimmed[ix] = true
+		}
+	}
+	for _, s := range c.segs {
+		if s.inUse && s.off >= aligned && s.off < aligned+count {
+			s.inUse = false
+		}
+	}
+	if d, ok := c.t.(Discarder); ok && hw && c.opts.HardwareTrim {
+		d.Discard(aligned, count) // best effort, as in fwup
+	}
+	return nil
+}
+
+// Flush writes every dirty segment, least recently used first, so that the
+// last write of a config (an A/B switch) lands last.
+func (c *Cache) Flush() error {
+	order := slices.Clone(c.segs)
+	slices.SortStableFunc(order, func(a, b *segment) int {
+		switch {
+		case a.inUse != b.inUse:
+			if a.inUse {
+				return -1
+			}
+			return 1
+		case a.lastAccess < b.lastAccess:
+			return -1
+		case a.lastAccess > b.lastAccess:
+			return 1
+		}
+		return 0
+	})
+	for _, s := range order {
+		if err := c.flushSegment(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Reset drops everything not yet written; fwup does it when a task fails,
+// before running on-error.
+func (c *Cache) Reset() {
+	for _, s := range c.segs {
+		s.inUse = false
+	}
+}
+
+// errnoText is the C library's wording of an I/O error (strerror).
+func errnoText(err error) string { return cstr.Strerror(err) }

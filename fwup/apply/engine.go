@@ -1,0 +1,336 @@
+// Package apply applies fwup archives to images, block devices and
+// running systems exactly as fwup does: the archive is read once, front to
+// back; a task is chosen by name prefix and requirements; its handlers run
+// their actions through fwup's block cache, so that the bytes written (and
+// the order they reach the target) are fwup's.
+package apply
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/firmwright/firmwright/fwup"
+	"github.com/firmwright/firmwright/fwup/archive"
+	"github.com/firmwright/firmwright/fwup/conf"
+	"github.com/firmwright/firmwright/fwup/fat"
+)
+
+// BlockSize is fwup's block: offsets and counts in configs are in blocks.
+const BlockSize = 512
+
+// Options are everything an apply run takes from outside the archive.
+type Options struct {
+	// Task is the task name, or a prefix of it (fwup's -t).
+	Task string
+	// Input names the archive in messages ("" for stdin).
+	Input string
+	// PublicKeys, when any are given, must include the archive's signer.
+	PublicKeys []ed25519.PublicKey
+	// Env is the environment meta.conf's deferred ${…} are expanded from.
+	Env map[string]string
+	// Cache describes the target; block-cache-size-mb comes from the
+	// archive.
+	Cache CacheOptions
+	// Unsafe allows the actions and requirements that reach outside the
+	// target (execute, path_write, pipe_write, require-execute).
+	Unsafe bool
+	// Verbose adds fwup's INFO lines (requirement results).
+	Verbose bool
+	// RebootParamPath is where reboot_param writes; "" tries fwup's
+	// /run/systemd/reboot-param, then /run/reboot-param.
+	RebootParamPath string
+	// Progress, if set, receives progress.
+	Progress *Progress
+	// Info receives the messages fwup prints with "fwup: " as warnings:
+	// info() actions and, when Verbose, requirement results.
+	Info func(msg string)
+	// Host answers the requirements about the running system. Nil means
+	// they are not met.
+	Host Host
+}
+
+// Host is the running system, for the requirements and actions that look
+// beyond the target.
+type Host interface {
+	// PathOnDevice reports whether path lives on the block device.
+	PathOnDevice(path, device string) bool
+	// PathAtOffset reports whether path lives on a partition starting at
+	// the block offset of its disk.
+	PathAtOffset(path string, blockOffset int64) bool
+	// Run runs a shell command and returns its exit status (execute(),
+	// require-execute).
+	Run(command string) (int, error)
+	// Pipe runs a shell command with r as its standard input
+	// (pipe_write).
+	Pipe(command string, r io.Reader) error
+	// WriteFile creates or truncates a host file (path_write,
+	// reboot_param).
+	WriteFile(path string) (io.WriteCloser, error)
+}
+
+// handlerKind is where the running handler sits in a task.
+type handlerKind int
+
+const (
+	onInit handlerKind = iota
+	onResource
+	onFinish
+	onError
+)
+
+// engine is one apply run.
+type engine struct {
+	opts  Options
+	meta  *fwup.Meta
+	cfg   *conf.Section
+	task  *conf.Section
+	cache *Cache
+	fat   *fat.Volumes
+	prog  *Progress
+	kind  handlerKind
+	event *conf.Section // the handler running
+	data  *resourceData // the resource an on-resource handler consumes
+	zr    *archive.Reader
+}
+
+// Run applies the archive read from r to t. Nothing is written to t before
+// the signature (when keys are given) and meta.conf have been checked.
+// Errors carry fwup's messages; archive format errors wrap
+// archive.ErrFormat.
+func Run(r io.Reader, t Target, opts Options) error {
+	e := &engine{opts: opts, prog: opts.Progress}
+	e.prog.add(0)
+	in := &countingReader{r: r, p: e.prog}
+	e.zr = archive.NewReader(in)
+	meta, err := fwup.ReadApplyMeta(e.zr, opts.Input, opts.PublicKeys, opts.Env)
+	if err != nil {
+		return err
+	}
+	e.meta, e.cfg = meta, meta.Config
+	copts := opts.Cache
+	copts.SizeMB = int(e.cfg.Int("block-cache-size-mb"))
+	e.cache = NewCache(t, copts)
+	e.fat = fat.NewVolumes(e.cache)
+
+	e.task = e.findTask(opts.Task)
+	if e.task == nil {
+		e.fat.Close()
+		e.cache.Flush()
+		return fmt.Errorf("Couldn't find applicable task '%s'. If task is available, the task's requirements may not be met.", opts.Task)
+	}
+	if err := e.computeProgress(); err != nil {
+		return e.finish(err)
+	}
+	if err := e.runTask(); err != nil {
+		return e.finish(err)
+	}
+	if err := e.fat.Close(); err != nil {
+		return e.finish(err)
+	}
+	if err := e.cache.Flush(); err != nil {
+		return e.finish(err)
+	}
+	e.prog.complete()
+	return nil
+}
+
+// finish is fwup's cleanup after a failure: whatever on-error left is
+// flushed, errors there ignored.
+func (e *engine) finish(err error) error {
+	e.fat.Close()
+	e.cache.Flush()
+	return err
+}
+
+// findTask returns the first task in file order whose name starts with
+// prefix and whose requirements hold.
+func (e *engine) findTask(prefix string) *conf.Section {
+	for _, t := range e.cfg.Sections("task") {
+		if len(t.Title) >= len(prefix) && t.Title[:len(prefix)] == prefix &&
+			e.legacyRequirementsMet(t) && e.requirementsMet(t) {
+			return t
+		}
+	}
+	return nil
+}
+
+func (e *engine) computeProgress() error {
+	e.kind = onInit
+	if err := e.handle(e.task.Handler("on-init"), (*engine).callProgress); err != nil {
+		return err
+	}
+	e.kind = onResource
+	for _, h := range e.task.Sections("on-resource") {
+		if e.cfg.Find("file-resource", h.Title) == nil {
+			e.info("Can't find file-resource for %s", h.Title)
+			continue
+		}
+		if err := e.handle(h, (*engine).callProgress); err != nil {
+			return err
+		}
+	}
+	e.kind = onFinish
+	return e.handle(e.task.Handler("on-finish"), (*engine).callProgress)
+}
+
+// runTask runs on-init, the on-resource handlers as their resources come
+// out of the archive, and on-finish; on failure, on-error.
+func (e *engine) runTask() (err error) {
+	defer func() {
+		if err != nil {
+			e.kind = onError
+			e.fat.Close()
+			e.cache.Reset()
+			if e.handle(e.task.Handler("on-error"), (*engine).callRun) != nil {
+				e.fat.Close()
+				e.cache.Reset()
+			}
+		}
+	}()
+	type pending struct {
+		name string
+		done bool
+	}
+	var resources []*pending
+	for _, h := range e.task.Sections("on-resource") {
+		if e.cfg.Find("file-resource", h.Title) == nil {
+			return fmt.Errorf("Resource '%s' used, but metadata is missing. Archive is corrupt.", h.Title)
+		}
+		resources = append(resources, &pending{name: h.Title})
+	}
+
+	e.kind = onInit
+	if err := e.handle(e.task.Handler("on-init"), (*engine).callRun); err != nil {
+		return err
+	}
+	e.kind = onResource
+	for {
+		h, err := e.zr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		name := fwup.ResourceName(h.Name)
+		if name == "" {
+			continue
+		}
+		var item *pending
+		for _, p := range resources {
+			if p.name == name {
+				item = p
+			}
+		}
+		if item == nil {
+			continue
+		}
+		handler := e.task.Find("on-resource", name)
+		m := fwup.MapOf(e.cfg.Find("file-resource", name))
+		if len(m) == 0 {
+			m = fwup.SparseMap{0}
+		}
+		if len(m) == 1 && h.SizeKnown && h.Size != m.DataSize() {
+			if err := deltaError(handler, name, h.Size, m.DataSize()); err != nil {
+				return err
+			}
+		}
+		e.data = newResourceData(e.zr, m)
+		err = e.handle(handler, (*engine).callRun)
+		e.data = nil
+		if err != nil {
+			return err
+		}
+		item.done = true
+	}
+	// fwup keeps its list newest first, so it names the last missing one.
+	for i := len(resources) - 1; i >= 0; i-- {
+		if !resources[i].done {
+			return fmt.Errorf("Resource %s not found in archive", resources[i].name)
+		}
+	}
+	// FAT changes must be on the target before on-finish switches slots.
+	if err := e.fat.Close(); err != nil {
+		return err
+	}
+	e.kind = onFinish
+	return e.handle(e.task.Handler("on-finish"), (*engine).callRun)
+}
+
+// deltaError explains a resource whose size in the archive is not its
+// size in meta.conf: an xdelta3 patch.
+func deltaError(h *conf.Section, name string, got, want int64) error {
+	if h != nil && ((h.Has("delta-source-raw-offset") && h.Int("delta-source-raw-count") > 0) ||
+		(h.Has("delta-source-fat-offset") && h.Has("delta-source-fat-path"))) {
+		return fmt.Errorf("delta updates are not supported yet (resource %s)", name)
+	}
+	return fmt.Errorf("File '%s' isn't expected size (%d vs %d) and xdelta3 patch support not enabled on it. (Add delta-source-raw-offset / delta-source-raw-count or delta-source-fat-offset / delta-source-fat-path)", name, int32(got), int32(want))
+}
+
+// handle runs fn for each call of a handler section (nil: none).
+func (e *engine) handle(h *conf.Section, fn func(*engine, []string) error) error {
+	if h == nil {
+		return nil
+	}
+	e.event = h
+	defer func() { e.event = nil }()
+	for _, c := range h.Calls {
+		argv := append([]string{c.Name}, c.Args...)
+		if len(argv) > 10 {
+			return errors.New("Unexpected argc value in funlist")
+		}
+		if err := fn(e, argv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *engine) callProgress(argv []string) error {
+	a, ok := actions[argv[0]]
+	if !ok {
+		return errors.New("Unknown function")
+	}
+	units, err := a.units(e, argv)
+	if err != nil {
+		return err
+	}
+	e.prog.addTotal(units)
+	return nil
+}
+
+func (e *engine) callRun(argv []string) error {
+	a, ok := actions[argv[0]]
+	if !ok {
+		return errors.New("Unknown function")
+	}
+	return a.run(e, argv)
+}
+
+// info prints an INFO line: only when verbose.
+func (e *engine) info(format string, args ...any) {
+	if e.opts.Verbose {
+		e.warn(format, args...)
+	}
+}
+
+// warn prints what fwup prints with fwup_warnx.
+func (e *engine) warn(format string, args ...any) {
+	if e.opts.Info != nil {
+		e.opts.Info(fmt.Sprintf(format, args...))
+	}
+}
+
+// countingReader counts the archive bytes read, for the progress bar.
+type countingReader struct {
+	r io.Reader
+	p *Progress
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.p.addInput(int64(n))
+	return n, err
+}
