@@ -83,6 +83,12 @@ type Cache struct {
 	trimmed     map[int64]bool
 	trimmedFrom int64
 	temp        []byte
+	// The streamed segment being written, and the buffer it was copied
+	// to (spare when no write is in flight).
+	inflight    chan error
+	inflightOff int64
+	spare       []byte
+	spareBack   chan []byte
 }
 
 // NewCache puts a cache in front of t.
@@ -95,7 +101,8 @@ func NewCache(t Target, opts CacheOptions) *Cache {
 	if n < 8 {
 		n = 8
 	}
-	c := &Cache{t: t, opts: opts, end: opts.End, segs: make([]*segment, n), trimmed: map[int64]bool{}, trimmedFrom: -1}
+	c := &Cache{t: t, opts: opts, end: opts.End, segs: make([]*segment, n), trimmed: map[int64]bool{}, trimmedFrom: -1,
+		spareBack: make(chan []byte, 1)}
 	for i := range c.segs {
 		c.segs[i] = &segment{}
 	}
@@ -155,6 +162,9 @@ func (c *Cache) readSegment(off int64, data []byte) error {
 	if err != nil {
 		return err
 	}
+	if err := c.wait(); err != nil {
+		return err
+	}
 	got, err := c.t.ReadAt(data[:n], off)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("unexpected error reading %d bytes at offset %d: %s.\nPossible causes are that the destination is too small, the device (e.g., an SD card) is going bad, or the connection to it is flaky.", n, off, errnoText(err))
@@ -196,24 +206,75 @@ func (c *Cache) writeSegment(s *segment) error {
 	if err != nil {
 		return err
 	}
-	data := s.data[:n]
+	if err := c.wait(); err != nil {
+		return err
+	}
+	return c.put(s.data[:n], s.off)
+}
+
+// put writes to the target; it touches nothing of the cache but opts and
+// the target, so the writer goroutine can run it.
+func (c *Cache) put(data []byte, off int64) error {
+	n := len(data)
 	if c.opts.MinimizeWrites {
 		buf := make([]byte, n)
-		if got, _ := c.t.ReadAt(buf, s.off); got == n && string(buf) == string(data) {
+		if got, _ := c.t.ReadAt(buf, off); got == n && string(buf) == string(data) {
 			return nil
 		}
 	}
-	if got, err := c.t.WriteAt(data, s.off); err != nil || got != n {
-		return fmt.Errorf("writing %d bytes failed at offset %d. Check media size.", n, s.off)
+	if got, err := c.t.WriteAt(data, off); err != nil || got != n {
+		return fmt.Errorf("writing %d bytes failed at offset %d. Check media size.", n, off)
 	}
 	if c.opts.VerifyWrites {
 		buf := make([]byte, n)
-		if got, _ := c.t.ReadAt(buf, s.off); got != n {
-			return fmt.Errorf("read back failed at offset %d", s.off)
+		if got, _ := c.t.ReadAt(buf, off); got != n {
+			return fmt.Errorf("read back failed at offset %d", off)
 		}
 		if string(buf) != string(data) {
-			return fmt.Errorf("write verification failed at offset %d", s.off)
+			return fmt.Errorf("write verification failed at offset %d", off)
 		}
+	}
+	return nil
+}
+
+// writeAsync hands a full streamed segment to the writer goroutine, as
+// fwup's writer thread takes it, so that decompressing the next one and
+// writing this one overlap. One write is in flight at a time; its error
+// shows at the next write, read or flush.
+func (c *Cache) writeAsync(s *segment) error {
+	n, err := c.ioSize(s.off)
+	if err == nil {
+		err = c.wait()
+	}
+	if err != nil {
+		return fmt.Errorf("write failed at offset %d. Check media size.", s.off)
+	}
+	if c.spare == nil {
+		c.spare = make([]byte, SegmentSize)
+	}
+	buf := c.spare[:n]
+	copy(buf, s.data)
+	c.spare = nil
+	c.inflight = make(chan error, 1)
+	go func(ch chan error, off int64) {
+		err := c.put(buf, off)
+		c.spareBack <- buf[:cap(buf)]
+		ch <- err
+	}(c.inflight, s.off)
+	c.inflightOff = s.off
+	return nil
+}
+
+// wait lets the write in flight finish before the target is used again.
+func (c *Cache) wait() error {
+	if c.inflight == nil {
+		return nil
+	}
+	err := <-c.inflight
+	c.inflight = nil
+	c.spare = <-c.spareBack
+	if err != nil {
+		return fmt.Errorf("write failed at offset %d. Check media size.", c.inflightOff)
 	}
 	return nil
 }
@@ -292,8 +353,8 @@ func (c *Cache) write(p []byte, off int64, streamed bool) error {
 			s.dirty[b], s.valid[b] = true, true
 		}
 		if streamed && s.streamed && s.allDirty() {
-			if err := c.writeSegment(s); err != nil {
-				return fmt.Errorf("write failed at offset %d. Check media size.", s.off)
+			if err := c.writeAsync(s); err != nil {
+				return err
 			}
 			s.dirty = [blocksPerSegment]bool{}
 			c.clearTrimmed(s.off)
@@ -347,7 +408,7 @@ func (c *Cache) Trim(off, count int64, hw bool) error {
 			s.inUse = false
 		}
 	}
-	if d, ok := c.t.(Discarder); ok && hw && c.opts.HardwareTrim {
+	if d, ok := c.t.(Discarder); ok && hw && c.opts.HardwareTrim && c.wait() == nil {
 		d.Discard(aligned, count) // best effort, as in fwup
 	}
 	return nil
@@ -373,15 +434,17 @@ func (c *Cache) Flush() error {
 	})
 	for _, s := range order {
 		if err := c.flushSegment(s); err != nil {
+			c.wait()
 			return err
 		}
 	}
-	return nil
+	return c.wait()
 }
 
 // Reset drops everything not yet written; fwup does it when a task fails,
 // before running on-error.
 func (c *Cache) Reset() {
+	c.wait()
 	for _, s := range c.segs {
 		s.inUse = false
 	}

@@ -46,7 +46,7 @@ mbr mbr { partition 0 { block-offset = 2048 block-count = 8192 type = 0xc boot =
 task complete {
 	on-init { mbr_write(mbr) fat_mkfs(2048, 8192) }
 	on-resource kernel { fat_write(2048, "zImage") }
-	on-resource rootfs.img { raw_write(16384) }
+	on-resource rootfs.img { raw_write(65536) }
 	on-error { info("on-error ran") }
 }
 `

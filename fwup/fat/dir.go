@@ -228,7 +228,7 @@ func (dp *dirObj) find() result {
 	if r := dp.seek(0); r != frOK {
 		return r
 	}
-	ord, sum := byte(0xFF), byte(0xFF)
+	run := newLFNRun()
 	dp.blkOfs = noLFNBlock
 	for {
 		if r := fs.moveWindow(dp.sect); r != frOK {
@@ -243,29 +243,19 @@ func (dp *dirObj) find() result {
 		dp.attr = a
 		switch {
 		case c == deletedMark || (a&attrVolume != 0 && a != attrLFN):
-			ord, dp.blkOfs = 0xFF, noLFNBlock
+			run.ord, dp.blkOfs = 0xFF, noLFNBlock
 		case a == attrLFN:
 			if dp.fn.status&nsNoLFN == 0 {
-				if c&lastLFN != 0 {
-					sum = e[offLFNSum]
-					c &^= lastLFN
-					ord = c
-					dp.blkOfs = dp.dptr
-				}
-				if c == ord && sum == e[offLFNSum] && matchLFN(fs.lfn[:], e) {
-					ord--
-				} else {
-					ord = 0xFF
-				}
+				run.add(dp, e, matchLFN)
 			}
 		default:
-			if ord == 0 && sum == shortNameSum(e[:11]) {
+			if run.ends(e) {
 				return frOK
 			}
 			if dp.fn.status&nsLoss == 0 && bytes.Equal(e[:11], dp.fn.name[:]) {
 				return frOK
 			}
-			ord, dp.blkOfs = 0xFF, noLFNBlock
+			run.ord, dp.blkOfs = 0xFF, noLFNBlock
 		}
 		if r := dp.next(false); r != frOK {
 			return r
@@ -273,13 +263,43 @@ func (dp *dirObj) find() result {
 	}
 }
 
+// lfnRun follows a run of long-name entries, which must come in
+// descending order with their short entry's checksum and end right
+// before that short entry.
+type lfnRun struct {
+	ord byte // order expected next; 0 once complete, 0xFF when broken
+	sum byte
+}
+
+func newLFNRun() lfnRun { return lfnRun{ord: 0xFF, sum: 0xFF} }
+
+// add takes long-name entry e of dp into the run; part compares it with,
+// or copies it into, the name buffer.
+func (l *lfnRun) add(dp *dirObj, e []byte, part func(lfn []uint16, e []byte) bool) {
+	c := e[offLFNOrd]
+	if c&lastLFN != 0 { // the first entry of a run
+		l.sum = e[offLFNSum]
+		c &^= lastLFN
+		l.ord = c
+		dp.blkOfs = dp.dptr
+	}
+	if c == l.ord && l.sum == e[offLFNSum] && part(dp.fs.lfn[:], e) {
+		l.ord--
+	} else {
+		l.ord = 0xFF
+	}
+}
+
+// ends reports whether the run is complete and belongs to short entry e.
+func (l *lfnRun) ends(e []byte) bool { return l.ord == 0 && l.sum == shortNameSum(e[:11]) }
+
 // read moves dp to the next file or directory entry (label false) or to
 // the volume label entry (label true), skipping free, dot and long-name
 // entries; frNoFile at the end of the table.
 func (dp *dirObj) read(label bool) result {
 	fs := dp.fs
 	r := frNoFile
-	ord, sum := byte(0xFF), byte(0xFF)
+	run := newLFNRun()
 	for dp.sect != 0 {
 		if r = fs.moveWindow(dp.sect); r != frOK {
 			break
@@ -293,21 +313,11 @@ func (dp *dirObj) read(label bool) result {
 		a := e[offAttr] & attrMask
 		dp.attr = a
 		if b == deletedMark || b == '.' || (a&^attrArchive == attrVolume) != label {
-			ord = 0xFF
+			run.ord = 0xFF
 		} else if a == attrLFN {
-			if b&lastLFN != 0 {
-				sum = e[offLFNSum]
-				b &^= lastLFN
-				ord = b
-				dp.blkOfs = dp.dptr
-			}
-			if b == ord && sum == e[offLFNSum] && pickLFN(fs.lfn[:], e) {
-				ord--
-			} else {
-				ord = 0xFF
-			}
+			run.add(dp, e, pickLFN)
 		} else {
-			if ord != 0 || sum != shortNameSum(e[:11]) {
+			if !run.ends(e) {
 				dp.blkOfs = noLFNBlock
 			}
 			break

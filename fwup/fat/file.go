@@ -47,6 +47,18 @@ func (fp *file) check() result {
 	return fp.err
 }
 
+// usable returns why the file cannot be read (access faRead) or written
+// (faWrite), or frOK.
+func (fp *file) usable(access uint8) result {
+	if r := fp.check(); r != frOK {
+		return r
+	}
+	if fp.flag&access == 0 {
+		return frDenied
+	}
+	return frOK
+}
+
 // abort disables the file after a failed step.
 func (fp *file) abort(r result) result {
 	fp.err = r
@@ -123,11 +135,8 @@ func (fs *volume) open(fp *file, path []byte, mode uint8) result {
 
 // read reads up to len(p) bytes at the file position.
 func (fp *file) read(p []byte) (int, result) {
-	if r := fp.check(); r != frOK {
+	if r := fp.usable(faRead); r != frOK {
 		return 0, r
-	}
-	if fp.flag&faRead == 0 {
-		return 0, frDenied
 	}
 	fs := fp.fs
 	btr := uint32(min(uint64(len(p)), uint64(fp.size-fp.fptr)))
@@ -199,11 +208,8 @@ func (fp *file) flush() result {
 // When the disk fills up it stops early and returns the count written
 // with frOK, as FatFs does.
 func (fp *file) write(p []byte) (int, result) {
-	if r := fp.check(); r != frOK {
+	if r := fp.usable(faWrite); r != frOK {
 		return 0, r
-	}
-	if fp.flag&faWrite == 0 {
-		return 0, frDenied
 	}
 	fs := fp.fs
 	btw := uint32(min(uint64(len(p)), 0xFFFFFFFF))
@@ -417,11 +423,8 @@ func (fp *file) seek(ofs uint32) result {
 
 // truncate cuts the file at its position.
 func (fp *file) truncate() result {
-	if r := fp.check(); r != frOK {
+	if r := fp.usable(faWrite); r != frOK {
 		return r
-	}
-	if fp.flag&faWrite == 0 {
-		return frDenied
 	}
 	if fp.fptr >= fp.size {
 		return frOK

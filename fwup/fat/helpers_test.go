@@ -2,7 +2,6 @@ package fat
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -117,34 +116,13 @@ func needTool(t testing.TB, name string) string {
 }
 
 // masked returns a copy of img with FAT file slack zeroed.
-//
-// fatslack, like the shared script it follows, also takes a FAT32 backup
-// boot sector for a filesystem and then reads garbage (or gives up), so
-// the backups' signatures are hidden from it and restored afterwards.
 func masked(t testing.TB, img []byte) []byte {
 	t.Helper()
 	c := bytes.Clone(img)
-	var backups []int
-	for o := 6 * sectorSize; o+sectorSize <= len(c); o += sectorSize {
-		if isFAT32Boot(c[o:]) && isFAT32Boot(c[o-6*sectorSize:]) && binary.LittleEndian.Uint16(c[o-6*sectorSize+50:]) == 6 {
-			backups = append(backups, o)
-		}
-	}
-	for _, o := range backups {
-		c[o+510] = 0
-	}
 	if _, err := fatslack.Mask(c); err != nil {
 		t.Fatalf("masking slack: %v", err)
 	}
-	for _, o := range backups {
-		c[o+510] = 0x55
-	}
 	return c
-}
-
-// isFAT32Boot reports whether a sector is a FAT32 boot sector.
-func isFAT32Boot(s []byte) bool {
-	return s[510] == 0x55 && s[511] == 0xAA && string(s[82:87]) == "FAT32"
 }
 
 // diffImages describes where two images differ, or returns "".

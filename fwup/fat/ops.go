@@ -9,19 +9,24 @@ import (
 // f_rename, f_chmod and f_setlabel on one volume. Paths are what follows
 // fwup's "N:" drive prefix.
 
+// findObject mounts the volume and looks path up; the root directory
+// itself is not an object.
+func (fs *volume) findObject(path []byte) (dirObj, result) {
+	dj := dirObj{fs: fs}
+	r := fs.mount()
+	if r == frOK {
+		r = dj.followPath(path)
+	}
+	if r == frOK && dj.fn.status&(nsDot|nsNoName) != 0 {
+		r = frInvalidName
+	}
+	return dj, r
+}
+
 // stat returns the attributes of the object at path.
 func (fs *volume) stat(path []byte) (attr uint8, r result) {
-	if r = fs.mount(); r != frOK {
-		return 0, r
-	}
-	dj := dirObj{fs: fs}
-	if r = dj.followPath(path); r != frOK {
-		return 0, r
-	}
-	if dj.fn.status&nsNoName != 0 {
-		return 0, frInvalidName
-	}
-	return dj.attr, frOK
+	dj, r := fs.findObject(path)
+	return dj.attr, r
 }
 
 // mkdir creates a directory: a zeroed cluster with "." and ".." entries
@@ -79,16 +84,9 @@ func (fs *volume) mkdir(path []byte) result {
 
 // unlink removes a file or an empty directory.
 func (fs *volume) unlink(path []byte) result {
-	if r := fs.mount(); r != frOK {
-		return r
-	}
-	dj := dirObj{fs: fs}
-	r := dj.followPath(path)
+	dj, r := fs.findObject(path)
 	if r != frOK {
 		return r
-	}
-	if dj.fn.status&nsNoName != 0 {
-		return frInvalidName
 	}
 	if dj.attr&attrReadOnly != 0 {
 		return frDenied
@@ -123,14 +121,7 @@ func (fs *volume) unlink(path []byte) result {
 // ".." is updated, then the old entry is deleted. Renaming onto the same
 // object (a change of case) is allowed.
 func (fs *volume) rename(oldPath, newPath []byte) result {
-	if r := fs.mount(); r != frOK {
-		return r
-	}
-	djo := dirObj{fs: fs}
-	r := djo.followPath(oldPath)
-	if r == frOK && djo.fn.status&(nsDot|nsNoName) != 0 {
-		r = frInvalidName
-	}
+	djo, r := fs.findObject(oldPath)
 	if r != frOK {
 		return r
 	}
@@ -178,14 +169,7 @@ func (fs *volume) rename(oldPath, newPath []byte) result {
 
 // chmod sets the attribute bits in mask to those of attr.
 func (fs *volume) chmod(path []byte, attr, mask uint8) result {
-	if r := fs.mount(); r != frOK {
-		return r
-	}
-	dj := dirObj{fs: fs}
-	r := dj.followPath(path)
-	if r == frOK && dj.fn.status&(nsDot|nsNoName) != 0 {
-		r = frInvalidName
-	}
+	dj, r := fs.findObject(path)
 	if r != frOK {
 		return r
 	}

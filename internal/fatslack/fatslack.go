@@ -208,13 +208,22 @@ func (d disk) partitions() []uint64 {
 }
 
 // scan returns the offsets of the sectors that look like a FAT boot sector.
+// A FAT32 volume's backup boot sector is not a filesystem of its own: it
+// is skipped (the script stumbles over it).
 func scan(img []byte) []uint64 {
 	var found []uint64
 	for o := 0; o+512 <= len(img); o += 512 {
 		s := img[o : o+512]
-		if signed(s) && (string(s[54:59]) == "FAT12" || string(s[54:59]) == "FAT16" || string(s[82:87]) == "FAT32") {
-			found = append(found, uint64(o))
+		if !signed(s) || !(string(s[54:59]) == "FAT12" || string(s[54:59]) == "FAT16" || string(s[82:87]) == "FAT32") {
+			continue
 		}
+		if string(s[82:87]) == "FAT32" {
+			if b := int(u16(s, 50)); b > 0 && o >= b*512 &&
+				string(img[o-b*512:o-b*512+512]) == string(s) {
+				continue // the backup of the boot sector b sectors back
+			}
+		}
+		found = append(found, uint64(o))
 	}
 	return found
 }
