@@ -148,3 +148,30 @@ func TestDevNullResource(t *testing.T) {
 		t.Errorf("meta.conf:\n%s", p.Meta)
 	}
 }
+
+// TestManySparseRuns: past fwup's 254 exact runs the rest of a sparse
+// file is one data run, holes read as zeros (fwup's tests 091, 092).
+func TestManySparseRuns(t *testing.T) {
+	dir := t.TempDir()
+	f, err := os.Create(filepath.Join(dir, "sparse"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 300 {
+		f.WriteAt([]byte("data"), int64(i)*64<<10)
+	}
+	f.Truncate(300 * 64 << 10)
+	f.Close()
+	conf := `file-resource s { host-path = "` + dir + `/sparse" skip-holes = true }`
+	p, err := Prepare([]byte(conf), CreateOptions{Env: map[string]string{}, Name: "t.conf", Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(p.Meta), "length={") {
+		t.Skip("this filesystem keeps no holes")
+	}
+	var fw bytes.Buffer
+	if err := p.Write(&fw, CreateOptions{Env: map[string]string{}, Name: "t.conf", Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+}

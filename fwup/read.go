@@ -97,6 +97,13 @@ func readMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map
 	if err != nil {
 		return nil, errors.New("Unexpected error parsing meta.conf")
 	}
+	// The UUID and nickname are computed, never taken from the archive.
+	if (m.Config.Has("meta-uuid") && m.Config.String("meta-uuid") != m.UUID) ||
+		(m.Config.Has("meta-nickname") && m.Config.String("meta-nickname") != m.Nickname) ||
+		devEnv["FWUP_META_UUID"] != m.UUID || devEnv["FWUP_META_NICKNAME"] != m.Nickname {
+		return nil, errors.New("meta.conf isn't allowed to change 'meta-uuid', 'meta-nickname', '$FWUP_META_UUID' or '$FWUP_META_NICKNAME'")
+	}
+
 	// An archive may need a newer fwup than this one is.
 	if err := (checker{}).Option(m.Config, m.Config, "require-fwup-version"); err != nil {
 		return nil, err
@@ -130,6 +137,10 @@ var metadataKeys = []string{"meta-product", "meta-description", "meta-version", 
 func (m *Meta) Value(key string) (string, bool) {
 	switch key {
 	case "meta-creation-date":
+		// An old archive may carry its own in meta.conf.
+		if m.Config.Has(key) {
+			return m.Config.String(key), true
+		}
 		return m.Created.UTC().Format("2006-01-02T15:04:05Z"), true
 	case "meta-uuid":
 		return m.UUID, true
@@ -252,15 +263,47 @@ func checkEntry(zr *archive.Reader, h *archive.Header, sec *conf.Section) error 
 }
 
 // checkPatchHeader accepts a resource whose size differs from meta.conf's
-// when it is an xdelta3 (VCDIFF) patch, as fwup -V does: only its header
-// can be checked without the source.
+// when it starts like an xdelta3 (VCDIFF) patch fwup can decode, as fwup -V
+// does: only its header can be checked without the source. The messages
+// are xdelta3's.
 func checkPatchHeader(zr *archive.Reader, name string) error {
-	head := make([]byte, 4)
-	if _, err := io.ReadFull(zr, head); err != nil || head[0] != 0xd6 || head[1] != 0xc3 || head[2] != 0xc4 {
-		return fmt.Errorf("ZIP local header length mismatch for %s", name)
+	head := make([]byte, 6)
+	n, _ := io.ReadFull(zr, head)
+	head = head[:n]
+	if err := vcdiffHeaderError(head); err != nil {
+		return errors.New("xdelta3 error: " + err.Error())
 	}
 	_, err := io.Copy(io.Discard, zr)
 	return err
+}
+
+// vcdiffHeaderError checks the start of a VCDIFF file as xdelta3's decoder
+// does; fwup's xdelta3 has no secondary compressors.
+func vcdiffHeaderError(h []byte) error {
+	const secondary, codeTable = 0x01, 0x02
+	switch {
+	case len(h) < 4 || h[0] != 0xd6 || h[1] != 0xc3 || h[2] != 0xc4:
+		return errors.New("not a VCDIFF input")
+	case h[3] != 0:
+		return errors.New("VCDIFF input version > 0 is not supported")
+	case len(h) < 5:
+		return nil
+	case h[4]&^0x07 != 0:
+		return errors.New("unrecognized header indicator bits set")
+	case h[4]&secondary != 0 && len(h) > 5:
+		switch h[5] {
+		case 16:
+			return errors.New("unavailable secondary compressor: FGK Adaptive Huffman")
+		case 1:
+			return errors.New("unavailable secondary compressor: DJW Static Huffman")
+		case 2:
+			return errors.New("unavailable secondary compressor: LZMA")
+		}
+		return errors.New("unknown secondary compressor ID")
+	case h[4]&codeTable != 0:
+		return errors.New("VCD_CODETABLE support was removed")
+	}
+	return nil
 }
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

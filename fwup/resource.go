@@ -177,7 +177,29 @@ func resolveResource(sec *conf.Section) (*Resource, error) {
 			res.Map = res.Map.appendRun(i%2 == 1, n)
 		}
 	}
-	res.Map = res.Map.limit()
+	if limited := res.Map.limit(); len(limited) != len(res.Map) {
+		// Past the last exact run, holes are stored as data: read them.
+		var cut int64
+		for _, n := range limited[:exactSparseRuns] {
+			cut += n
+		}
+		var at int64
+		for i := range res.parts {
+			var runs SparseMap
+			for j, n := range res.parts[i].runs {
+				hole := j%2 == 1
+				if before := min(n, max(0, cut-at)); before > 0 {
+					runs = runs.appendRun(hole, before)
+					n -= before
+					at += before
+				}
+				runs = runs.appendRun(false, n)
+				at += n
+			}
+			res.parts[i].runs = runs
+		}
+		res.Map = limited
+	}
 	return res, nil
 }
 

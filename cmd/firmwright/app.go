@@ -289,6 +289,9 @@ func readPrivate(path string) (ed25519.PrivateKey, error) {
 		return nil, err
 	}
 	k, err := keys.ParsePrivate(data)
+	if err == nil {
+		err = keys.CheckPrivate(k)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: private key: %w", path, err)
 	}

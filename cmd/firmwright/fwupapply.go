@@ -69,7 +69,7 @@ func (r *fwupRun) applyFw(a applyArgs) {
 	})
 
 	target, copts, closeTarget := r.openTarget(a)
-	var in io.Reader = r.sys.stdin
+	in := r.stdin()
 	name := ""
 	if a.inputSet {
 		f, err := os.Open(a.input)

@@ -139,6 +139,9 @@ func runFwup(sys *system, args []string) (status int) {
 	var (
 		command                      string
 		input, output, task, metaKey string
+		metaKeySet                   bool
+		sparsePath                   string
+		sparseSize                   = int64(4096)
 		inputSet, outputSet          bool
 		config                       = "fwupdate.conf"
 		level                        = 9
@@ -175,7 +178,7 @@ func runFwup(sys *system, args []string) (status int) {
 				r.warn("Ignoring public key since only %d supported", keys.MaxPublicKeys)
 			}
 		case "metadata-key":
-			metaKey = arg
+			metaKey, metaKeySet = arg, true
 		case "t":
 			task = arg
 		case "d":
@@ -223,7 +226,9 @@ func runFwup(sys *system, args []string) (status int) {
 			fmt.Fprintln(sys.stdout, fwup.Version)
 			panic(fwupExit(0))
 		case "sparse-check":
-			command, easy = "sparse-check", false
+			command, easy, sparsePath = "sparse-check", false, arg
+		case "sparse-check-size":
+			sparseSize = int64(int32(cLong(arg)))
 		case "1", "2", "3", "4", "5", "6", "7", "8", "9":
 			level = int(id[0] - '0')
 		case "Z":
@@ -290,7 +295,7 @@ func runFwup(sys *system, args []string) (status int) {
 		r.output("OK", b.String())
 	case "m":
 		m := r.readMeta(input, inputSet, publicKeys)
-		if metaKey != "" {
+		if metaKeySet {
 			v, ok := m.Value(metaKey)
 			if !ok {
 				v = "(null)" // what fwup's printf makes of a missing key
@@ -304,15 +309,26 @@ func runFwup(sys *system, args []string) (status int) {
 		ap.quiet, ap.numeric = quiet, numeric
 		r.applyFw(ap)
 	case "sparse-check":
-		r.fail("--sparse-check is not supported by firmwright yet")
+		if err := sparseCheck(sparsePath, sparseSize); err != nil {
+			r.fail("%s", err)
+		}
+		r.output("OK", "Sparse files supported\n")
 	}
 	return 0
+}
+
+// stdin is the archive on standard input, unframed under --framing.
+func (r *fwupRun) stdin() io.Reader {
+	if r.framing {
+		return &framedReader{r: r.sys.stdin}
+	}
+	return r.sys.stdin
 }
 
 // open returns the input archive: a file, or stdin.
 func (r *fwupRun) open(name string, isFile bool) io.Reader {
 	if !isFile {
-		return r.sys.stdin
+		return r.stdin()
 	}
 	f, err := os.Open(name)
 	if err != nil {

@@ -54,18 +54,24 @@ func ParsePublic(data []byte) (ed25519.PublicKey, error) {
 	return ed25519.PublicKey(k), err
 }
 
-// ParsePrivate reads a private key. The public half must belong to the
-// seed, so a damaged file is caught here rather than by every verifier.
+// ParsePrivate reads a private key as fwup does: any 64 bytes. fwup signs
+// with the stored public half, so a damaged key still signs (badly); see
+// CheckPrivate.
 func ParsePrivate(data []byte) (ed25519.PrivateKey, error) {
 	k, err := decode(data, ed25519.PrivateKeySize)
 	if err != nil {
 		return nil, err
 	}
-	priv := ed25519.PrivateKey(k)
+	return ed25519.PrivateKey(k), nil
+}
+
+// CheckPrivate reports a key whose public half does not belong to its
+// seed: its signatures would never verify.
+func CheckPrivate(priv ed25519.PrivateKey) error {
 	if !bytes.Equal(ed25519.NewKeyFromSeed(priv.Seed()).Public().(ed25519.PublicKey), priv[32:]) {
-		return nil, errors.New("the public half does not match the private key")
+		return errors.New("the public half does not match the private key")
 	}
-	return priv, nil
+	return nil
 }
 
 // SignatureSize is the size of the meta.conf.ed25519 entry.

@@ -55,3 +55,18 @@ func TestKeyForms(t *testing.T) {
 		}
 	}
 }
+
+// TestMismatchedPrivateKey: fwup takes any 64 bytes as a private key
+// (its test 132); CheckPrivate is what catches a damaged one.
+func TestMismatchedPrivateKey(t *testing.T) {
+	_, priv, _ := Generate(bytes.NewReader(make([]byte, 32)))
+	bad := append(ed25519.PrivateKey(nil), priv...)
+	bad[40] ^= 1
+	k, err := ParsePrivate(Encode(bad))
+	if err != nil || !bytes.Equal(k, bad) {
+		t.Fatalf("ParsePrivate: %v", err)
+	}
+	if CheckPrivate(k) == nil || CheckPrivate(priv) != nil {
+		t.Error("CheckPrivate does not tell the keys apart")
+	}
+}
