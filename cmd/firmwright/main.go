@@ -8,11 +8,21 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 )
 
+// memoryLimit is the heap size the garbage collector aims to stay under.
+// What firmwright holds at once is bounded by design (chunks in flight,
+// cache segments); the limit keeps the collector from letting garbage
+// pile up past that on machines with many cores. GOMEMLIMIT overrides it.
+const memoryLimit = 40 << 20
+
 func main() {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	sys := &system{
 		stdin:  os.Stdin,
 		stdout: os.Stdout,

@@ -18,6 +18,9 @@ const chunkSize = 1 << 20
 
 const dictSize = 32 << 10
 
+// maxInFlight caps the chunks compressed or waiting to be written at once.
+const maxInFlight = 6
+
 type job struct {
 	data []byte
 	dict []byte
@@ -34,8 +37,12 @@ func Deflate(dst io.Writer, src io.Reader, level, workers int) (Deflated, error)
 		workers = 1
 	}
 	crc := crc32.NewIEEE()
-	pending := make(chan *job, 2*workers)
-	work := make(chan *job, 2*workers)
+	// Every job waiting in pending holds its input and output chunks, so
+	// its capacity bounds memory: whatever the number of cores, at most
+	// maxInFlight chunks are held.
+	inFlight := min(2*workers, maxInFlight)
+	pending := make(chan *job, inFlight)
+	work := make(chan *job, inFlight)
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
