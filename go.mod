@@ -6,6 +6,5 @@ require (
 	github.com/klauspost/compress v1.20.3
 	github.com/urfave/cli/v3 v3.14.0
 	golang.org/x/crypto v0.58.0
+	golang.org/x/sys v0.49.0
 )
-
-require golang.org/x/sys v0.49.0 // indirect

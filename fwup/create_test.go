@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/firmwright/firmwright/internal/fwtest"
 )
 
 // refDir holds the real-fwup reference fixtures (see its README).
@@ -170,8 +172,15 @@ func TestManySparseRuns(t *testing.T) {
 	if !strings.Contains(string(p.Meta), "length={") {
 		t.Skip("this filesystem keeps no holes")
 	}
+	m := MapOf(fwtest.Parse(t, "meta.conf", dir, p.Meta).Find("file-resource", "s"))
+	if len(m) != exactSparseRuns+1 || m.TotalSize() != 300*64<<10 {
+		t.Fatalf("map has %d runs for %d bytes, want %d runs for %d", len(m), m.TotalSize(), exactSparseRuns+1, 300*64<<10)
+	}
 	var fw bytes.Buffer
 	if err := p.Write(&fw, CreateOptions{Env: map[string]string{}, Name: "t.conf", Dir: dir}); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := Verify(bytes.NewReader(fw.Bytes()), "t.fw", nil, map[string]string{}); err != nil {
+		t.Errorf("the archive does not verify: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/blake2b"
 
 	"github.com/firmwright/firmwright/fwup/conf"
+	"github.com/firmwright/firmwright/internal/holes"
 )
 
 // SparseMap is fwup's run list for a resource: alternating data and hole
@@ -221,11 +222,10 @@ func fileRuns(path string, sparse bool) (SparseMap, error) {
 	if !sparse {
 		return SparseMap{}.appendRun(false, size), nil
 	}
-	const seekData, seekHole = 3, 4
 	var m SparseMap
 	var off int64
 	for off < size {
-		data, err := f.Seek(off, seekData)
+		data, err := f.Seek(off, holes.SeekData)
 		if err != nil {
 			// ENXIO: nothing but a hole up to the end.
 			data = size
@@ -234,7 +234,7 @@ func fileRuns(path string, sparse bool) (SparseMap, error) {
 		if data >= size {
 			break
 		}
-		hole, err := f.Seek(data, seekHole)
+		hole, err := f.Seek(data, holes.SeekHole)
 		if err != nil {
 			hole = size
 		}

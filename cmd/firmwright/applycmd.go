@@ -138,19 +138,24 @@ func applyCommand(sys *system) *cli.Command {
 				}
 				return f.Close()
 			}
-			d, err := mmc.Open(dev)
-			if err != nil {
-				return fmt.Errorf("%s: %w", dev, err)
-			}
-			defer d.Close()
+			// Ask before anything touches the device; unmount before
+			// opening it, as fwup does.
 			if !c.Bool("yes") {
-				fmt.Fprintf(sys.stderr, "Write to %s (%s)? Everything the task overwrites there is lost. [y/N] ", dev, mmc.FormatSize(d.Size()))
+				fmt.Fprintf(sys.stderr, "Write to %s? Everything the task overwrites there is lost. [y/N] ", dev)
 				if !mmc.Confirmed(sys.stdin) {
 					return errors.New("apply: not confirmed; nothing was written")
 				}
 			}
 			if err := mmc.Host().UnmountAll(dev); err != nil {
 				return fmt.Errorf("%s: %w", dev, err)
+			}
+			d, err := mmc.Open(dev)
+			if err != nil {
+				return fmt.Errorf("%s: %w", dev, err)
+			}
+			defer d.Close()
+			if d.Size() == 0 {
+				return fmt.Errorf("%s: cannot tell the device's size; refusing to write to it", dev)
 			}
 			copts := apply.CacheOptions{End: d.Size(), VerifyWrites: true}
 			if err := runApply(sys, c, c.Args().First(), d, copts); err != nil {

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/firmwright/firmwright/fwup/apply"
 	"github.com/firmwright/firmwright/fwup/mmc"
+	"github.com/firmwright/firmwright/internal/cstr"
 )
 
 // applyArgs are the fwup options that shape an apply.
@@ -62,11 +64,13 @@ func (r *fwupRun) applyFw(a applyArgs) {
 	}
 	var started time.Time
 	prog := apply.NewProgress(a.progressLow, a.progressHigh, func(percent int, in, units, total int64) {
-		if r.progressMode == progressNormal && started.IsZero() && total > 0 {
-			started = r.sys.now()
-		}
 		r.drawProgress(percent, in, units, total)
 	})
+	prog.Started = func() {
+		if r.progressMode == progressNormal {
+			started = r.sys.now()
+		}
+	}
 
 	target, copts, closeTarget := r.openTarget(a)
 	in := r.stdin()
@@ -123,24 +127,8 @@ func (r *fwupRun) drawProgress(percent int, in, units, total int64) {
 			fmt.Fprintf(r.sys.stdout, "\r%3d%% [%-36s]", percent, bar)
 			return
 		}
-		iu, ou := naturalUnits(in), naturalUnits(units)
-		fmt.Fprintf(r.sys.stdout, "\r%3d%% [%-36s] %.2f %s in / %.2f %s out     \b\b\b\b\b",
-			percent, bar, float64(in)/float64(iu), unitName(iu), float64(units)/float64(ou), unitName(ou))
+		fmt.Fprintf(r.sys.stdout, "\r%3d%% [%-36s] %s in / %s out     \b\b\b\b\b", percent, bar, mmc.FormatSize(in), mmc.FormatSize(units))
 	}
-}
-
-// naturalUnits and unitName are fwup's decimal units for the progress bar.
-func naturalUnits(n int64) int64 {
-	for _, u := range []int64{1e12, 1e9, 1e6, 1e3} {
-		if n >= u {
-			return u
-		}
-	}
-	return 1
-}
-
-func unitName(u int64) string {
-	return map[int64]string{1: "bytes", 1e3: "KB", 1e6: "MB", 1e9: "GB", 1e12: "TB"}[u]
 }
 
 // autoselect finds the one memory card to write and asks before using it.
@@ -148,7 +136,7 @@ func (r *fwupRun) autoselect(accept, inputIsFile bool) string {
 	c := r.selectCard()
 	if !accept {
 		if !inputIsFile {
-			r.fail("Cannot confirm use of %s when using stdin.\nRerun with -y if location is correct.", c.Path)
+			r.fail("%s", mmc.StdinConfirmMessage(c))
 		}
 		io.WriteString(r.sys.stderr, mmc.ConfirmPrompt(c))
 		if !mmc.Confirmed(r.sys.stdin) {
@@ -234,14 +222,21 @@ func (r *fwupRun) openTarget(a applyArgs) (apply.Target, apply.CacheOptions, fun
 	default:
 		if a.unmount {
 			if err := r.mmc().UnmountAll(a.device); err != nil {
-				panic(fwupExit(1))
+				var pe *fs.PathError
+				switch {
+				case errors.Is(err, mmc.ErrUnmountFailed):
+					panic(fwupExit(1)) // each failure was warned about
+				case errors.As(err, &pe):
+					r.fail("%s: %s", pe.Path, cstr.Strerror(err))
+				}
+				r.fail("%s", err)
 			}
 		}
 		d, err := mmc.Open(a.device)
 		if err == nil {
 			copts.End = d.Size()
 			if copts.End == 0 {
-				r.warn("Error determining the size of %s", a.device)
+				r.warn("%s", mmc.SizeUnknownMessage(a.device))
 			}
 			if a.maxSizeBlocks > 0 && (copts.End == 0 || int64(a.maxSizeBlocks)*apply.BlockSize < copts.End) {
 				copts.End = int64(a.maxSizeBlocks) * apply.BlockSize
@@ -257,10 +252,8 @@ func (r *fwupRun) openTarget(a applyArgs) (apply.Target, apply.CacheOptions, fun
 	}
 	if target == nil {
 		io.WriteString(r.sys.stderr, "\n")
-		if _, err := os.Stat(a.device); err == nil {
-			r.fail("Cannot open '%s' for output.\nCheck file permissions or the read-only tab if this is an SD Card.", a.device)
-		}
-		r.fail("Cannot create '%s'.\nCheck the path and permissions on the containing directory.", a.device)
+		_, err := os.Stat(a.device)
+		r.fail("%s", mmc.OpenFailedMessage(a.device, err == nil))
 	}
 	if verify < 0 {
 		verify = 0

@@ -21,14 +21,19 @@ func (realHost) PathAtOffset(path string, blockOffset int64) bool {
 	return mmc.Host().IsPathAtDeviceOffset(path, blockOffset)
 }
 
-// Run is C's system(): sh -c, the exit status back.
+// Run is C's system(): sh -c, and the raw wait status back (exit code
+// times 256), which is what fwup prints.
 func (realHost) Run(command string) (int, error) {
 	cmd := exec.Command("/bin/sh", "-c", command)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	err := cmd.Run()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
-		return exit.ExitCode(), nil
+		code := exit.ExitCode()
+		if code < 0 { // killed by a signal
+			code = 255
+		}
+		return code << 8, nil
 	}
 	if err != nil {
 		return -1, err

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
+
+	"github.com/firmwright/firmwright/internal/holes"
 )
 
 // sparseCheck is fwup's --sparse-check: can files at path have holes (of
@@ -17,8 +19,7 @@ func sparseCheck(path string, size int64) error {
 	if n, err := f.WriteAt([]byte{0, 0, 0, 3}, size); err != nil || n != 4 {
 		return fmt.Errorf("Sparse check write to offset %d failed.", int32(size))
 	}
-	const seekData = 3
-	if off, err := f.Seek(0, seekData); err != nil || off != size {
+	if off, err := f.Seek(0, holes.SeekData); err != nil || off != size {
 		return fmt.Errorf("Hole of %d bytes not created on filesystem", int32(size))
 	}
 	return nil

@@ -103,8 +103,9 @@ func (e *engine) rawMemset(argv []string) error {
 	dest := int64(ull(argv[1])) * BlockSize
 	count := int64(ull(argv[2])) * BlockSize
 	var block [BlockSize]byte
+	value := byte(long(argv[3]))
 	for i := range block {
-		block[i] = byte(long(argv[3]))
+		block[i] = value
 	}
 	for off := int64(0); off < count; off += BlockSize {
 		if err := e.cache.Stream(block[:], dest+off); err != nil {

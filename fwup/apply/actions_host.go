@@ -65,9 +65,10 @@ func (e *engine) pipeWrite(argv []string) error {
 	var last int64
 	write := func(p []byte, off int64) error {
 		// Holes go down the pipe as zeros.
+		var zeros [BlockSize]byte
 		for last < off {
 			n := min(off-last, BlockSize)
-			if _, err := pw.Write(make([]byte, n)); err != nil {
+			if _, err := pw.Write(zeros[:n]); err != nil {
 				return fmt.Errorf("pipe_write failed to write '%s'", command)
 			}
 			last += n

@@ -1,7 +1,6 @@
 package apply
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/ed25519"
 	"io"
@@ -20,17 +19,9 @@ const refDir = "../../../shared/fixtures/fwup-ref"
 // with FAT file slack zeroed.
 func maskedSums(t *testing.T) map[string]string {
 	t.Helper()
-	f, err := os.Open(refDir + "/images.masked.sha256")
+	sums, err := fatslack.ReadSums(refDir + "/images.masked.sha256")
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	sums := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if fields := strings.Fields(sc.Text()); len(fields) == 2 {
-			sums[fields[1]] = fields[0]
-		}
 	}
 	return sums
 }

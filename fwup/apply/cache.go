@@ -1,11 +1,13 @@
 package apply
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
 
+	"github.com/firmwright/firmwright/fwup/mmc"
 	"github.com/firmwright/firmwright/internal/cstr"
 )
 
@@ -44,6 +46,8 @@ type CacheOptions struct {
 	MinimizeWrites bool
 	// SizeMB is meta.conf's block-cache-size-mb (0 for fwup's 8 MB).
 	SizeMB int
+	// Warn receives fwup's warnings (a failed TRIM).
+	Warn func(msg string)
 }
 
 // segment is one cached 128 KiB piece of the target. A block is valid when
@@ -73,22 +77,23 @@ func (s *segment) allInvalid() bool { return !slices.Contains(s.valid[:], true) 
 //   - a segment filled completely by streaming writes is written at once;
 //   - flushing writes segments in the order they were last used.
 type Cache struct {
-	t    Target
-	opts CacheOptions
-	end  int64
-	segs []*segment
-	tick uint32
-	// trimmed marks segment indexes; trimmedFrom (when >= 0) marks every
-	// index from it on that trimmed does not mention.
-	trimmed     map[int64]bool
-	trimmedFrom int64
-	temp        []byte
-	// The streamed segment being written, and the buffer it was copied
-	// to (spare when no write is in flight).
-	inflight    chan error
-	inflightOff int64
-	spare       []byte
-	spareBack   chan []byte
+	t       Target
+	opts    CacheOptions
+	end     int64
+	segs    []*segment
+	tick    uint32
+	trimmed *trimSet
+	// temp is for merging reads, check for verify and minimize-writes.
+	temp, check []byte
+	// inflight is the streamed segment being written by the writer
+	// goroutine from spare; its result arrives on done.
+	inflight   bool
+	done       chan error
+	spare      []byte
+	asyncCheck []byte
+	// bad is the offset of a write that failed, -1 if none: like fwup,
+	// every later write fails too, until Reset.
+	bad int64
 }
 
 // NewCache puts a cache in front of t.
@@ -101,14 +106,14 @@ func NewCache(t Target, opts CacheOptions) *Cache {
 	if n < 8 {
 		n = 8
 	}
-	c := &Cache{t: t, opts: opts, end: opts.End, segs: make([]*segment, n), trimmed: map[int64]bool{}, trimmedFrom: -1,
-		spareBack: make(chan []byte, 1)}
+	c := &Cache{t: t, opts: opts, end: opts.End, segs: make([]*segment, n), trimmed: newTrimSet(),
+		done: make(chan error, 1), bad: -1}
 	for i := range c.segs {
 		c.segs[i] = &segment{}
 	}
 	if !opts.SoftEnd && opts.End > 0 {
 		// Nothing past the end can be read back.
-		c.trimmedFrom = (opts.End + SegmentSize - 1) / SegmentSize
+		c.trimAfter((opts.End + SegmentSize - 1) &^ (SegmentSize - 1))
 	}
 	return c
 }
@@ -116,23 +121,6 @@ func NewCache(t Target, opts CacheOptions) *Cache {
 // End is the target's size as the cache knows it: 0 when unknown, and for
 // image files the furthest segment end touched past their original size.
 func (c *Cache) End() int64 { return c.end }
-
-func (c *Cache) isTrimmed(off int64) bool {
-	ix := off / SegmentSize
-	if v, ok := c.trimmed[ix]; ok {
-		return v
-	}
-	return c.trimmedFrom >= 0 && ix >= c.trimmedFrom
-}
-
-func (c *Cache) clearTrimmed(off int64) {
-	ix := off / SegmentSize
-	if c.trimmedFrom >= 0 && ix >= c.trimmedFrom {
-		c.trimmed[ix] = false
-	} else {
-		delete(c.trimmed, ix)
-	}
-}
 
 // ioSize is how many bytes of the segment at off exist on the target.
 func (c *Cache) ioSize(off int64) (int, error) {
@@ -154,7 +142,7 @@ func (c *Cache) ioSize(off int64) (int, error) {
 }
 
 func (c *Cache) readSegment(off int64, data []byte) error {
-	if c.isTrimmed(off) {
+	if c.trimmed.has(off) {
 		clear(data)
 		return nil
 	}
@@ -162,12 +150,10 @@ func (c *Cache) readSegment(off int64, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := c.wait(); err != nil {
-		return err
-	}
+	c.settle()
 	got, err := c.t.ReadAt(data[:n], off)
 	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("unexpected error reading %d bytes at offset %d: %s.\nPossible causes are that the destination is too small, the device (e.g., an SD card) is going bad, or the connection to it is flaky.", n, off, errnoText(err))
+		return fmt.Errorf("unexpected error reading %d bytes at offset %d: %s.\nPossible causes are that the destination is too small, the device (e.g., an SD card) is going bad, or the connection to it is flaky.", n, off, cstr.Strerror(err))
 	}
 	clear(data[got:])
 	return nil
@@ -202,23 +188,30 @@ func (c *Cache) makeValid(s *segment) error {
 
 // writeSegment writes a segment's bytes, checking or skipping as asked.
 func (c *Cache) writeSegment(s *segment) error {
-	n, err := c.ioSize(s.off)
-	if err != nil {
-		return err
-	}
 	if err := c.wait(); err != nil {
 		return err
 	}
-	return c.put(s.data[:n], s.off)
+	n, err := c.ioSize(s.off)
+	if err == nil {
+		err = c.put(s.data[:n], s.off, &c.check)
+	}
+	if err != nil {
+		c.bad = s.off
+	}
+	return err
 }
 
-// put writes to the target; it touches nothing of the cache but opts and
-// the target, so the writer goroutine can run it.
-func (c *Cache) put(data []byte, off int64) error {
+// put writes to the target; it touches nothing of the cache but opts,
+// the target and its own buffer, so the writer goroutine can run it.
+func (c *Cache) put(data []byte, off int64, check *[]byte) error {
 	n := len(data)
+	if c.opts.MinimizeWrites || c.opts.VerifyWrites {
+		if *check == nil {
+			*check = make([]byte, SegmentSize)
+		}
+	}
 	if c.opts.MinimizeWrites {
-		buf := make([]byte, n)
-		if got, _ := c.t.ReadAt(buf, off); got == n && string(buf) == string(data) {
+		if got, _ := c.t.ReadAt((*check)[:n], off); got == n && bytes.Equal((*check)[:n], data) {
 			return nil
 		}
 	}
@@ -226,55 +219,68 @@ func (c *Cache) put(data []byte, off int64) error {
 		return fmt.Errorf("writing %d bytes failed at offset %d. Check media size.", n, off)
 	}
 	if c.opts.VerifyWrites {
-		buf := make([]byte, n)
-		if got, _ := c.t.ReadAt(buf, off); got != n {
+		if got, _ := c.t.ReadAt((*check)[:n], off); got != n {
 			return fmt.Errorf("read back failed at offset %d", off)
 		}
-		if string(buf) != string(data) {
+		if !bytes.Equal((*check)[:n], data) {
 			return fmt.Errorf("write verification failed at offset %d", off)
 		}
 	}
 	return nil
 }
 
-// writeAsync hands a full streamed segment to the writer goroutine, as
+// writeAsync hands a full streamed segment to a writer goroutine, as
 // fwup's writer thread takes it, so that decompressing the next one and
 // writing this one overlap. One write is in flight at a time; its error
-// shows at the next write, read or flush.
+// shows at the next write or flush.
 func (c *Cache) writeAsync(s *segment) error {
-	n, err := c.ioSize(s.off)
-	if err == nil {
-		err = c.wait()
+	if err := c.wait(); err != nil {
+		return err
 	}
+	n, err := c.ioSize(s.off)
 	if err != nil {
-		return fmt.Errorf("write failed at offset %d. Check media size.", s.off)
+		c.bad = s.off
+		return c.badError()
 	}
 	if c.spare == nil {
 		c.spare = make([]byte, SegmentSize)
 	}
-	buf := c.spare[:n]
-	copy(buf, s.data)
-	c.spare = nil
-	c.inflight = make(chan error, 1)
-	go func(ch chan error, off int64) {
-		err := c.put(buf, off)
-		c.spareBack <- buf[:cap(buf)]
-		ch <- err
-	}(c.inflight, s.off)
-	c.inflightOff = s.off
+	copy(c.spare, s.data[:n])
+	c.inflight = true
+	go func(data []byte, off int64, check *[]byte) {
+		err := c.put(data, off, check)
+		if err != nil {
+			err = writeFailed{off}
+		}
+		c.done <- err
+	}(c.spare[:n], s.off, &c.asyncCheck)
 	return nil
 }
 
-// wait lets the write in flight finish before the target is used again.
-func (c *Cache) wait() error {
-	if c.inflight == nil {
-		return nil
+// writeFailed is a streamed write that failed: fwup reports only where.
+type writeFailed struct{ off int64 }
+
+func (w writeFailed) Error() string {
+	return fmt.Sprintf("write failed at offset %d. Check media size.", w.off)
+}
+
+func (c *Cache) badError() error { return writeFailed{c.bad} }
+
+// settle lets the write in flight finish, keeping its error for later.
+func (c *Cache) settle() {
+	if c.inflight {
+		c.inflight = false
+		if err := <-c.done; err != nil && c.bad < 0 {
+			c.bad = err.(writeFailed).off
+		}
 	}
-	err := <-c.inflight
-	c.inflight = nil
-	c.spare = <-c.spareBack
-	if err != nil {
-		return fmt.Errorf("write failed at offset %d. Check media size.", c.inflightOff)
+}
+
+// wait lets the write in flight finish, and fails if any write failed.
+func (c *Cache) wait() error {
+	c.settle()
+	if c.bad >= 0 {
+		return c.badError()
 	}
 	return nil
 }
@@ -290,7 +296,7 @@ func (c *Cache) flushSegment(s *segment) error {
 	// Written or not, the segment is not retried: the error goes to the
 	// caller, as in fwup.
 	s.dirty = [blocksPerSegment]bool{}
-	c.clearTrimmed(s.off)
+	c.trimmed.clear(s.off)
 	return err
 }
 
@@ -357,7 +363,7 @@ func (c *Cache) write(p []byte, off int64, streamed bool) error {
 				return err
 			}
 			s.dirty = [blocksPerSegment]bool{}
-			c.clearTrimmed(s.off)
+			c.trimmed.clear(s.off)
 		} else if !streamed {
 			s.streamed = false
 		}
@@ -396,22 +402,31 @@ func (c *Cache) Trim(off, count int64, hw bool) error {
 	if count <= 0 {
 		return nil
 	}
-	for ix := aligned / SegmentSize; ix < (aligned+count)/SegmentSize; ix++ {
-		if c.trimmedFrom >= 0 && ix >= c.trimmedFrom {
-			delete(c.trimmed, ix)
-		} else {
-			c.trimmed[ix] = true
+	if aligned < trimTracked {
+		c.trimmed.set(aligned, min(aligned+count, trimTracked))
+		for _, s := range c.segs {
+			if s.inUse && s.off >= aligned && s.off < aligned+count {
+				s.inUse = false
+			}
 		}
 	}
-	for _, s := range c.segs {
-		if s.inUse && s.off >= aligned && s.off < aligned+count {
-			s.inUse = false
+	if d, ok := c.t.(Discarder); ok && hw && c.opts.HardwareTrim {
+		c.settle()
+		if err := d.Discard(aligned, count); err != nil && c.opts.Warn != nil {
+			// Best effort, as in fwup.
+			c.opts.Warn(mmc.TrimFailedMessage(aligned, count))
 		}
-	}
-	if d, ok := c.t.(Discarder); ok && hw && c.opts.HardwareTrim && c.wait() == nil {
-		d.Discard(aligned, count) // best effort, as in fwup
 	}
 	return nil
+}
+
+// trimAfter marks everything from off on as trimmed: past a device's end.
+func (c *Cache) trimAfter(off int64) {
+	if off > trimTracked {
+		return
+	}
+	c.trimmed.remainder = true
+	c.Trim(off, trimTracked-off, false)
 }
 
 // Flush writes every dirty segment, least recently used first, so that the
@@ -444,11 +459,9 @@ func (c *Cache) Flush() error {
 // Reset drops everything not yet written; fwup does it when a task fails,
 // before running on-error.
 func (c *Cache) Reset() {
-	c.wait()
+	c.settle()
+	c.bad = -1
 	for _, s := range c.segs {
 		s.inUse = false
 	}
 }
-
-// errnoText is the C library's wording of an I/O error (strerror).
-func errnoText(err error) string { return cstr.Strerror(err) }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/firmwright/firmwright/fwup"
 	"github.com/firmwright/firmwright/fwup/archive"
@@ -59,8 +60,9 @@ type Host interface {
 	// PathAtOffset reports whether path lives on a partition starting at
 	// the block offset of its disk.
 	PathAtOffset(path string, blockOffset int64) bool
-	// Run runs a shell command and returns its exit status (execute(),
-	// require-execute).
+	// Run runs a shell command and returns its wait status as C's
+	// system() does: 0 for success, the exit code times 256 otherwise
+	// (execute(), require-execute).
 	Run(command string) (int, error)
 	// Pipe runs a shell command with r as its standard input
 	// (pipe_write).
@@ -111,6 +113,7 @@ func Run(r io.Reader, t Target, opts Options) error {
 	e.meta, e.cfg = meta, meta.Config
 	copts := opts.Cache
 	copts.SizeMB = int(e.cfg.Int("block-cache-size-mb"))
+	copts.Warn = func(msg string) { e.warn("%s", msg) }
 	e.cache = NewCache(t, copts)
 	e.fat = fat.NewVolumes(e.cache)
 
@@ -126,9 +129,7 @@ func Run(r io.Reader, t Target, opts Options) error {
 	if err := e.runTask(); err != nil {
 		return e.finish(err)
 	}
-	if err := e.fat.Close(); err != nil {
-		return e.finish(err)
-	}
+	e.fat.Close() // void in fwup: a failure shows when the cache is flushed
 	if err := e.cache.Flush(); err != nil {
 		return e.finish(err)
 	}
@@ -148,7 +149,7 @@ func (e *engine) finish(err error) error {
 // prefix and whose requirements hold.
 func (e *engine) findTask(prefix string) *conf.Section {
 	for _, t := range e.cfg.Sections("task") {
-		if len(t.Title) >= len(prefix) && t.Title[:len(prefix)] == prefix &&
+		if strings.HasPrefix(t.Title, prefix) &&
 			e.legacyRequirementsMet(t) && e.requirementsMet(t) {
 			return t
 		}
@@ -208,11 +209,11 @@ func (e *engine) runTask() (err error) {
 	e.kind = onResource
 	for {
 		h, err := e.zr.Next()
-		if err == io.EOF {
-			break
-		}
 		if err != nil {
-			return err
+			// Like fwup, stop at the first header that cannot be read
+			// (the central directory, or damage after the last entry):
+			// only a resource still missing makes that an error.
+			break
 		}
 		name := fwup.ResourceName(h.Name)
 		if name == "" {
@@ -252,9 +253,7 @@ func (e *engine) runTask() (err error) {
 		}
 	}
 	// FAT changes must be on the target before on-finish switches slots.
-	if err := e.fat.Close(); err != nil {
-		return err
-	}
+	e.fat.Close()
 	e.kind = onFinish
 	return e.handle(e.task.Handler("on-finish"), (*engine).callRun)
 }

@@ -50,7 +50,7 @@ func (w *padWriter) write(p []byte, off int64) error {
 		w.n, w.bufOff = r, off-int64(r)
 		return w.write(p, off)
 	}
-	if whole := len(p) &^ (BlockSize - 1); whole > 0 && len(p) > BlockSize {
+	if whole := len(p) &^ (BlockSize - 1); len(p) > BlockSize {
 		if err := w.put(p[:whole], off); err != nil {
 			return err
 		}

@@ -8,11 +8,15 @@ type Progress struct {
 	// Report receives each new percentage with the bytes read from the
 	// archive and the units done so far, for the default progress bar.
 	Report func(percent int, inputBytes, units, totalUnits int64)
+	// Started, if set, is called at the first report of work once the
+	// total is known: where fwup starts its elapsed-time clock.
+	Started func()
 
 	low, span   int
 	last        int
 	total, done int64
 	inputBytes  int64
+	started     bool
 }
 
 // NewProgress reports low at once, as fwup does when it starts; low and
@@ -49,6 +53,12 @@ func (p *Progress) addInput(n int64) {
 func (p *Progress) add(units int64) {
 	if p == nil {
 		return
+	}
+	if p.total > 0 && !p.started {
+		p.started = true
+		if p.Started != nil {
+			p.Started()
+		}
 	}
 	p.done = min(p.done+units, p.total)
 	percent := p.low

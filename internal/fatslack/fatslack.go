@@ -6,7 +6,9 @@
 // FAT filesystems are found through the MBR (primary partitions and the
 // logical ones of an extended partition's EBR chain), a GPT, offset 0
 // when there is no MBR, and a scan of every 512-byte sector for a FAT boot
-// sector. Every detail follows the script, including where it gives up.
+// sector. Every detail follows the script, including where it gives up,
+// with one exception: a FAT32 volume's backup boot sector is not taken
+// for a filesystem of its own (the script fails on fwup's FAT32 images).
 package fatslack
 
 import (

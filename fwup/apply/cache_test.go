@@ -1,0 +1,115 @@
+package apply
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+)
+
+// orderTarget records the offsets written, in order.
+type orderTarget struct {
+	memTarget
+	writes  []int64
+	failAt  int64 // a write at this offset fails (-1: none)
+	discard [][2]int64
+}
+
+func (o *orderTarget) WriteAt(p []byte, off int64) (int, error) {
+	if off == o.failAt {
+		return 0, errors.New("injected failure")
+	}
+	o.writes = append(o.writes, off)
+	return o.memTarget.WriteAt(p, off)
+}
+
+func (o *orderTarget) Discard(off, n int64) error {
+	o.discard = append(o.discard, [2]int64{off, n})
+	return errors.New("not supported")
+}
+
+func block(b byte) []byte { return bytes.Repeat([]byte{b}, BlockSize) }
+
+// TestCacheSegments: a partly written segment is completed from the
+// target (or zeros where trimmed) and written whole; flushing goes in
+// last-use order; trim drops cached segments and reads back zeros.
+func TestCacheSegments(t *testing.T) {
+	tg := &orderTarget{failAt: -1}
+	tg.b = bytes.Repeat([]byte{7}, 4*SegmentSize)
+	c := NewCache(tg, CacheOptions{})
+	c.WriteAt(block(1), 2*SegmentSize)           // segment 2, partial
+	c.WriteAt(block(2), 0)                       // segment 0, partial
+	c.WriteAt(block(3), 2*SegmentSize+BlockSize) // segment 2 again: used last
+	if err := c.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if len(tg.writes) != 2 || tg.writes[0] != 0 || tg.writes[1] != 2*SegmentSize {
+		t.Errorf("flush order %v, want segment 0 then 2", tg.writes)
+	}
+	if tg.b[2*SegmentSize] != 1 || tg.b[2*SegmentSize+BlockSize] != 3 || tg.b[2*SegmentSize+2*BlockSize] != 7 {
+		t.Error("partial segment not completed from the target")
+	}
+
+	// Trim segment 1 (and the unaligned edges, which are ignored), then
+	// write one block in it: the rest of the segment becomes zeros.
+	c.Trim(SegmentSize-BlockSize, SegmentSize+2*BlockSize, true)
+	c.WriteAt(block(4), SegmentSize)
+	got := make([]byte, BlockSize)
+	c.ReadAt(got, SegmentSize+BlockSize)
+	if !bytes.Equal(got, make([]byte, BlockSize)) {
+		t.Error("a trimmed block does not read as zeros")
+	}
+	c.Flush()
+	if tg.b[SegmentSize] != 4 || tg.b[SegmentSize+BlockSize] != 0 || tg.b[SegmentSize-1] != 7 {
+		t.Error("trimmed segment not written as zeros around the data")
+	}
+	if len(tg.discard) != 0 {
+		t.Error("discard sent without --enable-trim")
+	}
+}
+
+// TestCacheWriteErrors: a failed streamed write names its offset, and
+// every later write and the flush fail too, until Reset (fwup's
+// bad_offset).
+func TestCacheWriteErrors(t *testing.T) {
+	tg := &orderTarget{failAt: SegmentSize}
+	c := NewCache(tg, CacheOptions{})
+	full := make([]byte, SegmentSize)
+	if err := c.Stream(full, SegmentSize); err != nil {
+		t.Fatalf("the failure shows later, at the next write: %v", err)
+	}
+	// A read in between does not swallow the error.
+	c.ReadAt(make([]byte, BlockSize), 3*SegmentSize)
+	c.Trim(0, 8*SegmentSize, true)
+	err := c.Stream(full, 2*SegmentSize)
+	if err == nil || err.Error() != "write failed at offset 131072. Check media size." {
+		t.Errorf("next write: %v", err)
+	}
+	if err := c.Flush(); err == nil {
+		t.Error("flush after a failed write succeeded")
+	}
+	c.Reset()
+	if err := c.Stream(full, 4*SegmentSize); err != nil {
+		t.Errorf("after Reset: %v", err)
+	}
+	if err := c.Flush(); err != nil {
+		t.Errorf("flush after Reset: %v", err)
+	}
+}
+
+// TestCacheDeviceEnd: on a device of known size, reads past the end are
+// zeros and writes past it fail as fwup says.
+func TestCacheDeviceEnd(t *testing.T) {
+	tg := &orderTarget{failAt: -1}
+	c := NewCache(tg, CacheOptions{End: SegmentSize + 4*BlockSize})
+	c.WriteAt(block(9), SegmentSize)
+	if err := c.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if len(tg.b) != SegmentSize+4*BlockSize {
+		t.Errorf("the last segment was written as %d bytes", len(tg.b)-SegmentSize)
+	}
+	c.WriteAt(block(9), 2*SegmentSize)
+	if err := c.Flush(); err == nil || err.Error() != "read/write failed at offset 262144 since past end of media (133120)." {
+		t.Errorf("write past the end: %v", err)
+	}
+}
