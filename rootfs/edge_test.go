@@ -1,0 +1,148 @@
+package rootfs
+
+import (
+	"archive/tar"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tarOf writes headers (with contents for regular files) into a tar.
+func tarOf(t testing.TB, hs ...*tar.Header) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := tar.NewWriter(&buf)
+	for _, h := range hs {
+		if h.Typeflag == tar.TypeReg && h.Size == 0 {
+			h.Size = int64(len(h.Name))
+		}
+		if err := w.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag == tar.TypeReg {
+			w.Write([]byte(h.Name))
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestSynthesizedParents(t *testing.T) {
+	tr, err := readTar(source{name: "rootfs.tar", mem: tarOf(t,
+		&tar.Header{Name: "./usr/bin/x", Typeflag: tar.TypeReg, Mode: 0o755, Uid: 1, ModTime: time.Unix(5, 0)},
+		&tar.Header{Name: "./usr/bin/y", Typeflag: tar.TypeLink, Linkname: "./usr/bin/x"},
+		&tar.Header{Name: "./etc/l", Typeflag: tar.TypeSymlink, Linkname: "x", Mode: 0o777},
+		&tar.Header{Name: "./etc/l2", Typeflag: tar.TypeLink, Linkname: "etc/l"},
+	)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTree(t, tr)
+	want := `. dir 0755 0:0 0
+etc dir 0755 0:0 0
+etc/l symlink 0777 0:0 0 -> x
+etc/l2 symlink 0777 0:0 0 -> x
+usr dir 0755 0:0 0
+usr/bin dir 0755 0:0 0
+usr/bin/x file 0755 1:0 5 size=11 sha=` + sha("./usr/bin/x") + ` links=usr/bin/x,usr/bin/y
+usr/bin/y file 0755 1:0 5 size=11 sha=` + sha("./usr/bin/x") + ` links=usr/bin/x,usr/bin/y
+`
+	if d := dump(t, tr); d != want {
+		t.Errorf("got\n%s\nwant\n%s", d, want)
+	}
+}
+
+func TestTarErrors(t *testing.T) {
+	for _, c := range []struct {
+		hs   []*tar.Header
+		want string
+	}{
+		{[]*tar.Header{{Name: "./dev/console", Typeflag: 'Z'}},
+			"rootfs.tar: entry ./dev/console: unsupported tar type 'Z'"},
+		{[]*tar.Header{{Name: "./a", Typeflag: tar.TypeLink, Linkname: "./b"}},
+			"rootfs.tar: entry a: hard link to b, which is not in the archive"},
+		{[]*tar.Header{{Name: "./a", Typeflag: tar.TypeReg}, {Name: "./a/b", Typeflag: tar.TypeReg}},
+			"rootfs.tar: entry a/b: parent a is a file, not a directory"},
+		{[]*tar.Header{{Name: "./a", Typeflag: tar.TypeSymlink}},
+			"rootfs.tar: entry ./a: symlink with an empty target"},
+	} {
+		_, err := readTar(source{name: "rootfs.tar", mem: tarOf(t, c.hs...)})
+		if err == nil || err.Error() != c.want {
+			t.Errorf("got %v, want %s", err, c.want)
+		}
+	}
+}
+
+// newc writes one newc member.
+func newc(name string, mode, nlink, ino uint32, data string) string {
+	h := fmt.Sprintf("070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+		ino, mode, 0, 0, nlink, 0, len(data), 0, 0, 5, 1, len(name)+1, 0)
+	s := h + name + "\x00"
+	s += strings.Repeat("\x00", (4-len(s)%4)%4) + data
+	return s + strings.Repeat("\x00", (4-len(s)%4)%4)
+}
+
+func TestCPIOHardlinkDataFirst(t *testing.T) {
+	// Some writers put the contents on the first link, not the last.
+	a := newc("a", 0o100644, 2, 7, "data") + newc("b", 0o100644, 2, 7, "") +
+		newc("dev/console", 0o20600, 1, 8, "") + newc("TRAILER!!!", 0, 1, 0, "")
+	tr, err := readCPIO(source{name: "initramfs.cpio", mem: []byte(a)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTree(t, tr)
+	want := `. dir 0755 0:0 0
+a file 0644 0:0 0 size=4 sha=` + sha("data") + ` links=a,b
+b file 0644 0:0 0 size=4 sha=` + sha("data") + ` links=a,b
+dev dir 0755 0:0 0
+dev/console char device 0600 0:0 0 5,1
+`
+	if d := dump(t, tr); d != want {
+		t.Errorf("got\n%s\nwant\n%s", d, want)
+	}
+	noTrailer := a[:strings.Index(a, "070701000000000000000000")]
+	if _, err := readCPIO(source{name: "x.cpio", mem: []byte(noTrailer)}); err == nil ||
+		err.Error() != fmt.Sprintf("x.cpio: reading the cpio header at offset %d, after entry dev/console: unexpected EOF", len(noTrailer)) {
+		t.Errorf("truncated archive: %v", err)
+	}
+}
+
+// readAll opens every file of a tree, as a fuzz check.
+func readAll(tr *Tree) {
+	for _, e := range tr.Entries {
+		if e.Open != nil {
+			if r, err := e.Open(); err == nil {
+				io.Copy(io.Discard, r)
+				r.Close()
+			}
+		}
+	}
+}
+
+func FuzzCPIO(f *testing.F) {
+	f.Add([]byte(newc(".", 0o40755, 2, 1, "") + newc("a", 0o100644, 2, 7, "") + newc("b", 0o100644, 2, 7, "xy") +
+		newc("l", 0o120777, 1, 3, "a") + newc("TRAILER!!!", 0, 1, 0, "")))
+	f.Add([]byte(strings.Replace(newc("f", 0o100644, 1, 2, "abc"), "070701", "070702", 1) + newc("TRAILER!!!", 0, 1, 0, "")))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if tr, err := readCPIO(source{name: "fuzz", mem: data}); err == nil {
+			readAll(tr)
+		}
+	})
+}
+
+func FuzzTar(f *testing.F) {
+	f.Add(tarOf(f,
+		&tar.Header{Name: "./a/b", Typeflag: tar.TypeReg, PAXRecords: map[string]string{"SCHILY.xattr.user.x": "1"}},
+		&tar.Header{Name: "./c", Typeflag: tar.TypeLink, Linkname: "a/b"},
+		&tar.Header{Name: "./d", Typeflag: tar.TypeChar, Devmajor: 5, Devminor: 1}))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if tr, err := readTar(source{name: "fuzz", mem: data}); err == nil {
+			readAll(tr)
+		}
+	})
+}
