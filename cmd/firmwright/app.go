@@ -48,6 +48,7 @@ func newApp(sys *system) *cli.Command {
 			infoCommand(sys),
 			applyCommand(sys),
 			imageCommand(sys),
+			unpackCommand(sys),
 		},
 	}
 }

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/firmwright/firmwright/fwup"
+	"github.com/firmwright/firmwright/fwup/archive"
+	"github.com/firmwright/firmwright/rootfs"
+)
+
+func unpackCommand(sys *system) *cli.Command {
+	return &cli.Command{
+		Name:      "unpack",
+		Usage:     "list or extract the root filesystem inside a .fw",
+		ArgsUsage: "FILE.fw",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "resource", Value: "rootfs.img", Usage: "the file-resource holding the SquashFS image"},
+			&cli.BoolFlag{Name: "list", Aliases: []string{"l"}, Usage: "list the files (the default without --output)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "extract into this new directory"},
+		},
+		Action: func(_ context.Context, c *cli.Command) error {
+			if c.NArg() != 1 {
+				return errors.New("unpack: give one .fw file")
+			}
+			fw := c.Args().First()
+			img, err := extractResource(fw, c.String("resource"))
+			if err != nil {
+				return err
+			}
+			defer os.Remove(img)
+			tree, err := rootfs.FromSquashFS(img)
+			if err != nil {
+				return fmt.Errorf("%s: %s: %w", fw, c.String("resource"), err)
+			}
+			if out := c.String("output"); out != "" {
+				root := os.Geteuid() == 0
+				return rootfs.Extract(tree, out, rootfs.ExtractOptions{Owners: root, Devices: root,
+					Skipped: func(p, why string) { fmt.Fprintf(sys.stderr, "skipped %s: %s\n", p, why) }})
+			}
+			for _, e := range tree.Entries {
+				fmt.Fprintln(sys.stdout, rootfs.ListLine(e))
+			}
+			return nil
+		},
+	}
+}
+
+// extractResource copies a resource out of an archive into a temporary
+// file and returns its path.
+func extractResource(fw, name string) (string, error) {
+	f, err := os.Open(fw)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	zr := archive.NewReader(f)
+	for {
+		h, err := zr.Next()
+		if err == io.EOF {
+			return "", fmt.Errorf("%s: no resource %s", fw, name)
+		}
+		if err != nil {
+			return "", fmt.Errorf("%s: %s", fw, archiveMessage(err))
+		}
+		if h.Name != fwup.EntryName(name) {
+			continue
+		}
+		tmp, err := os.CreateTemp("", "firmwright-unpack-*.img")
+		if err != nil {
+			return "", err
+		}
+		if _, err := io.Copy(tmp, zr); err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			return "", fmt.Errorf("%s: %s: %s", fw, name, archiveMessage(err))
+		}
+		if err := tmp.Close(); err != nil {
+			os.Remove(tmp.Name())
+			return "", err
+		}
+		return tmp.Name(), nil
+	}
+}
