@@ -49,6 +49,7 @@ func newApp(sys *system) *cli.Command {
 			applyCommand(sys),
 			imageCommand(sys),
 			unpackCommand(sys),
+			rootfsCommand(sys),
 		},
 	}
 }
