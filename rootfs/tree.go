@@ -142,3 +142,16 @@ func Clean(p string) string {
 	}
 	return p[1:]
 }
+
+// WithModTime returns a copy of t whose every entry has mtime tm: with
+// SOURCE_DATE_EPOCH, an image must not depend on when its inputs were
+// touched (mksquashfs -all-time).
+func (t *Tree) WithModTime(tm time.Time) *Tree {
+	out := &Tree{Entries: make([]*Entry, len(t.Entries))}
+	for i, e := range t.Entries {
+		c := *e
+		c.ModTime = tm
+		out.Entries[i] = &c
+	}
+	return out
+}

@@ -66,6 +66,9 @@ func rootfsCommand(sys *system) *cli.Command {
 			out := c.String("output")
 			opts := squashfs.Options{Compression: c.String("compression"), BlockSize: int(c.Int("block-size")), Order: order}
 			if mtime != nil {
+				// Every time is the epoch's, so that touching an input
+				// changes nothing (mksquashfs -all-time).
+				tree = tree.WithModTime(*mtime)
 				opts.ModTime = mtime
 			}
 			err = atomicfile.Write(out, 0o644, func(w io.Writer) error { return squashfs.Write(w.(*os.File), tree, opts) })

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/firmwright/firmwright/rootfs"
 )
@@ -131,6 +132,45 @@ func TestRootfsCommand(t *testing.T) {
 	b, _ := os.ReadFile(img2)
 	if string(a) != string(b) {
 		t.Error("two builds with the same SOURCE_DATE_EPOCH differ")
+	}
+
+	// Touching an input changes nothing under SOURCE_DATE_EPOCH.
+	old := time.Unix(1500000000, 0)
+	os.Chtimes(filepath.Join(rel, "lib/demo-0.1.0/ebin/demo.beam"), old, old)
+	os.Chtimes(filepath.Join(overlay, "etc/issue"), old, old)
+	img3 := filepath.Join(dir, "rootfs3.img")
+	runCLI(t, env, "rootfs", "--base", base, "--release", rel, "--overlay", overlay, "--erlinit", user, "-o", img3)
+	if c, _ := os.ReadFile(img3); string(a) != string(c) {
+		t.Error("older input mtimes changed the image under SOURCE_DATE_EPOCH")
+	}
+
+	// Bad inputs: each refused with a message naming it, no image left.
+	corrupt := filepath.Join(dir, "corrupt.tar")
+	tarBytes, _ := os.ReadFile(base)
+	os.WriteFile(corrupt, tarBytes[:700], 0o644)
+	badSquash := filepath.Join(dir, "bad.squashfs")
+	os.WriteFile(badSquash, append([]byte("hsqs"), make([]byte, 200)...), 0o644)
+	badCPIO := filepath.Join(dir, "bad.cpio")
+	os.WriteFile(badCPIO, []byte("070701zzzz"), 0o644)
+	noReleases := filepath.Join(dir, "norel")
+	writeFiles(t, noReleases, map[string]string{"lib/x/ebin/x.beam": "beam"})
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--base", corrupt, "--release", rel}, "corrupt.tar"},
+		{[]string{"--base", badSquash, "--release", rel}, "bad.squashfs"},
+		{[]string{"--base", badCPIO, "--release", rel}, "bad.cpio"},
+		{[]string{"--base", base, "--release", noReleases}, "releases/"},
+	} {
+		no := filepath.Join(dir, "no.img")
+		_, errOut, code := runCLI(t, env, append(append([]string{"rootfs"}, tc.args...), "-o", no)...)
+		if code == 0 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, %q", tc.args, code, errOut)
+		}
+		if _, err := os.Stat(no); err == nil {
+			t.Errorf("%v left an image", tc.args)
+		}
 	}
 
 	// An overlay under /data is refused, and nothing is written.
