@@ -18,16 +18,22 @@ import (
 // progressLine prints a percentage with speed and time left, on one line
 // of stderr, for people watching.
 type progressLine struct {
-	w     io.Writer
-	now   func() time.Time
-	start time.Time
+	w           io.Writer
+	now         func() time.Time
+	start, last time.Time
 }
 
 func (p *progressLine) report(percent int, in, units, total int64) {
+	now := p.now()
 	if p.start.IsZero() {
-		p.start = p.now()
+		p.start = now
 	}
-	secs := p.now().Sub(p.start).Seconds()
+	// Five updates a second are plenty to read.
+	if percent < 100 && !p.last.IsZero() && now.Sub(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last = now
+	secs := now.Sub(p.start).Seconds()
 	line := fmt.Sprintf("\r%3d%%  %6.1f MB written", percent, float64(units)/1e6)
 	if secs > 0.5 && units > 0 {
 		rate := float64(units) / secs
