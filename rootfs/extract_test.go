@@ -70,3 +70,62 @@ func TestExtractRoundTrip(t *testing.T) {
 		t.Error("extracting into a non-empty directory succeeded")
 	}
 }
+
+// TestExtractStaysInside: no entry path, hard link or symlink in a tree
+// makes Extract write outside its directory; read-only directories still
+// get their children.
+func TestExtractStaysInside(t *testing.T) {
+	mt := time.Unix(1700000000, 0).UTC()
+	outside := t.TempDir()
+	victim := filepath.Join(outside, "victim")
+	os.WriteFile(victim, []byte("keep"), 0o644)
+	for name, entries := range map[string][]*Entry{
+		"dotdot path":   {{Path: "../escape", Kind: File, Mode: 0o644, Open: contents("x")}},
+		"hard link out": {{Path: "h", Kind: Hardlink, Mode: 0o644, Link: "../" + filepath.Base(outside) + "/victim"}},
+		"through a symlink": {
+			{Path: "a", Kind: Symlink, Mode: 0o777, Link: outside},
+			{Path: "a/f", Kind: File, Mode: 0o644, Open: contents("x")},
+		},
+	} {
+		tree := &Tree{Entries: append([]*Entry{{Path: ".", Kind: Dir, Mode: 0o755, ModTime: mt}}, entries...)}
+		parent := t.TempDir()
+		dir := filepath.Join(parent, "x")
+		if err := Extract(tree, dir, ExtractOptions{}); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+		if _, err := os.Stat(filepath.Join(parent, "escape")); err == nil {
+			t.Errorf("%s: wrote outside", name)
+		}
+		if _, err := os.Stat(filepath.Join(outside, "f")); err == nil {
+			t.Errorf("%s: wrote through a symlink", name)
+		}
+		if b, _ := os.ReadFile(victim); string(b) != "keep" {
+			t.Errorf("%s: changed a file outside", name)
+		}
+	}
+
+	tree := &Tree{Entries: []*Entry{
+		{Path: ".", Kind: Dir, Mode: 0o755, ModTime: mt},
+		{Path: "ro", Kind: Dir, Mode: 0o555, ModTime: mt, UID: 12, GID: 34},
+		{Path: "ro/f", Kind: File, Mode: 0o444, ModTime: mt, UID: 56, GID: 78, Size: 1, Open: contents("f")},
+	}}
+	dir := filepath.Join(t.TempDir(), "x")
+	root := os.Getuid() == 0
+	if err := Extract(tree, dir, ExtractOptions{Owners: root}); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(filepath.Join(dir, "ro"))
+	if st.Mode().Perm() != 0o555 {
+		t.Errorf("ro is %v", st.Mode())
+	}
+	if root {
+		got, _ := FromDir(dir, HostOwners)
+		if e := got.Lookup("ro/f"); e == nil || e.UID != 56 || e.GID != 78 {
+			t.Errorf("owner of ro/f: %+v", e)
+		}
+		if e := got.Lookup("ro"); e == nil || e.UID != 12 || e.GID != 34 {
+			t.Errorf("owner of ro: %+v", e)
+		}
+	}
+	os.Chmod(filepath.Join(dir, "ro"), 0o755) // let the test clean up
+}

@@ -2,8 +2,11 @@
 
 package rootfs
 
-import "errors"
+import (
+	"errors"
+	"os"
+)
 
-func mknod(string, *Entry) error {
+func mknodAt(*os.File, string, *Entry) error {
 	return errors.New("special files cannot be created on this system")
 }

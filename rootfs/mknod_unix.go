@@ -2,9 +2,14 @@
 
 package rootfs
 
-import "golang.org/x/sys/unix"
+import (
+	"os"
 
-func mknod(p string, e *Entry) error {
+	"golang.org/x/sys/unix"
+)
+
+// mknodAt creates a device node or fifo named name in the directory dir.
+func mknodAt(dir *os.File, name string, e *Entry) error {
 	mode := uint32(0o600)
 	switch e.Kind {
 	case FIFO:
@@ -14,5 +19,5 @@ func mknod(p string, e *Entry) error {
 	case BlockDevice:
 		mode |= unix.S_IFBLK
 	}
-	return unix.Mknod(p, mode, int(unix.Mkdev(e.DevMajor, e.DevMinor)))
+	return unix.Mknodat(int(dir.Fd()), name, mode, int(unix.Mkdev(e.DevMajor, e.DevMinor)))
 }

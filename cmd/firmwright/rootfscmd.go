@@ -66,8 +66,9 @@ func rootfsCommand(sys *system) *cli.Command {
 			out := c.String("output")
 			opts := squashfs.Options{Compression: c.String("compression"), BlockSize: int(c.Int("block-size")), Order: order}
 			if mtime != nil {
-				// Every time is the epoch's, so that touching an input
-				// changes nothing (mksquashfs -all-time).
+				// Every inode time is the epoch's, so that touching an
+				// input changes nothing (mksquashfs -all-time), and
+				// ModTime makes it the image's mkfs_time too.
 				tree = tree.WithModTime(*mtime)
 				opts.ModTime = mtime
 			}
@@ -83,7 +84,9 @@ func rootfsCommand(sys *system) *cli.Command {
 	}
 }
 
-// sourceDate is SOURCE_DATE_EPOCH, if set.
+// sourceDate is SOURCE_DATE_EPOCH, if set. Unlike fwup mode, which
+// reads it as fwup does (any strtoull prefix), the native commands refuse
+// a value that is not a number.
 func sourceDate(env map[string]string) (*time.Time, error) {
 	s, ok := env["SOURCE_DATE_EPOCH"]
 	if !ok {

@@ -32,10 +32,10 @@ const (
 	maxBlockSize     = 1 << 20
 	defaultBlockSize = 128 << 10
 
-	maxNameLen    = 256  // SQUASHFS_NAME_LEN
-	maxSymlinkLen = 4095 // PATH_MAX less its NUL: what symlink(2) accepts
-	maxIDs        = 1 << 16
-	maxDirCount   = 256 // entries under one directory header
+	maxNameLen    = 256       // SQUASHFS_NAME_LEN
+	maxSymlinkLen = 4095      // PATH_MAX less its NUL: what symlink(2) accepts
+	maxIDs        = 1<<16 - 1 // the id count is a 16-bit field
+	maxDirCount   = 256       // entries under one directory header
 )
 
 // Superblock flags (SQUASHFS_MKFLAGS).
