@@ -154,7 +154,10 @@ func TestBootOrderRealBootFile(t *testing.T) {
 	t.Run("golden", func(t *testing.T) { check(t, loads) })
 	t.Run("erl", func(t *testing.T) {
 		if _, err := exec.LookPath("erl"); err != nil {
-			t.Skip("no erl")
+			if os.Getenv("CI") == "true" {
+				t.Fatal("erl is required on CI (apt-get install erlang-base)")
+			}
+			t.Skip("no erl (erlang-base)")
 		}
 		out, err := exec.Command("erl", "-noshell", "-eval", `
 {ok,B}=file:read_file("testdata/boot/demo.boot"), {script,_,Is}=binary_to_term(B),
