@@ -9,19 +9,20 @@ import (
 // BootFile returns the boot script erlinit will start a release with, as
 // its find_boot_path picks it: releases/<vsn>/<name>.boot for erlinit's
 // --boot name when given and present, else the first .boot file there.
-// vsn is the second word of releases/start_erl.data. root is where the
-// release is in t ("" for a release tree, ReleasePath in an image).
+// vsn is the release version in releases/start_erl.data, read by the
+// rules CheckRelease uses (parseStartErl). root is where the release is in
+// t ("" for a release tree, ReleasePath in an image).
 func BootFile(t *Tree, root, name string) (string, error) {
 	startErl := path.Join(root, "releases/start_erl.data")
 	data, err := readTreeFile(t, startErl, maxStartErlData)
 	if err != nil {
 		return "", err
 	}
-	words := strings.Fields(string(data))
-	if len(words) != 2 {
-		return "", fmt.Errorf("%s: expected \"<erts-vsn> <release-vsn>\", found %q", startErl, data)
+	_, relVsn, err := parseStartErl(data)
+	if err != nil {
+		return "", fmt.Errorf("%s %w", startErl, err)
 	}
-	dir := path.Join(root, "releases", words[1])
+	dir := path.Join(root, "releases", relVsn)
 	if name != "" {
 		if p := path.Join(dir, name+".boot"); t.Lookup(p) != nil {
 			return p, nil
@@ -33,4 +34,28 @@ func BootFile(t *Tree, root, name string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s: no .boot file", dir)
+}
+
+// maxStartErlData bounds the start_erl.data CheckRelease and BootFile read.
+const maxStartErlData = 4096
+
+// maxStartErlWord is the longest version erlinit's read_start_erl takes:
+// it reads the file with fscanf("%32s %32s"), which would cut a longer
+// word in two.
+const maxStartErlWord = 32
+
+// parseStartErl reads releases/start_erl.data as erlinit does: its first
+// two whitespace-separated words are the ERTS version and the release
+// version, each at most 32 bytes; anything after them is ignored. The
+// error reads after the file's name.
+func parseStartErl(data []byte) (ertsVsn, relVsn string, err error) {
+	// fscanf's %s stops at C's isspace: space, \t, \n, \v, \f, \r.
+	words := strings.FieldsFunc(string(data), func(r rune) bool {
+		return r == ' ' || r >= '\t' && r <= '\r'
+	})
+	if len(words) < 2 || len(words[0]) > maxStartErlWord || len(words[1]) > maxStartErlWord {
+		return "", "", fmt.Errorf("holds %q (expected \"<erts-version> <release-version>\", each at most %d bytes)",
+			strings.TrimSpace(string(data)), maxStartErlWord)
+	}
+	return words[0], words[1], nil
 }

@@ -131,20 +131,7 @@ func Merge(base *Tree, layers ...Layer) (*Tree, error) {
 	if err := checkLayerOrder(layers); err != nil {
 		return nil, err
 	}
-	m := &merger{
-		entries:  make(map[string]*Entry, len(base.Entries)),
-		fromBase: make(map[string]bool, len(base.Entries)),
-		origin:   map[string]string{},
-		linkers:  map[string][]string{},
-	}
-	for _, e := range base.Entries {
-		c := copyEntry(e)
-		m.entries[c.Path] = c
-		m.fromBase[c.Path] = true
-		if c.Kind == Hardlink {
-			m.linkers[c.Link] = append(m.linkers[c.Link], c.Path)
-		}
-	}
+	m := newMerger(base)
 	for _, l := range layers {
 		if err := m.apply(l); err != nil {
 			return nil, err
@@ -328,7 +315,7 @@ func (m *merger) detach(p string, old *Entry, removed map[string]bool) {
 	if len(live) == 0 {
 		return
 	}
-	slices.SortFunc(live, comparePaths)
+	slices.SortFunc(live, Compare)
 	first := *old
 	first.Path = live[0]
 	m.entries[live[0]] = &first
@@ -336,16 +323,6 @@ func (m *merger) detach(p string, old *Entry, removed map[string]bool) {
 		m.entries[l].Link = live[0]
 	}
 	m.linkers[live[0]] = live[1:]
-}
-
-func comparePaths(a, b string) int {
-	switch {
-	case Less(a, b):
-		return -1
-	case Less(b, a):
-		return 1
-	}
-	return 0
 }
 
 // delete applies one Delete pattern.
@@ -379,7 +356,7 @@ func (m *merger) delete(layer, pat string) error {
 // remove deletes the paths in removed (which holds whole subtrees); the
 // surviving hard links of a removed file keep its contents.
 func (m *merger) remove(removed map[string]bool) {
-	for _, p := range slices.SortedFunc(maps.Keys(removed), comparePaths) {
+	for _, p := range slices.SortedFunc(maps.Keys(removed), Compare) {
 		if e := m.entries[p]; e != nil && e.Kind == File {
 			m.detach(p, e, removed)
 		}
@@ -402,7 +379,7 @@ func (m *merger) removeEmptyDirs() {
 			children[path.Dir(p)]++
 		}
 	}
-	slices.SortFunc(paths, comparePaths)
+	slices.SortFunc(paths, Compare)
 	for _, p := range slices.Backward(paths) {
 		if p != "." && m.entries[p].Kind == Dir && children[p] == 0 {
 			delete(m.entries, p)

@@ -12,9 +12,6 @@ import (
 // release leaves it in _build/<target>_<env>/rel/<app>: before it is
 // laid at /srv/erlang.
 
-// maxStartErlData bounds the start_erl.data CheckRelease reads.
-const maxStartErlData = 4096
-
 // CheckRelease reports whether t is an OTP release erlinit can start, and
 // names everything missing, with what was expected, in one error:
 //
@@ -60,11 +57,10 @@ func checkReleaseVersion(t *Tree, isDir func(string) bool) []string {
 	if err != nil {
 		return []string{fmt.Sprintf("no %s (expected \"<erts-version> <release-version>\", naming a directory releases/<release-version>; %s)", startErl, found)}
 	}
-	fields := strings.Fields(string(data))
-	if len(fields) < 2 || len(fields[0]) > 32 || len(fields[1]) > 32 {
-		return []string{fmt.Sprintf("%s holds %q (expected \"<erts-version> <release-version>\", each at most 32 bytes)", startErl, strings.TrimSpace(string(data)))}
+	ertsVsn, relVsn, err := parseStartErl(data)
+	if err != nil {
+		return []string{fmt.Sprintf("%s %v", startErl, err)}
 	}
-	ertsVsn, relVsn := fields[0], fields[1]
 	var problems []string
 	vsnDir := path.Join("releases", relVsn)
 	if !isDir(vsnDir) {
@@ -87,42 +83,64 @@ func checkReleaseVersion(t *Tree, isDir func(string) bool) []string {
 	return problems
 }
 
-// Directories ScrubRelease removes from ERTS and from every application
-// (Buildroot's package/erlang/erlang.mk removes src, c_src, include, doc,
-// man, examples and emacs from each erts-* and lib/* on the target; obj
-// is where NIF builds leave their objects).
+// ScrubRelease returns the release without what Nerves'
+// scrub-otp-release.sh (nerves_system_br) removes from it, in the
+// script's order, and nothing more:
+//
+//  1. every empty directory (find -type d -empty -delete, depth first, so
+//     a directory holding only empty directories goes too), except the
+//     release root;
+//  2. the regular files at the top of the release (find -maxdepth 1 -type
+//     f -delete: "nothing is supposed to be there": tarballs, temporary
+//     files); symlinks and directories there stay;
+//  3. below releases/, everything named *.sh, *.bat, *.ps1, *gz or
+//     *.script (start scripts, release tarballs, boot scripts' sources;
+//     the .boot files stay). A directory with such a name goes only when
+//     everything in it went, as find -delete's rmdir would.
+//
+// Directories emptied by steps 2 and 3 stay, as they do under Nerves.
+// The script's last step, its check that executables were built for the
+// target, is CheckELF; stripping them is not done. A .noscrub file
+// changes nothing here (under Nerves it opts out of the executable check
+// only). Application docs, sources and headers are kept: IEx's h/1 reads
+// lib/<app>/doc/chunks. ScrubReleaseThorough removes more. The input is
+// not changed.
+func ScrubRelease(t *Tree) *Tree {
+	m := newMerger(t)
+	scrubNerves(t, m)
+	out, _ := m.tree() // hard links stay consistent: remove keeps their files
+	return out
+}
+
+// Directories ScrubReleaseThorough removes from ERTS and from every
+// application (Buildroot's package/erlang/erlang.mk removes src, c_src,
+// include, doc, man, examples and emacs from each erts-* and lib/* on the
+// target; obj is where NIF builds leave their objects).
 var scrubAppDirs = []string{"c_src", "doc", "emacs", "examples", "include", "man", "obj", "src"}
 
-// Programs ScrubRelease removes from erts-*/bin: compile-time and test
-// tools (nerves_system_br's scrub-target.sh removed the same from the
-// target before ERTS moved into the release).
+// Programs ScrubReleaseThorough removes from erts-*/bin: compile-time and
+// test tools (nerves_system_br's scrub-target.sh removed the same from
+// the target before ERTS moved into the release).
 var scrubERTSTools = []string{"ct_run", "dialyzer", "erlc", "escript", "typer"}
 
-// ScrubRelease returns the release without what a device does not need,
-// as Nerves' scrub-otp-release.sh (nerves_system_br) and the Buildroot
-// rules it relies on leave it:
+// ScrubReleaseThorough is an opt-in, smaller release than Nerves makes:
+// ScrubRelease's removals, then
 //
-//   - files at the top of the release (scrub-otp-release.sh: "nothing is
-//     supposed to be there": tarballs, temporary files);
-//   - under releases/, files named *.sh, *.bat, *.ps1, *gz and *.script
-//     (start scripts and release tarballs; the .boot files stay);
 //   - src, c_src, include, doc, man, examples, emacs and obj directories
-//     directly in erts-*/ and lib/*/;
+//     directly in erts-*/ and lib/*/ (this loses lib/*/doc/chunks, so IEx's
+//     h/1 has no documentation to show on the device);
 //   - erts-*/bin/{ct_run,dialyzer,erlc,escript,typer};
 //   - static libraries (*.a) and C headers (*.h), except in an
 //     application's priv directory, which is its own runtime data;
-//   - then every directory left empty (scrub-otp-release.sh's
-//     find -type d -empty -delete), except the release root.
+//   - then every directory left empty, except the release root.
 //
 // A directory holding a file named .noscrub opts itself and everything
-// below it out of the src/include/.../*.a/*.h/tool rules here and out of
-// CheckELF (Nerves' .noscrub opts a directory out of the executable
-// check and stripping); a rule for a directory does not apply when a
-// .noscrub is inside it. The Nerves rules for the release's top level
-// and releases/ apply everywhere. Stripping ELF files is not done. The
-// input is not changed.
-func ScrubRelease(t *Tree) *Tree {
+// below it out of these extra rules (as Nerves' .noscrub opts a directory
+// out of the executable check); a rule for a directory does not apply
+// when a .noscrub is inside it. The input is not changed.
+func ScrubReleaseThorough(t *Tree) *Tree {
 	m := newMerger(t)
+	scrubNerves(t, m)
 	noscrub := noscrubDirs(t)
 	exempt := func(p string, dir bool) bool {
 		return exemptByNoscrub(p, noscrub) || dir && slices.ContainsFunc(noscrub, func(d string) bool {
@@ -130,15 +148,9 @@ func ScrubRelease(t *Tree) *Tree {
 		})
 	}
 	removed := map[string]bool{}
-	removeTree := func(p string) {
-		removed[p] = true
-		for _, e := range subtree(t, p) {
-			removed[e.Path] = true
-		}
-	}
 	for _, e := range t.Entries {
 		p := e.Path
-		if removed[p] || p == "." {
+		if removed[p] || m.entries[p] == nil || p == "." {
 			continue
 		}
 		parts := strings.Split(p, "/")
@@ -146,12 +158,13 @@ func ScrubRelease(t *Tree) *Tree {
 		top := parts[0]
 		inApp := len(parts) >= 2 && (top == "lib" && len(parts) >= 3 || strings.HasPrefix(top, "erts-"))
 		switch {
-		case len(parts) == 1 && (e.Kind == File || e.Kind == Hardlink):
-			removed[p] = true
-		case top == "releases" && e.Kind != Dir && releaseJunk(name):
-			removed[p] = true
 		case e.Kind == Dir && inApp && appLevel(parts) && slices.Contains(scrubAppDirs, name) && !exempt(p, true):
-			removeTree(p)
+			removed[p] = true
+			for _, e := range subtree(t, p) {
+				if m.entries[e.Path] != nil {
+					removed[e.Path] = true
+				}
+			}
 		case e.Kind != Dir && strings.HasPrefix(top, "erts-") && len(parts) == 3 && parts[1] == "bin" &&
 			slices.Contains(scrubERTSTools, name) && !exempt(p, false):
 			removed[p] = true
@@ -162,8 +175,47 @@ func ScrubRelease(t *Tree) *Tree {
 	}
 	m.remove(removed)
 	m.removeEmptyDirs()
-	out, _ := m.tree() // hard links stay consistent: remove keeps their files
+	out, _ := m.tree()
 	return out
+}
+
+// scrubNerves applies scrub-otp-release.sh's removals (see ScrubRelease)
+// to m, which starts as t.
+func scrubNerves(t *Tree, m *merger) {
+	m.removeEmptyDirs()
+	removed := map[string]bool{}
+	for _, e := range t.Entries {
+		p := e.Path
+		switch {
+		case m.entries[p] == nil || p == ".":
+		case !strings.Contains(p, "/") && (e.Kind == File || e.Kind == Hardlink):
+			removed[p] = true
+		case strings.HasPrefix(p, "releases/") && e.Kind != Dir && releaseJunk(path.Base(p)):
+			removed[p] = true
+		}
+	}
+	// find -delete visits a directory after its contents and removes it if
+	// they all went.
+	below := subtree(t, "releases")
+	for i, e := range slices.Backward(below) {
+		if e.Kind != Dir || m.entries[e.Path] == nil || !releaseJunk(path.Base(e.Path)) {
+			continue
+		}
+		emptied := true
+		for _, c := range below[i+1:] {
+			if !strings.HasPrefix(c.Path, e.Path+"/") {
+				break
+			}
+			if m.entries[c.Path] != nil && !removed[c.Path] {
+				emptied = false
+				break
+			}
+		}
+		if emptied {
+			removed[e.Path] = true
+		}
+	}
+	m.remove(removed)
 }
 
 // appLevel reports whether parts names a directory directly in an

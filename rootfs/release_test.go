@@ -1,6 +1,7 @@
 package rootfs
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -95,12 +96,64 @@ func TestCheckRelease(t *testing.T) {
 	}
 }
 
+// TestScrubRelease: exactly scrub-otp-release.sh's removals.
 func TestScrubRelease(t *testing.T) {
-	in := memTree(t, releaseSpecs()...)
+	specs := append(releaseSpecs(),
+		"lib/app-1.0/doc/chunks/app.chunk f 644 0:0 chunk",
+		"releases/0.1.0/hooks.sh/pre.sh f 644 0:0 sh",
+		"releases/0.1.0/kept.bat/data f 644 0:0 data",
+		"releases/0.0.9/old.tar.gz f 644 0:0 tgz",
+		"releases/0.1.0/empty.sh d 755 0:0",
+		"erl l 777 0:0 erts-13.2/bin/erlexec",
+		"erts-13.2/bin/erl f 755 0:0 elf",
+		"erl.hard h 755 0:0 erts-13.2/bin/erl",
+		"nested/empty/dirs d 755 0:0",
+	)
+	in := memTree(t, specs...)
 	before := describe(t, in)
 	out := ScrubRelease(in)
 	if describe(t, in) != before {
 		t.Error("ScrubRelease changed its input")
+	}
+	checkInvariants(t, out)
+	keep := []string{
+		"erts-13.2/bin/erlexec", "erts-13.2/bin/beam.smp", "erts-13.2/bin/start.src",
+		"erts-13.2/bin/erlc", "erts-13.2/bin/dialyzer", "erts-13.2/include/erl_nif.h",
+		"erts-13.2/lib/liberts.a", "erts-13.2/src/setuid_socket_wrap.c",
+		"lib/app-1.0/ebin/app.beam", "lib/app-1.0/ebin/app.app", "lib/app-1.0/src/app.erl",
+		"lib/app-1.0/c_src/nif.c", "lib/app-1.0/obj/nif.o", "lib/app-1.0/doc/chunks/app.chunk",
+		"lib/app-1.0/priv/nif.so", "lib/app-1.0/priv/include/api.h",
+		"lib/keep-1.0/src/keep.erl", "lib/keep-1.0/lib/libx.a", "lib/keep-1.0/.noscrub",
+		"lib/inner-1.0/src/sub/x.erl", "lib/inner-1.0/doc/index.html",
+		"releases/start_erl.data", "releases/COOKIE",
+		"releases/0.1.0/start.boot", "releases/0.1.0/shoehorn.boot",
+		"releases/0.1.0/sys.config", "releases/0.1.0/vm.args",
+		// find -delete cannot remove a directory that keeps something.
+		"releases/0.1.0/kept.bat", "releases/0.1.0/kept.bat/data",
+		// Emptied by the later steps, which do not look for empty
+		// directories again.
+		"releases/0.0.9",
+		// Only regular files go from the top.
+		"erl",
+	}
+	gone := []string{
+		"lib/empty-1.0", "bin", "nested", "releases/0.1.0/empty.sh",
+		"releases/0.1.0/start.script", "releases/0.1.0/env.sh", "releases/0.1.0/env.bat",
+		"releases/0.1.0/app.tar.gz", "releases/0.1.0/hooks.sh", "releases/0.0.9/old.tar.gz",
+		"app-0.1.0.tar.gz", "erl.hard",
+	}
+	checkScrubbed(t, out, keep, gone)
+	if e := out.Lookup("erts-13.2/bin/erl"); e == nil || e.Kind != File {
+		t.Errorf("the file of a removed hard link went too: %+v", e)
+	}
+}
+
+func TestScrubReleaseThorough(t *testing.T) {
+	in := memTree(t, releaseSpecs()...)
+	before := describe(t, in)
+	out := ScrubReleaseThorough(in)
+	if describe(t, in) != before {
+		t.Error("ScrubReleaseThorough changed its input")
 	}
 	checkInvariants(t, out)
 	keep := []string{
@@ -120,6 +173,11 @@ func TestScrubRelease(t *testing.T) {
 		"releases/0.1.0/start.script", "releases/0.1.0/env.sh", "releases/0.1.0/env.bat",
 		"releases/0.1.0/app.tar.gz", "app-0.1.0.tar.gz",
 	}
+	checkScrubbed(t, out, keep, gone)
+}
+
+func checkScrubbed(t *testing.T, out *Tree, keep, gone []string) {
+	t.Helper()
 	for _, p := range keep {
 		if out.Lookup(p) == nil {
 			t.Errorf("%s was removed", p)
@@ -132,5 +190,40 @@ func TestScrubRelease(t *testing.T) {
 	}
 	if err := CheckRelease(out); err != nil {
 		t.Errorf("scrubbed release: %v", err)
+	}
+}
+
+// TestStartErlData: CheckRelease and BootFile read start_erl.data by the
+// same rules, erlinit's fscanf("%32s %32s").
+func TestStartErlData(t *testing.T) {
+	long := strings.Repeat("9", 33)
+	for _, c := range []struct {
+		data string
+		ok   bool
+	}{
+		{"13.2 0.1.0", true},
+		{"13.2 0.1.0\n", true},
+		{"  13.2\t\r\n0.1.0", true},
+		{"13.2 0.1.0 trailing words", true},
+		{"13.2", false},
+		{"", false},
+		{"13.2 " + long, false},
+		{long + " 0.1.0", false},
+	} {
+		specs := slices.DeleteFunc(releaseSpecs(), func(s string) bool { return strings.HasPrefix(s, "releases/start_erl.data ") })
+		specs = append(specs, "releases/start_erl.data f 644 0:0 "+c.data)
+		tr := memTree(t, specs...)
+		checkErr := CheckRelease(tr)
+		boot, bootErr := BootFile(tr, "", "")
+		if (checkErr == nil) != c.ok || (bootErr == nil) != c.ok {
+			t.Errorf("%q: CheckRelease: %v; BootFile: %v; want ok=%v", c.data, checkErr, bootErr, c.ok)
+			continue
+		}
+		if c.ok && boot != "releases/0.1.0/shoehorn.boot" {
+			t.Errorf("%q: BootFile = %s", c.data, boot)
+		}
+		if !c.ok && !strings.Contains(bootErr.Error(), "releases/start_erl.data holds") {
+			t.Errorf("%q: BootFile: %v", c.data, bootErr)
+		}
 	}
 }

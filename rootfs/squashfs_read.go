@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
 	"path"
 	"time"
 
@@ -45,6 +47,12 @@ const (
 	sqNoXattr        = 0xffffffff
 	sqNoTable        = 0xffffffffffffffff
 	sqXattrOOL       = 0x100
+	// The longest name a directory entry may have (SQUASHFS_NAME_LEN),
+	// and Linux's limits on an xattr's name (without SquashFS's stored
+	// prefix) and value (XATTR_NAME_MAX, XATTR_SIZE_MAX).
+	sqNameMax       = 256
+	sqXattrNameMax  = 255
+	sqXattrValueMax = 1 << 16
 )
 
 type sqSuper struct {
@@ -84,7 +92,11 @@ func readSquashFS(src source) (*Tree, error) {
 	}
 	defer c.Close()
 	s := &squashfs{src: src, ra: ra, meta: map[int64]sqMetaBlock{}}
-	if err := s.readSuper(); err != nil {
+	size, err := readerSize(ra)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", src.name, err)
+	}
+	if err := s.readSuper(size); err != nil {
 		return nil, fmt.Errorf("%s: %w", src.name, err)
 	}
 	if s.sb.compression == 6 {
@@ -104,7 +116,7 @@ func readSquashFS(src source) (*Tree, error) {
 		return nil, fmt.Errorf("%s: xattr table: %w", src.name, err)
 	}
 	b := newBuilder(src.name)
-	w := sqWalk{s: s, b: b, xattrs: x, files: map[uint32]string{}}
+	w := sqWalk{s: s, b: b, xattrs: x, files: map[uint32]string{}, refs: map[uint64]string{}, listings: map[uint64]string{}}
 	if err := w.inode(".", s.sb.root); err != nil {
 		return nil, err
 	}
@@ -113,7 +125,25 @@ func readSquashFS(src source) (*Tree, error) {
 	return b.tree()
 }
 
-func (s *squashfs) readSuper() error {
+// readerSize returns the size of the file or buffer behind ra.
+func readerSize(ra io.ReaderAt) (int64, error) {
+	switch r := ra.(type) {
+	case interface{ Size() int64 }:
+		return r.Size(), nil
+	case interface{ Stat() (fs.FileInfo, error) }:
+		fi, err := r.Stat()
+		if err != nil {
+			return 0, err
+		}
+		return fi.Size(), nil
+	}
+	return 0, fmt.Errorf("cannot tell the size of a %T", ra)
+}
+
+// readSuper reads the superblock of an image whose file has size bytes.
+// Every position in it is checked against the file, so that no count
+// derived from them can ask for more memory than the file could fill.
+func (s *squashfs) readSuper(size int64) error {
 	var b [sqSuperblockSize]byte
 	if _, err := s.ra.ReadAt(b[:], 0); err != nil {
 		return fmt.Errorf("reading the superblock: %w", noEOF(err))
@@ -138,13 +168,44 @@ func (s *squashfs) readSuper() error {
 	}
 	switch s.sb.compression {
 	case 1, 4, 5, 6:
-		return nil
 	case 2:
 		return errors.New("lzma-compressed SquashFS is not supported (use gzip, xz, zstd or lz4)")
 	case 3:
 		return errors.New("lzo-compressed SquashFS is not supported (use gzip, xz, zstd or lz4)")
+	default:
+		return fmt.Errorf("unknown SquashFS compression id %d", s.sb.compression)
 	}
-	return fmt.Errorf("unknown SquashFS compression id %d", s.sb.compression)
+	used := s.sb.bytesUsed
+	switch {
+	case used > math.MaxInt64:
+		return fmt.Errorf("superblock: bytes_used %d is out of range", used)
+	case int64(used) > size:
+		return fmt.Errorf("superblock: bytes_used is %d, but the file has %d bytes (truncated or damaged)", used, size)
+	case used < sqSuperblockSize:
+		return fmt.Errorf("superblock: bytes_used %d is smaller than the superblock", used)
+	}
+	for _, t := range []struct {
+		name     string
+		start    uint64
+		optional bool
+	}{
+		{"inode table", s.sb.inodeTable, false},
+		{"directory table", s.sb.dirTable, false},
+		{"id table", s.sb.idTable, false},
+		{"fragment table", s.sb.fragTable, true},
+		{"xattr table", s.sb.xattrIDs, true},
+	} {
+		if t.optional && t.start == sqNoTable {
+			continue
+		}
+		if t.start < sqSuperblockSize || t.start >= used {
+			return fmt.Errorf("superblock: %s at %d, outside the image's %d bytes", t.name, t.start, used)
+		}
+	}
+	if s.sb.inodeTable >= s.sb.dirTable {
+		return fmt.Errorf("superblock: inode table at %d, not before the directory table at %d", s.sb.inodeTable, s.sb.dirTable)
+	}
+	return nil
 }
 
 // decompress inflates one block that decompresses to at most limit bytes.
@@ -171,7 +232,14 @@ func (s *squashfs) decompress(in []byte, limit int) ([]byte, error) {
 		}
 		return out[:n], nil
 	case 6:
-		return s.zstd.DecodeAll(in, make([]byte, 0, limit))
+		out, err := s.zstd.DecodeAll(in, make([]byte, 0, limit))
+		if err != nil {
+			return nil, err
+		}
+		if len(out) > limit {
+			return nil, fmt.Errorf("block decompresses to more than %d bytes", limit)
+		}
+		return out, nil
 	}
 	out, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
 	if err != nil {
@@ -225,8 +293,9 @@ func (s *squashfs) metaAt(table uint64, ref uint64) *sqMeta {
 	return &sqMeta{s: s, pos: int64(table + ref>>16), off: int(ref & 0xffff)}
 }
 
-// bytes returns the next n bytes; after an error it returns zeros and
-// keeps the first error in m.err.
+// bytes returns the next n bytes; after an error it returns nil and keeps
+// the first error in m.err. Memory grows with what is read, not with n,
+// but callers bound n by what the format allows.
 func (m *sqMeta) bytes(n int) []byte {
 	out := make([]byte, 0, min(n, 1<<16))
 	for len(out) < n && m.err == nil {
@@ -248,26 +317,56 @@ func (m *sqMeta) bytes(n int) []byte {
 		m.off += k
 	}
 	if m.err != nil {
-		return make([]byte, n)
+		return nil
 	}
 	return out
 }
 
-func (m *sqMeta) u16() uint16 { return binary.LittleEndian.Uint16(m.bytes(2)) }
-func (m *sqMeta) u32() uint32 { return binary.LittleEndian.Uint32(m.bytes(4)) }
-func (m *sqMeta) u64() uint64 { return binary.LittleEndian.Uint64(m.bytes(8)) }
+// u16, u32 and u64 read a number; after an error they return 0.
+func (m *sqMeta) u16() uint16 {
+	if b := m.bytes(2); len(b) == 2 {
+		return binary.LittleEndian.Uint16(b)
+	}
+	return 0
+}
+
+func (m *sqMeta) u32() uint32 {
+	if b := m.bytes(4); len(b) == 4 {
+		return binary.LittleEndian.Uint32(b)
+	}
+	return 0
+}
+
+func (m *sqMeta) u64() uint64 {
+	if b := m.bytes(8); len(b) == 8 {
+		return binary.LittleEndian.Uint64(b)
+	}
+	return 0
+}
 
 // table reads a table of n fixed-size records kept in metadata blocks
-// whose positions are listed at start.
+// whose positions are listed at start. The list must fit in the image and
+// the blocks come before it, in order (as mksquashfs writes them), so a
+// count in a damaged image cannot make the table larger than the image's
+// metadata.
 func (s *squashfs) table(start uint64, n, size int) ([]byte, error) {
 	blocks := (n*size + sqMetaSize - 1) / sqMetaSize
+	if end := start + 8*uint64(blocks); end > s.sb.bytesUsed || end < start {
+		return nil, fmt.Errorf("index of %d entries at %d runs past the image's %d bytes", n, start, s.sb.bytesUsed)
+	}
 	idx := make([]byte, 8*blocks)
 	if _, err := s.ra.ReadAt(idx, int64(start)); err != nil {
 		return nil, noEOF(err)
 	}
 	var out []byte
+	prev := int64(-1)
 	for i := range blocks {
-		b, err := s.metaBlock(int64(binary.LittleEndian.Uint64(idx[8*i:])))
+		pos := binary.LittleEndian.Uint64(idx[8*i:])
+		if pos >= start || int64(pos) <= prev {
+			return nil, fmt.Errorf("metadata block %d at %d, not after the previous one and before the index at %d", i, pos, start)
+		}
+		prev = int64(pos)
+		b, err := s.metaBlock(int64(pos))
 		if err != nil {
 			return nil, err
 		}
@@ -345,6 +444,12 @@ func (s *squashfs) xattrs(x *sqXattrs, id uint32) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	for range x.counts[id] {
 		typ, n := m.u16(), m.u16()
+		if m.err != nil {
+			return nil, m.err
+		}
+		if n > sqXattrNameMax {
+			return nil, fmt.Errorf("xattr name of %d bytes (at most %d)", n, sqXattrNameMax)
+		}
 		name := string(m.bytes(int(n)))
 		prefix, ok := map[uint16]string{0: "user.", 1: "trusted.", 2: "security."}[typ&0xff]
 		if !ok {
@@ -355,10 +460,15 @@ func (s *squashfs) xattrs(x *sqXattrs, id uint32) (map[string][]byte, error) {
 			m.u32() // the size of the reference
 			vm = s.metaAt(x.kvStart, m.u64())
 		}
-		out[prefix+name] = vm.bytes(int(vm.u32()))
+		size := vm.u32()
+		if vm.err == nil && size > sqXattrValueMax {
+			return nil, fmt.Errorf("xattr %s%s: value of %d bytes (at most %d)", prefix, name, size, sqXattrValueMax)
+		}
+		v := vm.bytes(int(size))
 		if vm.err != nil {
 			return nil, vm.err
 		}
+		out[prefix+name] = v
 	}
 	return out, m.err
 }
@@ -370,7 +480,12 @@ type sqWalk struct {
 	xattrs *sqXattrs
 	// files maps an inode number to the path of its File, for hard links.
 	files map[uint32]string
-	depth int
+	// refs maps each inode visited to its first path, and listings each
+	// directory listing read to its directory: a damaged image that lists
+	// a directory twice (or shares listings) could otherwise make the walk
+	// exponential. refs also counts inodes against the superblock.
+	refs, listings map[uint64]string
+	depth          int
 }
 
 // inode reads the inode at ref into an entry for p, and descends into
@@ -381,6 +496,17 @@ func (w *sqWalk) inode(p string, ref uint64) error {
 	typ, mode, uidIdx, gidIdx, mtime, ino := m.u16(), m.u16(), m.u16(), m.u16(), m.u32(), m.u32()
 	if m.err != nil {
 		return w.b.errorf(p, "inode: %v", m.err)
+	}
+	isDir := typ == 1 || typ == 8
+	if p == "." && !isDir {
+		return w.b.errorf(p, "the root inode is of type %d, not a directory", typ)
+	}
+	if first, ok := w.refs[ref]; ok {
+		if isDir {
+			return w.b.errorf(p, "directory already visited as %s (listed twice, or a loop)", first)
+		}
+	} else if w.refs[ref] = p; len(w.refs) > int(s.sb.inodes) {
+		return w.b.errorf(p, "more inodes than the %d the superblock counts", s.sb.inodes)
 	}
 	if int(uidIdx) >= len(s.ids) || int(gidIdx) >= len(s.ids) {
 		return w.b.errorf(p, "uid/gid index %d/%d past the id table (%d ids)", uidIdx, gidIdx, len(s.ids))
@@ -409,17 +535,31 @@ func (w *sqWalk) inode(p string, ref uint64) error {
 			start, size, _, _ = m.u64(), m.u64(), m.u64(), m.u32()
 			frag, fragOff, xattr = m.u32(), m.u32(), m.u32()
 		}
+		if size > math.MaxInt64 {
+			return w.b.errorf(p, "file size %d is out of range", size)
+		}
 		n := size / uint64(s.sb.blockSize)
 		if frag == sqNoFragment && size%uint64(s.sb.blockSize) != 0 {
 			n++
 		}
+		// Each block's size takes 4 bytes of the inode table.
 		if n > s.sb.bytesUsed/4+1 {
 			return w.b.errorf(p, "file of %d bytes is larger than the image", size)
 		}
 		f := &sqFile{s: s, start: start, size: int64(size), frag: frag, fragOff: fragOff}
-		f.blocks = make([]uint32, n)
-		for i := range f.blocks {
-			f.blocks[i] = m.u32()
+		end := start
+		for range n {
+			b := m.u32()
+			if m.err != nil {
+				break
+			}
+			f.blocks = append(f.blocks, b)
+			if b&^sqDataUncomp > s.sb.blockSize {
+				return w.b.errorf(p, "data block of %d bytes (the block size is %d)", b&^sqDataUncomp, s.sb.blockSize)
+			}
+			if end += uint64(b &^ sqDataUncomp); end > s.sb.bytesUsed || end < start {
+				return w.b.errorf(p, "file data at %d runs past the image's %d bytes", start, s.sb.bytesUsed)
+			}
 		}
 		e.Kind, e.Size, e.Open = File, int64(size), f.open
 		if first, ok := w.files[ino]; ok {
@@ -473,11 +613,16 @@ func (w *sqWalk) inode(p string, ref uint64) error {
 	if e.Kind != Dir || dirSize <= 3 {
 		return nil
 	}
+	listing := uint64(dirBlock)<<16 | uint64(dirOffset)
+	if first, ok := w.listings[listing]; ok {
+		return w.b.errorf(p, "directory listing shared with %s", first)
+	}
+	w.listings[listing] = p
 	if w.depth++; w.depth > 512 {
 		return w.b.errorf(p, "directories nested deeper than 512")
 	}
 	defer func() { w.depth-- }()
-	return w.dir(p, s.metaAt(s.sb.dirTable, uint64(dirBlock)<<16|uint64(dirOffset)), int(dirSize)-3)
+	return w.dir(p, s.metaAt(s.sb.dirTable, listing), int(dirSize)-3)
 }
 
 // dir reads a directory listing of size bytes and visits its entries.
@@ -499,6 +644,9 @@ func (w *sqWalk) dir(p string, m *sqMeta, size int) error {
 			m.u16() // inode number delta
 			m.u16() // type, which the inode repeats
 			n := int(m.u16()) + 1
+			if n > sqNameMax {
+				return w.b.errorf(p, "directory entry name of %d bytes (at most %d)", n, sqNameMax)
+			}
 			name := string(m.bytes(n))
 			size -= 8 + n
 			if m.err != nil {

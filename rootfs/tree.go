@@ -6,11 +6,11 @@
 package rootfs
 
 import (
+	"cmp"
 	"io"
 	"io/fs"
 	"path"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -84,50 +84,50 @@ type Tree struct {
 
 // Less orders paths as a depth-first walk with each directory's entries
 // sorted by name, bytewise ("a" < "a/b" < "a-b" would not hold for plain
-// string order, so components are compared one by one).
-func Less(a, b string) bool {
-	if a == b {
-		return false
+// string order, so components are compared one by one). The root "."
+// comes first.
+func Less(a, b string) bool { return Compare(a, b) < 0 }
+
+// Compare returns -1, 0 or +1 as a is before, equal to or after b in
+// tree order (see Less), without allocating. Comparing components one by
+// one, a shorter path first when one is a prefix of the other, is
+// bytewise order with '/' below every other byte: the first difference is
+// either inside a component, or where one component ends ('/' or the end
+// of the path) and the other goes on.
+func Compare(a, b string) int {
+	switch {
+	case a == b:
+		return 0
+	case a == ".":
+		return -1
+	case b == ".":
+		return 1
 	}
-	if a == "." {
-		return true
-	}
-	if b == "." {
-		return false
-	}
-	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
-	for i := 0; i < len(as) && i < len(bs); i++ {
-		if as[i] != bs[i] {
-			return as[i] < bs[i]
+	for i := 0; i < len(a) && i < len(b); i++ {
+		ca, cb := a[i], b[i]
+		switch {
+		case ca == cb:
+			continue
+		case ca == '/':
+			return -1
+		case cb == '/':
+			return 1
+		case ca < cb:
+			return -1
 		}
+		return 1
 	}
-	return len(as) < len(bs)
+	return cmp.Compare(len(a), len(b))
 }
 
 // Sort puts the entries in tree order.
 func (t *Tree) Sort() {
-	slices.SortStableFunc(t.Entries, func(a, b *Entry) int {
-		switch {
-		case Less(a.Path, b.Path):
-			return -1
-		case Less(b.Path, a.Path):
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(t.Entries, func(a, b *Entry) int { return Compare(a.Path, b.Path) })
 }
 
 // Lookup returns the entry at p, or nil.
 func (t *Tree) Lookup(p string) *Entry {
-	i, ok := slices.BinarySearchFunc(t.Entries, p, func(e *Entry, p string) int {
-		switch {
-		case Less(e.Path, p):
-			return -1
-		case Less(p, e.Path):
-			return 1
-		}
-		return 0
-	})
+	i, ok := slices.BinarySearchFunc(t.Entries, p, func(e *Entry, p string) int { return Compare(e.Path, p) })
 	if !ok {
 		return nil
 	}

@@ -61,7 +61,7 @@ func buildTree(t *rootfs.Tree, clamp *uint32) (*fileTree, error) {
 	entries := slices.Clone(t.Entries)
 	// Trees come sorted, but sorting again costs little and makes the
 	// output independent of how a reader ordered them.
-	slices.SortStableFunc(entries, func(a, b *rootfs.Entry) int { return comparePaths(a.Path, b.Path) })
+	slices.SortStableFunc(entries, func(a, b *rootfs.Entry) int { return rootfs.Compare(a.Path, b.Path) })
 
 	ft := &fileTree{byPath: make(map[string]*inode, len(entries))}
 	var hardlinks []*rootfs.Entry
@@ -235,35 +235,4 @@ func unixTime(t time.Time) (uint32, error) {
 		return 0, fmt.Errorf("time %s is outside SquashFS's range (1970 to 2106)", t.UTC().Format(time.RFC3339))
 	}
 	return uint32(s), nil
-}
-
-// comparePaths orders paths as rootfs.Less does (a depth-first walk with
-// names sorted bytewise) without allocating: that is bytewise order with
-// '/' below every other byte.
-func comparePaths(a, b string) int {
-	switch {
-	case a == b:
-		return 0
-	case a == ".":
-		return -1
-	case b == ".":
-		return 1
-	}
-	for i := 0; i < len(a) && i < len(b); i++ {
-		ca, cb := a[i], b[i]
-		if ca == cb {
-			continue
-		}
-		if ca == '/' {
-			return -1
-		}
-		if cb == '/' {
-			return 1
-		}
-		if ca < cb {
-			return -1
-		}
-		return 1
-	}
-	return len(a) - len(b)
 }
