@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/firmwright/firmwright/internal/oracle"
 )
 
 // etfEncode writes the terms bootInstructions reads, by hand: atoms,
@@ -153,13 +155,7 @@ func TestBootOrderRealBootFile(t *testing.T) {
 	}
 	t.Run("golden", func(t *testing.T) { check(t, loads) })
 	t.Run("erl", func(t *testing.T) {
-		if _, err := exec.LookPath("erl"); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatal("erl is required on CI (apt-get install erlang-base)")
-			}
-			t.Skip("no erl (erlang-base)")
-		}
-		out, err := exec.Command("erl", "-noshell", "-eval", `
+		out, err := exec.Command(oracle.Tool(t, "erl"), "-noshell", "-eval", `
 {ok,B}=file:read_file("testdata/boot/demo.boot"), {script,_,Is}=binary_to_term(B),
 L=[case I of {path,P} -> ["path" | [[" ",D] || D<-P]] ++ "\n"; {primLoad,M} -> ["primLoad" | [[" ",atom_to_list(X)] || X<-M]] ++ "\n"; _ -> [] end || I<-Is],
 io:put_chars(L), halt().`).Output()

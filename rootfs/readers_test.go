@@ -16,33 +16,9 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/firmwright/firmwright/internal/oracle"
 )
-
-// needTool skips a test when an external tool is missing, except under
-// CI=true where every tool must be installed.
-func needTool(t *testing.T, names ...string) {
-	t.Helper()
-	for _, name := range names {
-		if _, err := exec.LookPath(name); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is missing (CI must install it)", name)
-			}
-			t.Skipf("%s is missing", name)
-		}
-	}
-}
-
-// needRoot skips a test that stages devices and owners on the host
-// unless it runs as root (CI does).
-func needRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI runs the tests as root")
-		}
-		t.Skip("staging device nodes and owners needs root")
-	}
-}
 
 func run(t *testing.T, dir, name string, args ...string) {
 	t.Helper()
@@ -295,7 +271,7 @@ func stage(t *testing.T, dir string, es []*Entry) {
 // stageSample stages the sample tree once per test binary.
 func stageSample(t *testing.T) string {
 	t.Helper()
-	needRoot(t)
+	oracle.Root(t, "staging device nodes and owners")
 	dir := filepath.Join(t.TempDir(), "stage")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)

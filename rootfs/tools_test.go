@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/firmwright/firmwright/internal/oracle"
 )
 
 func TestFromDir(t *testing.T) {
@@ -36,7 +38,7 @@ func TestFromDir(t *testing.T) {
 // TestFromTar archives the staged sample with GNU tar, plain and with
 // each compressor, and reads it back.
 func TestFromTar(t *testing.T) {
-	needTool(t, "tar")
+	oracle.Tool(t, "tar")
 	stage := stageSample(t)
 	out := t.TempDir()
 	tarball := filepath.Join(out, "rootfs.tar")
@@ -50,7 +52,7 @@ func TestFromTar(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			p := tarball
 			if c.tool != "" {
-				needTool(t, c.tool)
+				oracle.Tool(t, c.tool)
 				p = tarball + c.ext
 				sh(t, out, c.tool+" -c < rootfs.tar > rootfs.tar"+c.ext)
 			}
@@ -70,7 +72,10 @@ func TestFromTar(t *testing.T) {
 // TestFromCPIO archives the staged sample with GNU cpio in newc and crc
 // formats, plain and gzipped.
 func TestFromCPIO(t *testing.T) {
-	needTool(t, "cpio", "find", "sort", "gzip")
+	oracle.Tool(t, "cpio")
+	oracle.Tool(t, "find")
+	oracle.Tool(t, "sort")
+	oracle.Tool(t, "gzip")
 	stage := stageSample(t)
 	out := t.TempDir()
 	es := sample()
@@ -99,7 +104,7 @@ func TestFromCPIO(t *testing.T) {
 // TestFromSquashFS builds the staged sample with mksquashfs under each
 // compressor Buildroot offers that we read.
 func TestFromSquashFS(t *testing.T) {
-	needTool(t, "mksquashfs")
+	oracle.Tool(t, "mksquashfs")
 	stage := stageSample(t)
 	want := expected(t, sample())
 	for _, comp := range []string{"gzip", "xz", "zstd", "lz4"} {
@@ -128,7 +133,7 @@ func TestFromSquashFS(t *testing.T) {
 // devices and owners coming from a mksquashfs pseudo file (-pf), as a
 // Buildroot-less CI would.
 func TestFromSquashFSPseudo(t *testing.T) {
-	needTool(t, "mksquashfs")
+	oracle.Tool(t, "mksquashfs")
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src")
 	for _, d := range []string{"bin", "etc"} {

@@ -8,21 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// tool finds an external program the test reads images with: missing, it
-// skips the test, except on CI, which must have them all.
-func tool(t *testing.T, name, pkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required on CI (apt-get install %s)", name, pkg)
-		}
-		t.Skipf("%s not installed (%s)", name, pkg)
-	}
-	return p
-}
+	"github.com/firmwright/firmwright/internal/oracle"
+)
 
 func run(t *testing.T, name string, args ...string) string {
 	t.Helper()
@@ -37,11 +25,11 @@ func run(t *testing.T, name string, args ...string) string {
 // tools a user would: sfdisk, fw_printenv, mtools and fsck.fat, and
 // compares with what they said of fwup's image (the fixture dumps).
 func TestCompleteImageTools(t *testing.T) {
-	sfdisk := tool(t, "sfdisk", "fdisk")
-	printenv := tool(t, "fw_printenv", "libubootenv-tool")
-	mtype := tool(t, "mtype", "mtools")
-	mdir := tool(t, "mdir", "mtools")
-	fsck := tool(t, "fsck.fat", "dosfstools")
+	sfdisk := oracle.Tool(t, "sfdisk")
+	printenv := oracle.Tool(t, "fw_printenv")
+	mtype := oracle.Tool(t, "mtype")
+	mdir := oracle.Tool(t, "mdir")
+	fsck := oracle.Tool(t, "fsck.fat")
 
 	dir := t.TempDir()
 	img := filepath.Join(dir, "complete.img")

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"testing"
 
 	"github.com/firmwright/firmwright/internal/fatslack"
@@ -99,20 +97,6 @@ func writeFile(t testing.TB, v *Volumes, blockOffset int64, name string, data []
 			t.Fatal(err)
 		}
 	}
-}
-
-// needTool returns the path of an external tool, skipping the test when
-// it is missing, except in CI where the tool must be there.
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI: %v", name, err)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
 }
 
 // masked returns a copy of img with FAT file slack zeroed.

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/firmwright/firmwright/internal/oracle"
 )
 
 // model is what a test expects a filesystem to hold: file contents and
@@ -133,9 +135,9 @@ func populate(t *testing.T, v *Volumes, off int64, seed uint64, nFiles int, m *m
 // TestExternalTools builds each FAT type with many operations and checks
 // it with fsck.fat and mtools: no errors, every file byte-exact.
 func TestExternalTools(t *testing.T) {
-	fsck := needTool(t, "fsck.fat")
-	mdir := needTool(t, "mdir")
-	mtype := needTool(t, "mtype")
+	fsck := oracle.Tool(t, "fsck.fat")
+	mdir := oracle.Tool(t, "mdir")
+	mtype := oracle.Tool(t, "mtype")
 	for _, tc := range []struct {
 		name   string
 		blocks int64

@@ -7,22 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// fwPrintenv returns the path of fw_printenv (Debian package
-// libubootenv-tool). Without it the test is skipped, except on CI
-// (CI=true), where it must be installed.
-func fwPrintenv(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("fw_printenv")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("fw_printenv is required on CI (apt-get install libubootenv-tool): %v", err)
-		}
-		t.Skipf("fw_printenv not installed (libubootenv-tool): %v", err)
-	}
-	return path
-}
+	"github.com/firmwright/firmwright/internal/oracle"
+)
 
 // printenv writes an image holding the given writes and returns what
 // fw_printenv prints for it.
@@ -66,7 +53,7 @@ func wantPrint(e *Env) string {
 // TestFwPrintenv writes environments with this package and reads them back
 // with U-Boot's userspace tool.
 func TestFwPrintenv(t *testing.T) {
-	tool := fwPrintenv(t)
+	tool := oracle.Tool(t, "fw_printenv")
 
 	t.Run("single", func(t *testing.T) {
 		e := newEnv(t, "block-offset = 2 block-count = 16")

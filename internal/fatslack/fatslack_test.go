@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/firmwright/firmwright/internal/fwtest"
+
+	"github.com/firmwright/firmwright/internal/oracle"
 )
 
 // fixtures is the shared fwup reference directory (see its README.md).
@@ -17,20 +19,6 @@ const fixtures = "../../../shared/fixtures/fwup-ref"
 
 // script is the Python tool this package re-implements.
 const script = "../../../shared/tools/fat-slack-mask"
-
-// python3 returns the interpreter's path; without it the cross-check is
-// skipped, except on CI (CI=true), where it must be installed.
-func python3(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("python3")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("python3 is required on CI: %v", err)
-		}
-		t.Skipf("python3 not installed: %v", err)
-	}
-	return path
-}
 
 // scriptSum runs the Python tool on a copy of img and returns the sha256
 // it prints.
@@ -83,7 +71,7 @@ func TestMaskedSHA256Fixtures(t *testing.T) {
 			if err != nil || n != tc.tails {
 				t.Errorf("Mask: %d tails, %v; want %d", n, err, tc.tails)
 			}
-			if want := scriptSum(t, python3(t), img); got != want {
+			if want := scriptSum(t, oracle.Tool(t, "python3"), img); got != want {
 				t.Errorf("masked sha256 %s, fat-slack-mask says %s", got, want)
 			}
 		})
@@ -113,7 +101,7 @@ func check(t *testing.T, img []byte, tails int) {
 	if err != nil || n != tails {
 		t.Errorf("Mask: %d tails, %v; want %d", n, err, tails)
 	}
-	if got, want := MaskedSHA256(img), scriptSum(t, python3(t), img); got != want {
+	if got, want := MaskedSHA256(img), scriptSum(t, oracle.Tool(t, "python3"), img); got != want {
 		t.Errorf("masked sha256 %s, fat-slack-mask says %s", got, want)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/firmwright/firmwright/rootfs"
+
+	"github.com/firmwright/firmwright/internal/oracle"
 )
 
 // hostTree reads host paths into a tree: sources maps a name at the
@@ -67,7 +69,7 @@ func hostTree(tb testing.TB, sources map[string]string) (*rootfs.Tree, int64) {
 //
 //	go test ./rootfs/squashfs -run '^$' -bench VersusMksquashfs -benchtime 3x
 func BenchmarkVersusMksquashfs(b *testing.B) {
-	mksquashfs := needTool(b, "mksquashfs")
+	mksquashfs := oracle.Tool(b, "mksquashfs")
 	goroot := runtime.GOROOT()
 	// One source: its contents are the image's root, as for mksquashfs.
 	sources := map[string]string{"": filepath.Join(goroot, "src", "cmd")}

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,27 +14,6 @@ import (
 
 	"github.com/firmwright/firmwright/rootfs"
 )
-
-// needTool returns the path of an external tool a test uses as an
-// oracle. Missing tools skip the test locally but fail it in CI.
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		skipOrFail(t, "%s not installed", name)
-	}
-	return p
-}
-
-// skipOrFail skips locally, and fails under CI=true, where every oracle
-// must be there.
-func skipOrFail(t testing.TB, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format, args...)
-}
 
 // treeBuilder makes test trees.
 type treeBuilder struct {

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/firmwright/firmwright/rootfs"
+
+	"github.com/firmwright/firmwright/internal/oracle"
 )
 
 // mountImage loop-mounts img read-only and returns the mount point; it is
@@ -22,12 +24,12 @@ import (
 func mountImage(t *testing.T, img string) string {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		skipOrFail(t, "loop mounts need root")
+		oracle.SkipOrFail(t, "loop mounts need root")
 	}
 	dir := t.TempDir()
-	out, err := exec.Command(needTool(t, "mount"), "-t", "squashfs", "-o", "loop,ro", img, dir).CombinedOutput()
+	out, err := exec.Command(oracle.Tool(t, "mount"), "-t", "squashfs", "-o", "loop,ro", img, dir).CombinedOutput()
 	if err != nil {
-		skipOrFail(t, "mount -t squashfs -o loop,ro: %v\n%s", err, out)
+		oracle.SkipOrFail(t, "mount -t squashfs -o loop,ro: %v\n%s", err, out)
 	}
 	t.Cleanup(func() {
 		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/firmwright/firmwright/rootfs"
+
+	"github.com/firmwright/firmwright/internal/oracle"
 )
 
 // smallTree makes a random tree from a seed: a few levels of directories
@@ -101,8 +103,8 @@ func (b *treeBuilder) lookup(p string) *rootfs.Entry {
 // options, unsquashfs lists our image as it lists mksquashfs's, and
 // extracts every file unchanged.
 func TestRandomTrees(t *testing.T) {
-	needTool(t, "mksquashfs")
-	needTool(t, "unsquashfs")
+	oracle.Tool(t, "mksquashfs")
+	oracle.Tool(t, "unsquashfs")
 	n := 12
 	if testing.Short() {
 		n = 3

@@ -18,6 +18,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/firmwright/firmwright/rootfs"
+
+	"github.com/firmwright/firmwright/internal/oracle"
 )
 
 var compressions = []string{"gzip", "zstd", "xz", "lz4"}
@@ -30,7 +32,7 @@ func mksquashfsImage(t testing.TB, pseudo string, rootOptions []string, comp str
 	args := []string{t.TempDir(), img, "-noappend", "-no-progress", "-quiet", "-comp", comp,
 		"-b", fmt.Sprint(blockSize), "-pf", pseudo}
 	args = append(args, rootOptions...)
-	cmd := exec.Command(needTool(t, "mksquashfs"), args...)
+	cmd := exec.Command(oracle.Tool(t, "mksquashfs"), args...)
 	cmd.Env = append(os.Environ(), "TZ=UTC")
 	if epoch != nil {
 		cmd.Env = append(cmd.Env, fmt.Sprintf("SOURCE_DATE_EPOCH=%d", epoch.Unix()))
@@ -50,7 +52,7 @@ var lsLine = regexp.MustCompile(`^(\S+) (\d+/\d+) +(\d+|-?\d+, *-?\d+) (\d{4}-\d
 // inodes.
 func listing(t testing.TB, img string) []string {
 	t.Helper()
-	cmd := exec.Command(needTool(t, "unsquashfs"), "-lln", img)
+	cmd := exec.Command(oracle.Tool(t, "unsquashfs"), "-lln", img)
 	cmd.Env = append(os.Environ(), "TZ=UTC")
 	out, err := cmd.Output()
 	if err != nil {
@@ -99,7 +101,7 @@ func compareListings(t *testing.T, ours, theirs []string) {
 func checkExtraction(t *testing.T, tree *rootfs.Tree, img string) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "x")
-	cmd := exec.Command(needTool(t, "unsquashfs"), "-no-progress", "-d", dir, img)
+	cmd := exec.Command(oracle.Tool(t, "unsquashfs"), "-no-progress", "-d", dir, img)
 	out, err := cmd.CombinedOutput()
 	asRoot := os.Geteuid() == 0
 	if err != nil && asRoot {
@@ -182,8 +184,8 @@ func readXattrs(p string) (map[string][]byte, error) {
 // image of the same tree, and extracts every file unchanged. The listing
 // does not depend on the compressor, so one mksquashfs image serves all.
 func TestMatchesMksquashfs(t *testing.T) {
-	needTool(t, "mksquashfs")
-	needTool(t, "unsquashfs")
+	oracle.Tool(t, "mksquashfs")
+	oracle.Tool(t, "unsquashfs")
 	tree := fullTree()
 	pseudo, rootOptions := materialize(t, tree, t.TempDir())
 	want := listing(t, mksquashfsImage(t, pseudo, rootOptions, "gzip", defaultBlockSize, nil))
@@ -200,8 +202,8 @@ func TestMatchesMksquashfs(t *testing.T) {
 // TestSourceDateEpoch checks ModTime against mksquashfs with
 // SOURCE_DATE_EPOCH: the same clamped inode times and creation time.
 func TestSourceDateEpoch(t *testing.T) {
-	needTool(t, "mksquashfs")
-	needTool(t, "unsquashfs")
+	oracle.Tool(t, "mksquashfs")
+	oracle.Tool(t, "unsquashfs")
 	tree := fullTree()
 	pseudo, rootOptions := materialize(t, tree, t.TempDir())
 	epoch := time.Unix(1700000000, 0)
@@ -232,8 +234,8 @@ func mkfsTime(t testing.TB, img string) uint32 {
 // TestLayoutVariants covers other block sizes, levels and fragment
 // settings on a smaller tree.
 func TestLayoutVariants(t *testing.T) {
-	needTool(t, "mksquashfs")
-	needTool(t, "unsquashfs")
+	oracle.Tool(t, "mksquashfs")
+	oracle.Tool(t, "unsquashfs")
 	tree := smallTree(7)
 	pseudo, rootOptions := materialize(t, tree, t.TempDir())
 	variants := []Options{

@@ -1,0 +1,54 @@
+// Package oracle is how tests reach the real tools they check firmwright
+// against (unsquashfs, fsck.fat, sfdisk, fw_printenv, …): on a developer's
+// machine a missing tool skips the test; under CI=true, where .ci/run has
+// installed every one, it fails, so CI never skips silently.
+package oracle
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// packages names the Debian package that provides each tool, as .ci/run
+// installs them.
+var packages = map[string]string{
+	"fw_printenv": "libubootenv-tool", "sfdisk": "fdisk",
+	"mdir": "mtools", "mtype": "mtools", "fsck.fat": "dosfstools",
+	"python3": "python3", "erl": "erlang-base",
+	"mksquashfs": "squashfs-tools", "unsquashfs": "squashfs-tools",
+	"tar": "tar", "cpio": "cpio", "gzip": "gzip", "zstd": "zstd", "bzip2": "bzip2",
+	"xz": "xz-utils", "lz4": "lz4", "find": "findutils", "sort": "coreutils", "mount": "mount",
+}
+
+// Tool returns the path of an external program.
+func Tool(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		pkg := packages[name]
+		if pkg == "" {
+			pkg = "?"
+		}
+		SkipOrFail(t, "%s is not installed (Debian package %s)", name, pkg)
+	}
+	return p
+}
+
+// Root skips a test that needs root (device nodes, owners, loop mounts)
+// when not run as root; CI runs as root.
+func Root(t testing.TB, why string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		SkipOrFail(t, "%s needs root", why)
+	}
+}
+
+// SkipOrFail skips the test locally and fails it under CI=true.
+func SkipOrFail(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("required on CI: "+format, args...)
+	}
+	t.Skipf(format, args...)
+}
