@@ -124,16 +124,10 @@ func applyCommand(sys *system) *cli.Command {
 			}
 			dev := c.String("device")
 			if willBeRegularFile(dev) {
-				f, err := os.OpenFile(dev, os.O_RDWR|os.O_CREATE, 0o644)
+				f, copts, err := openImageFile(dev)
 				if err != nil {
 					return err
 				}
-				st, err := f.Stat()
-				if err != nil {
-					f.Close()
-					return err
-				}
-				copts := apply.CacheOptions{End: st.Size(), SoftEnd: st.Size() > 0}
 				if err := runApply(sys, c, c.Args().First(), f, copts); err != nil {
 					f.Close()
 					return err

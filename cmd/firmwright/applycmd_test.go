@@ -48,3 +48,22 @@ func TestImageAndApplyCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyRefusesReadOnlyImage: a read-only image is refused by both
+// command lines, even for root, who could open it anyway (fwup does so).
+func TestApplyRefusesReadOnlyImage(t *testing.T) {
+	img := filepath.Join(t.TempDir(), "ro.img")
+	os.WriteFile(img, make([]byte, 4096), 0o444)
+	signed := refPath(t, "ref-signed.fw")
+	out, _, code := runCLI(t, map[string]string{}, "fwup", "-a", "-q", "-d", img, "-i", signed, "-t", "complete")
+	if code != 1 || !strings.HasPrefix(out, "fwup: Cannot open '"+img+"' for output.") {
+		t.Errorf("fwup -a: exit %d, %q", code, out)
+	}
+	_, errOut, code := runCLI(t, map[string]string{}, "apply", signed, "--device", img, "--task", "complete", "-q")
+	if code == 0 || !strings.Contains(errOut, "read-only") {
+		t.Errorf("apply: exit %d, %q", code, errOut)
+	}
+	if b, _ := os.ReadFile(img); len(b) != 4096 || strings.Trim(string(b), "\x00") != "" {
+		t.Error("the read-only image was changed")
+	}
+}

@@ -179,6 +179,26 @@ func willBeRegularFile(path string) bool {
 	return errors.Is(err, os.ErrNotExist) && !strings.HasPrefix(path, "/dev/")
 }
 
+// openImageFile opens an image file for applying, creating it, as fwup
+// does: a size it already has is a soft end the apply may grow past, and
+// a file without write permission is refused even to root, who could
+// open it anyway.
+func openImageFile(path string) (*os.File, apply.CacheOptions, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, apply.CacheOptions{}, err
+	}
+	st, err := f.Stat()
+	if err == nil && st.Mode().Perm()&0o222 == 0 {
+		err = fmt.Errorf("%s is read-only; make it writable to apply to it", path)
+	}
+	if err != nil {
+		f.Close()
+		return nil, apply.CacheOptions{}, err
+	}
+	return f, apply.CacheOptions{End: st.Size(), SoftEnd: st.Size() > 0}, nil
+}
+
 // openTarget opens the destination as fwup does and says what the cache
 // should know of it.
 func (r *fwupRun) openTarget(a applyArgs) (apply.Target, apply.CacheOptions, func() error) {
@@ -191,17 +211,9 @@ func (r *fwupRun) openTarget(a applyArgs) (apply.Target, apply.CacheOptions, fun
 	switch {
 	case regular:
 		var err error
-		f, err = os.OpenFile(a.device, os.O_RDWR|os.O_CREATE, 0o644)
-		if err == nil {
-			st, serr := f.Stat()
-			if serr != nil || st.Mode().Perm()&0o222 == 0 {
-				f.Close()
-				f = nil
-			} else if st.Size() > 0 {
-				copts.End, copts.SoftEnd = st.Size(), true
-			}
-		} else {
-			f = nil
+		var end apply.CacheOptions
+		if f, end, err = openImageFile(a.device); err == nil {
+			copts.End, copts.SoftEnd = end.End, end.SoftEnd
 		}
 		if a.enableTrim {
 			r.warn("ignoring --enable-trim since operating on a regular file")
