@@ -10,7 +10,7 @@ import (
 // its find_boot_path picks it: releases/<vsn>/<name>.boot for erlinit's
 // --boot name when given and present, else the first .boot file there.
 // vsn is the release version in releases/start_erl.data, read by the
-// rules CheckRelease uses (parseStartErl). root is where the release is in
+// rules CheckRelease uses (ParseStartErl). root is where the release is in
 // t ("" for a release tree, ReleasePath in an image).
 func BootFile(t *Tree, root, name string) (string, error) {
 	startErl := path.Join(root, "releases/start_erl.data")
@@ -18,7 +18,7 @@ func BootFile(t *Tree, root, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	_, relVsn, err := parseStartErl(data)
+	_, relVsn, err := ParseStartErl(data)
 	if err != nil {
 		return "", fmt.Errorf("%s %w", startErl, err)
 	}
@@ -44,11 +44,11 @@ const maxStartErlData = 4096
 // word in two.
 const maxStartErlWord = 32
 
-// parseStartErl reads releases/start_erl.data as erlinit does: its first
+// ParseStartErl reads releases/start_erl.data as erlinit does: its first
 // two whitespace-separated words are the ERTS version and the release
 // version, each at most 32 bytes; anything after them is ignored. The
 // error reads after the file's name.
-func parseStartErl(data []byte) (ertsVsn, relVsn string, err error) {
+func ParseStartErl(data []byte) (ertsVsn, relVsn string, err error) {
 	// fscanf's %s stops at C's isspace: space, \t, \n, \v, \f, \r.
 	words := strings.FieldsFunc(string(data), func(r rune) bool {
 		return r == ' ' || r >= '\t' && r <= '\r'

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"path"
 	"slices"
@@ -73,14 +74,39 @@ func OverlayLayer(name string, t *Tree) Layer {
 // ErlinitLayer is the generated layer holding etc/erlinit.config (mode
 // 0644, root-owned, with mtime as its modification time).
 func ErlinitLayer(config []byte, mtime time.Time) Layer {
-	data := bytes.Clone(config)
-	b := newBuilder("generated erlinit.config")
-	b.add(&Entry{
-		Path: ErlinitConfigPath, Kind: File, Mode: 0o644, ModTime: mtime, Size: int64(len(data)),
-		Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil },
-	})
-	t, _ := b.tree() // cannot fail: one file and its synthesized parents
-	return Layer{Name: "generated erlinit.config", Kind: LayerGenerated, Tree: t}
+	return GeneratedLayer("generated erlinit.config", mtime, GeneratedFile{Path: ErlinitConfigPath, Data: config, Mode: 0o644})
+}
+
+// GeneratedFile is a file or symlink that firmwright writes into the
+// image itself.
+type GeneratedFile struct {
+	Path string
+	Mode fs.FileMode
+	Data []byte
+	// Link, when set, makes the entry a symlink to it (Data is ignored).
+	Link string
+}
+
+// GeneratedLayer is a generated layer holding files: root-owned, with
+// the given mtime, their parent directories synthesized as 0755.
+func GeneratedLayer(name string, mtime time.Time, files ...GeneratedFile) Layer {
+	b := newBuilder(name)
+	for _, f := range files {
+		e := &Entry{Path: f.Path, Kind: File, Mode: f.Mode, ModTime: mtime}
+		if f.Link != "" {
+			e.Kind, e.Mode, e.Link = Symlink, 0o777, f.Link
+		} else {
+			data := bytes.Clone(f.Data)
+			e.Size = int64(len(data))
+			e.Open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+		}
+		b.add(e)
+	}
+	t, err := b.tree()
+	if err != nil {
+		panic(err) // paths are the caller's constants
+	}
+	return Layer{Name: name, Kind: LayerGenerated, Tree: t}
 }
 
 // mountPoints are the directories a Nerves device mounts filesystems on;

@@ -57,7 +57,7 @@ func checkReleaseVersion(t *Tree, isDir func(string) bool) []string {
 	if err != nil {
 		return []string{fmt.Sprintf("no %s (expected \"<erts-version> <release-version>\", naming a directory releases/<release-version>; %s)", startErl, found)}
 	}
-	ertsVsn, relVsn, err := parseStartErl(data)
+	ertsVsn, relVsn, err := ParseStartErl(data)
 	if err != nil {
 		return []string{fmt.Sprintf("%s %v", startErl, err)}
 	}

@@ -50,6 +50,9 @@ func newApp(sys *system) *cli.Command {
 			imageCommand(sys),
 			unpackCommand(sys),
 			rootfsCommand(sys),
+			buildCommand(sys),
+			burnCommand(sys),
+			systemsCommand(sys),
 		},
 	}
 }

@@ -58,7 +58,7 @@ func applyFlags(task string) []cli.Flag {
 }
 
 // runApply applies fw to target with the shared flags.
-func runApply(sys *system, c *cli.Command, fw string, target apply.Target, copts apply.CacheOptions) error {
+func runApply(sys *system, c *cli.Command, fw string, target apply.Target, copts apply.CacheOptions, env map[string]string) error {
 	pubs, err := readPublics(c.StringSlice("public-key"))
 	if err != nil {
 		return err
@@ -68,7 +68,7 @@ func runApply(sys *system, c *cli.Command, fw string, target apply.Target, copts
 		return err
 	}
 	defer in.Close()
-	opts := apply.Options{Task: c.String("task"), Input: fw, PublicKeys: pubs, Env: sys.env, Cache: copts,
+	opts := apply.Options{Task: c.String("task"), Input: fw, PublicKeys: pubs, Env: env, Cache: copts,
 		Info: func(msg string) { fmt.Fprintf(sys.stderr, "\n%s\n", msg) }, Host: realHost{},
 		RebootParamPath: c.String("reboot-param-path")}
 	if !c.Bool("quiet") {
@@ -95,7 +95,7 @@ func imageCommand(sys *system) *cli.Command {
 			out := c.String("output")
 			// The image appears only once it is complete.
 			err := atomicfile.Write(out, 0o644, func(w io.Writer) error {
-				return runApply(sys, c, c.Args().First(), w.(*os.File), apply.CacheOptions{})
+				return runApply(sys, c, c.Args().First(), w.(*os.File), apply.CacheOptions{}, sys.env)
 			})
 			if err != nil {
 				return err
@@ -124,44 +124,54 @@ func applyCommand(sys *system) *cli.Command {
 			}
 			dev := c.String("device")
 			if willBeRegularFile(dev) {
-				f, copts, err := openImageFile(dev)
-				if err != nil {
-					return err
-				}
-				if err := runApply(sys, c, c.Args().First(), f, copts); err != nil {
-					f.Close()
-					return err
-				}
-				if err := f.Sync(); err != nil {
-					f.Close()
-					return err
-				}
-				return f.Close()
+				return applyToImageFile(sys, c, c.Args().First(), dev, sys.env)
 			}
-			// Ask before anything touches the device; unmount before
-			// opening it, as fwup does.
+			// Ask before anything touches the device.
 			if !c.Bool("yes") {
 				fmt.Fprintf(sys.stderr, "Write to %s? Everything the task overwrites there is lost. [y/N] ", dev)
 				if !mmc.Confirmed(sys.stdin) {
 					return errors.New("apply: not confirmed; nothing was written")
 				}
 			}
-			if err := mmc.Host().UnmountAll(dev); err != nil {
-				return fmt.Errorf("%s: %w", dev, err)
-			}
-			d, err := mmc.Open(dev)
-			if err != nil {
-				return fmt.Errorf("%s: %w", dev, err)
-			}
-			defer d.Close()
-			if d.Size() == 0 {
-				return fmt.Errorf("%s: cannot tell the device's size; refusing to write to it", dev)
-			}
-			copts := apply.CacheOptions{End: d.Size(), VerifyWrites: true}
-			if err := runApply(sys, c, c.Args().First(), d, copts); err != nil {
-				return err
-			}
-			return d.Sync()
+			return applyToDevice(sys, c, c.Args().First(), dev, sys.env)
 		},
 	}
+}
+
+// applyToImageFile applies fw to an existing or new image file.
+func applyToImageFile(sys *system, c *cli.Command, fw, path string, env map[string]string) error {
+	f, copts, err := openImageFile(path)
+	if err != nil {
+		return err
+	}
+	if err := runApply(sys, c, fw, f, copts, env); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// applyToDevice applies fw to a block device the user has confirmed:
+// unmounted first, as fwup does, every write read back, synced at the end.
+func applyToDevice(sys *system, c *cli.Command, fw, dev string, env map[string]string) error {
+	if err := mmc.Host().UnmountAll(dev); err != nil {
+		return fmt.Errorf("%s: %w", dev, err)
+	}
+	d, err := mmc.Open(dev)
+	if err != nil {
+		return fmt.Errorf("%s: %w", dev, err)
+	}
+	defer d.Close()
+	if d.Size() == 0 {
+		return fmt.Errorf("%s: cannot tell the device's size; refusing to write to it", dev)
+	}
+	copts := apply.CacheOptions{End: d.Size(), VerifyWrites: true}
+	if err := runApply(sys, c, fw, d, copts, env); err != nil {
+		return err
+	}
+	return d.Sync()
 }

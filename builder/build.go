@@ -1,0 +1,331 @@
+package builder
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/firmwright/firmwright/fwup"
+	"github.com/firmwright/firmwright/fwup/apply"
+	"github.com/firmwright/firmwright/fwup/keys"
+	"github.com/firmwright/firmwright/internal/atomicfile"
+	"github.com/firmwright/firmwright/rootfs"
+)
+
+// Paths firmwright adds to every root filesystem.
+const (
+	// OpsPath is the ops.fw Nerves.Runtime runs validate, revert,
+	// factory-reset and status from.
+	OpsPath = "usr/share/fwup/ops.fw"
+	// RevertPath is the name older runtimes use for it.
+	RevertPath = "usr/share/fwup/revert.fw"
+	// PublicKeyPath holds the key updates must be signed with, when the
+	// build is given one.
+	PublicKeyPath = "etc/fwup.pub"
+)
+
+// Build runs the pipeline: checks, rootfs, ops.fw, .fw and, if asked,
+// the image. Outputs appear whole or not at all.
+func Build(spec Spec) (*Result, error) {
+	r := newReporter(spec.Now, spec.Report)
+	if spec.System == nil {
+		return nil, errors.New("no system given")
+	}
+	tmp, err := os.MkdirTemp(spec.TempDir, "firmwright-build-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+
+	in, err := prepare(spec, tmp)
+	if err != nil {
+		return nil, err
+	}
+	r.done(fmt.Sprintf("checked inputs for system %s", spec.System.Name), 0)
+
+	ops, err := in.opsFirmware(spec)
+	if err != nil {
+		return nil, err
+	}
+	r.done(fmt.Sprintf("ops.fw for %s", OpsPath), int64(len(ops)))
+
+	target, _ := spec.System.ELFTarget()
+	rfs := &Rootfs{Base: in.base, Release: spec.Release, Overlays: spec.Overlays, Delete: spec.Delete, ErlinitDefaults: in.erlinit,
+		Erlinit: spec.Erlinit, Target: target, ModTime: spec.ModTime, TempDir: tmp,
+		Generated: []rootfs.GeneratedFile{
+			{Path: OpsPath, Mode: 0o644, Data: ops},
+			{Path: RevertPath, Link: "ops.fw"},
+		}}
+	if spec.PublicKey != nil {
+		rfs.Generated = append(rfs.Generated, rootfs.GeneratedFile{Path: PublicKeyPath, Mode: 0o644, Data: publicKeyFile(spec.PublicKey)})
+	}
+	tree, order, err := rfs.Assemble(spec.Now, spec.Report)
+	r.start = r.now()
+	if err != nil {
+		return nil, err
+	}
+	rootfsPath := in.env["ROOTFS"]
+	f, err := os.Create(rootfsPath)
+	if err != nil {
+		return nil, err
+	}
+	err = WriteSquashFS(f, tree, order, spec.SquashFS, spec.ModTime)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("rootfs.img: %w", err)
+	}
+	res := &Result{}
+	if fi, err := os.Stat(rootfsPath); err == nil {
+		res.RootfsSize = fi.Size()
+	}
+	comp := spec.SquashFS.Compression
+	if comp == "" {
+		comp = "gzip"
+	}
+	r.done(fmt.Sprintf("rootfs.img SquashFS %s, %d entries", comp, len(tree.Entries)), res.RootfsSize)
+	if err := in.checkRootfsFits(res.RootfsSize); err != nil {
+		return nil, err
+	}
+
+	err = atomicfile.Write(spec.Output, 0o644, func(w io.Writer) error {
+		plan, err := fwup.Create(w, in.cfg.data, fwup.CreateOptions{Env: in.cfg.env, Name: in.cfg.path,
+			Dir: filepath.Dir(in.cfg.path), Time: spec.Time, Key: spec.SignKey})
+		if err == nil {
+			res.UUID = fwup.UUID(plan.Meta)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", spec.Output, err)
+	}
+	res.Nickname = fwup.Nickname(res.UUID)
+	if fi, err := os.Stat(spec.Output); err == nil {
+		res.FwSize = fi.Size()
+	}
+	signed := "unsigned"
+	if spec.SignKey != nil {
+		signed = "signed"
+	}
+	r.done(fmt.Sprintf("%s %s, %s (%s)", filepath.Base(spec.Output), signed, res.UUID, res.Nickname), res.FwSize)
+
+	if spec.Image != "" {
+		size, err := WriteImage(spec.Output, spec.Image, nil)
+		if err != nil {
+			return nil, err
+		}
+		r.done(fmt.Sprintf("%s (task complete)", filepath.Base(spec.Image)), size)
+	}
+	return res, nil
+}
+
+// WriteImage applies fw's complete task to a new image file, as
+// `fwup -a -t complete -d img` does with a file that does not exist yet.
+// env holds apply-time variables (NERVES_SERIAL_NUMBER). It returns the
+// image's size.
+func WriteImage(fw, img string, env map[string]string) (int64, error) {
+	var size int64
+	err := atomicfile.Write(img, 0o644, func(w io.Writer) error {
+		in, err := os.Open(fw)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		f := w.(*os.File)
+		if err := apply.Run(in, f, apply.Options{Task: "complete", Input: fw, Env: env}); err != nil {
+			return err
+		}
+		size, err = f.Seek(0, io.SeekEnd)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", img, err)
+	}
+	return size, nil
+}
+
+// inputs are the resolved inputs of a build.
+type inputs struct {
+	systemDir, configsDir string
+	base                  string
+	erlinit               []byte
+	env                   map[string]string
+	cfg                   *fwupConfig
+}
+
+// prepare resolves the system and inputs and runs every check that does
+// not need the rootfs, reporting all missing files at once.
+func prepare(spec Spec, tmp string) (*inputs, error) {
+	sys := spec.System
+	images, err := filepath.Abs(spec.Images)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := os.Stat(images); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("--base %s: expected a Buildroot images/ folder", spec.Images)
+	}
+	in := &inputs{}
+	if in.systemDir, in.configsDir, err = sys.Materialize(tmp); err != nil {
+		return nil, err
+	}
+	if in.erlinit, err = fs.ReadFile(sys.Files, "erlinit.config"); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+
+	var missing []string
+	kernel := ""
+	for _, k := range sys.Kernel {
+		if _, err := os.Stat(filepath.Join(images, k)); err == nil {
+			kernel = filepath.Join(images, k)
+			break
+		}
+	}
+	if kernel == "" {
+		missing = append(missing, strings.Join(sys.Kernel, " or "))
+	}
+	for _, f := range sys.BaseFiles {
+		if _, err := os.Stat(filepath.Join(images, f)); err != nil {
+			missing = append(missing, f)
+		}
+	}
+	in.base, err = FindBase(images)
+	if err != nil {
+		missing = append(missing, strings.Join(baseNames, " or "))
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%s: the %s system needs these files in the base's images/ folder, which lacks them: %s", images, sys.Name, strings.Join(missing, "; "))
+	}
+
+	relVsn, err := releaseVersion(spec.Release)
+	if err != nil {
+		return nil, err
+	}
+	in.env = map[string]string{
+		"FIRMWRIGHT_SYSTEM":  in.systemDir,
+		"FIRMWRIGHT_CONFIGS": in.configsDir,
+		"NERVES_SDK_IMAGES":  images,
+		"NERVES_SYSTEM":      filepath.Dir(images),
+		"NERVES_SDK_VERSION": relVsn,
+		"FIRMWRIGHT_KERNEL":  kernel,
+		"ROOTFS":             filepath.Join(tmp, "rootfs.img"),
+	}
+	for k, v := range spec.Defines {
+		in.env[k] = v
+	}
+	for k, v := range spec.Meta.vars() {
+		in.env[k] = v
+	}
+	if _, ok := in.env["NERVES_FW_VERSION"]; !ok {
+		in.env["NERVES_FW_VERSION"] = relVsn
+	}
+
+	confPath := filepath.Join(in.systemDir, "fwup.conf")
+	if spec.FwupConf != "" {
+		confPath = spec.FwupConf
+	}
+	if in.cfg, err = parseConfig(confPath, in.env); err != nil {
+		return nil, err
+	}
+	if err := checkBootFit(in.cfg, kernelHint(sys.Kernel, kernel)); err != nil {
+		return nil, err
+	}
+	if err := checkSigning(spec); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// kernelHint is advice for a boot partition that is too small, when the
+// system also takes a compressed kernel and the one found is not.
+func kernelHint(names []string, found string) string {
+	base := filepath.Base(found)
+	if strings.HasSuffix(base, ".gz") {
+		return ""
+	}
+	for _, n := range names {
+		if n == base+".gz" {
+			return fmt.Sprintf("compress the kernel, which the Raspberry Pi firmware accepts gzipped: gzip -9n < %s > %s.gz and remove %s (the system takes %s when %s is absent).",
+				found, found, base, n, base)
+		}
+	}
+	return ""
+}
+
+// releaseVersion is the release's version from releases/start_erl.data.
+func releaseVersion(dir string) (string, error) {
+	p := filepath.Join(dir, "releases", "start_erl.data")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return "", fmt.Errorf("--release %s: %w (expected a `mix release` directory)", dir, err)
+	}
+	_, vsn, err := rootfs.ParseStartErl(data)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", p, err)
+	}
+	return vsn, nil
+}
+
+// checkSigning refuses a build whose rootfs would trust a key that the
+// firmware itself is not signed with: its own updates would be refused.
+func checkSigning(spec Spec) error {
+	if spec.PublicKey == nil {
+		return nil
+	}
+	if spec.SignKey == nil {
+		return errors.New("the firmware is unsigned but --public-key makes devices accept only signed updates: pass --sign-key with the matching private key (firmwright keygen makes a pair)")
+	}
+	if !bytes.Equal(spec.SignKey.Public().(ed25519.PublicKey), spec.PublicKey) {
+		return errors.New("--sign-key is not the private half of --public-key: devices would refuse this firmware's updates")
+	}
+	return nil
+}
+
+// opsFirmware builds ops.fw from configs/fwup-ops.conf with the system's
+// layout, as Nerves' post-build.sh does.
+func (in *inputs) opsFirmware(spec Spec) ([]byte, error) {
+	p := filepath.Join(in.configsDir, "fwup-ops.conf")
+	if _, err := os.Stat(filepath.Join(in.systemDir, "layout.conf")); err != nil {
+		return nil, fmt.Errorf("system %s: no layout.conf, which configs/fwup-ops.conf includes for the partition offsets", spec.System.Name)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := fwup.Create(&buf, data, fwup.CreateOptions{Env: in.env, Name: "fwup-ops.conf", Dir: in.configsDir, Time: spec.Time}); err != nil {
+		return nil, fmt.Errorf("fwup-ops.conf: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// checkRootfsFits fails, saying what to change, when the rootfs is larger
+// than its slot.
+func (in *inputs) checkRootfsFits(size int64) error {
+	if _, ok := in.cfg.vars["ROOTFS_A_PART_COUNT"]; !ok {
+		return nil // a config of the user's own; fwup's assert-size-lte still applies
+	}
+	blocks, err := in.cfg.blocks("ROOTFS_A_PART_COUNT")
+	if err != nil {
+		return err
+	}
+	if size <= blocks*512 {
+		return nil
+	}
+	need := (size + 511) / 512
+	return fmt.Errorf("rootfs.img is %s but a rootfs slot holds %s (ROOTFS_A_PART_COUNT=%d blocks).\n"+
+		"  Make it smaller: leave files out of the base (--delete PATTERN) or the release, or use --compression xz or zstd;\n"+
+		"  or make the slots larger: --define ROOTFS_A_PART_COUNT=%d or more (APP moves with it, so cards made with the old layout need a complete burn).",
+		humanSize(size), humanSize(blocks*512), blocks, (need+2047)/2048*2048)
+}
+
+// publicKeyFile is a public key as fwup -g writes it.
+func publicKeyFile(pub ed25519.PublicKey) []byte {
+	return keys.Encode(pub)
+}

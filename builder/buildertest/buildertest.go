@@ -1,0 +1,128 @@
+// Package buildertest makes small but complete build inputs for tests: a
+// Buildroot-like images/ folder with every file a system needs, and a
+// release.
+package buildertest
+
+import (
+	"archive/tar"
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/firmwright/firmwright/builder"
+	"github.com/firmwright/firmwright/systems"
+)
+
+// Inputs makes a Buildroot-like images/ folder with every file sys
+// needs (random bytes, so they do not compress away; the kernel is
+// kernelSize bytes) and a small release. It returns their paths.
+func Inputs(t testing.TB, sys *systems.System, kernelSize int) (images, release string) {
+	t.Helper()
+	dir := t.TempDir()
+	images = filepath.Join(dir, "images")
+	rng := rand.New(rand.NewPCG(1, 2))
+	random := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		return b
+	}
+	files := map[string][]byte{sys.Kernel[0]: random(kernelSize)}
+	for _, f := range sys.BaseFiles {
+		files[f] = random(30000)
+	}
+	for p, c := range files {
+		writeFile(t, filepath.Join(images, p), c)
+	}
+	writeFile(t, filepath.Join(images, "rootfs.tar"), baseTar(t))
+
+	release = filepath.Join(dir, "release")
+	boot, err := os.ReadFile(filepath.Join(repoRoot(t), "rootfs/testdata/boot/demo.boot"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, c := range map[string]string{
+		"releases/start_erl.data":       "13.1 0.1.0\n",
+		"releases/0.1.0/demo.boot":      string(boot),
+		"releases/0.1.0/sys.config":     "[].\n",
+		"releases/0.1.0/vm.args":        "-heart\n",
+		"lib/demo-0.1.0/ebin/demo.beam": "beam",
+		"erts-13.1/bin/erlexec":         "erlexec",
+	} {
+		writeFile(t, filepath.Join(release, p), []byte(c))
+	}
+	return images, release
+}
+
+func writeFile(t testing.TB, p string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// baseTar is a tiny Buildroot-style rootfs.tar.
+func baseTar(t testing.TB) []byte {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	add := func(h *tar.Header, body string) {
+		h.Size = int64(len(body))
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write([]byte(body))
+	}
+	for _, d := range []string{"./", "./bin/", "./etc/", "./sbin/", "./usr/", "./usr/share/"} {
+		add(&tar.Header{Name: d, Typeflag: tar.TypeDir, Mode: 0o755}, "")
+	}
+	add(&tar.Header{Name: "./sbin/init", Typeflag: tar.TypeReg, Mode: 0o755}, "init")
+	add(&tar.Header{Name: "./etc/fw_env.config", Typeflag: tar.TypeReg, Mode: 0o644}, "/dev/mmcblk0 0x2000 0x2000 0x200 16\n")
+	tw.Close()
+	return buf.Bytes()
+}
+
+// Spec is a build of sys from test inputs, with outputs in a temporary
+// directory and SOURCE_DATE_EPOCH set.
+func Spec(t testing.TB, sys *systems.System, kernelSize int) builder.Spec {
+	images, release := Inputs(t, sys, kernelSize)
+	out := t.TempDir()
+	epoch := time.Unix(1700000000, 0).UTC()
+	return builder.Spec{System: sys, Images: images, Release: release, Meta: builder.Meta{Product: "demo", Author: "tests"},
+		Output: filepath.Join(out, "demo.fw"), Image: filepath.Join(out, "demo.img"), Time: epoch, ModTime: &epoch, TempDir: out}
+}
+
+// System looks up a system or fails the test.
+func System(t testing.TB, name string) *systems.System {
+	t.Helper()
+	s, err := systems.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// repoRoot is the module's root, found from this file's package
+// directory whichever package's test runs.
+func repoRoot(t testing.TB) string {
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+}

@@ -1,0 +1,102 @@
+package builder_test
+
+import (
+	"crypto/ed25519"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/firmwright/firmwright/builder"
+	"github.com/firmwright/firmwright/builder/buildertest"
+)
+
+// buildFails runs a build that must fail before writing anything, and
+// returns its message.
+func buildFails(t *testing.T, spec builder.Spec) string {
+	t.Helper()
+	_, err := builder.Build(spec)
+	if err == nil {
+		t.Fatal("build succeeded")
+	}
+	for _, p := range []string{spec.Output, spec.Image} {
+		if _, serr := os.Stat(p); serr == nil {
+			t.Errorf("%s was written by a failed build", p)
+		}
+	}
+	t.Log(err)
+	return err.Error()
+}
+
+func wantAll(t *testing.T, msg string, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(msg, p) {
+			t.Errorf("message lacks %q:\n%s", p, msg)
+		}
+	}
+}
+
+// TestKernelTooBig: a Debian-sized arm64 Image (33 MB) does not fit
+// BOOT-A; the message names the files, and says both ways out: the
+// gzipped kernel the firmware accepts, or a larger partition through
+// --define, with a size that works. Both ways then build.
+func TestKernelTooBig(t *testing.T) {
+	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 33<<20)
+	msg := buildFails(t, spec)
+	wantAll(t, msg, "BOOT-A is too small", "BOOT_A_PART_COUNT = 38630 blocks holds 19.8 MB", "kernel8.img 34.6 MB (images/Image)",
+		"gzip -9n <", "Image.gz", "--define BOOT_A_PART_COUNT=")
+
+	var count string
+	if _, after, ok := strings.Cut(msg, "--define BOOT_A_PART_COUNT="); ok {
+		count, _, _ = strings.Cut(after, " ")
+	}
+	spec.Defines = map[string]string{"BOOT_A_PART_COUNT": count}
+	if _, err := builder.Build(spec); err != nil {
+		t.Fatalf("with BOOT_A_PART_COUNT=%s: %v", count, err)
+	}
+}
+
+func TestMissingBaseFiles(t *testing.T) {
+	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 1<<20)
+	os.Remove(filepath.Join(spec.Images, "Image"))
+	os.Remove(filepath.Join(spec.Images, "bcm2711-rpi-400.dtb"))
+	os.Remove(filepath.Join(spec.Images, "rootfs.tar"))
+	msg := buildFails(t, spec)
+	wantAll(t, msg, "rpi4 system needs", "Image or Image.gz", "bcm2711-rpi-400.dtb", "rootfs.tar or")
+}
+
+func TestRootfsTooBig(t *testing.T) {
+	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 1<<20)
+	spec.Defines = map[string]string{"ROOTFS_A_PART_COUNT": "8"}
+	msg := buildFails(t, spec)
+	wantAll(t, msg, "rootfs.img is", "ROOTFS_A_PART_COUNT=8 blocks", "--delete", "--compression", "--define ROOTFS_A_PART_COUNT=")
+}
+
+// TestReleaseForAnotherArch: an x86_64 ERTS in a release for the Pi 4.
+func TestReleaseForAnotherArch(t *testing.T) {
+	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 1<<20)
+	self, err := os.ReadFile("/proc/self/exe")
+	if err != nil {
+		t.Skip("no /proc/self/exe to borrow an x86_64 ELF from")
+	}
+	if err := os.WriteFile(filepath.Join(spec.Release, "erts-13.1/bin/beam.smp"), self, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	msg := buildFails(t, spec)
+	wantAll(t, msg, "erts-13.1/bin/beam.smp", "include_erts")
+}
+
+func TestUnsignedWithPublicKey(t *testing.T) {
+	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 1<<20)
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	spec.PublicKey = pub
+	wantAll(t, buildFails(t, spec), "unsigned", "--sign-key")
+	_, other, _ := ed25519.GenerateKey(nil)
+	spec.SignKey = other
+	wantAll(t, buildFails(t, spec), "not the private half")
+	spec.SignKey = priv
+	if _, err := builder.Build(spec); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/firmwright/firmwright/builder"
+	"github.com/firmwright/firmwright/fwup/keys"
+	"github.com/firmwright/firmwright/systems"
+)
+
+func buildCommand(sys *system) *cli.Command {
+	return &cli.Command{
+		Name:  "build",
+		Usage: "build firmware: a system, a Buildroot images/ folder and a `mix release` become a .fw (and a card image)",
+		Description: "Every flag can also be set through an environment variable named FIRMWRIGHT_ and the flag's\n" +
+			"name in capitals with _ for - (FIRMWRIGHT_SYSTEM, FIRMWRIGHT_SIGN_KEY); repeatable flags take\n" +
+			"comma-separated values there. Flags on the command line win.",
+		Flags: withEnv(sys.env, []cli.Flag{
+			&cli.StringFlag{Name: "system", Required: true, Usage: "the board: " + strings.Join(systems.Names(), ", ") + ", or a system folder"},
+			&cli.StringFlag{Name: "base", Required: true, Usage: "the Buildroot images/ folder: kernel, DTBs, rpi-firmware/, rootfs.tar or rootfs.squashfs"},
+			&cli.StringFlag{Name: "release", Required: true, Usage: "the `mix release` directory (its ERTS built for the board)"},
+			&cli.StringSliceFlag{Name: "overlay", Usage: "a directory laid over the root filesystem (owned by root); repeatable, later wins"},
+			&cli.StringSliceFlag{Name: "delete", Usage: "a path pattern to remove from the base (path.Match); repeatable"},
+			&cli.StringFlag{Name: "erlinit", Usage: "erlinit options merged over the system's erlinit.config"},
+			&cli.StringFlag{Name: "fwup-conf", Usage: "an fwup.conf to use instead of the system's"},
+			&cli.StringSliceFlag{Name: "define", Usage: "NAME=VALUE for fwup.conf, winning over its define()s (e.g. BOOT_A_PART_COUNT=77260); repeatable"},
+			&cli.StringFlag{Name: "product", Usage: "meta-product (default: fwup.conf's, \"Nerves Firmware\")"},
+			&cli.StringFlag{Name: "version", Usage: "meta-version (default: the release's version)"},
+			&cli.StringFlag{Name: "description", Usage: "meta-description"},
+			&cli.StringFlag{Name: "author", Usage: "meta-author"},
+			&cli.StringFlag{Name: "vcs-identifier", Usage: "meta-vcs-identifier (e.g. the git commit)"},
+			&cli.StringFlag{Name: "misc", Usage: "meta-misc"},
+			&cli.StringFlag{Name: "sign-key", Usage: "private key file to sign the .fw with (firmwright keygen)"},
+			&cli.StringFlag{Name: "public-key", Usage: "public key file installed as /etc/fwup.pub for the device to check updates; the build must then be signed with its private half"},
+			&cli.StringFlag{Name: "compression", Value: "gzip", Usage: "SquashFS compression: gzip, zstd, xz or lz4"},
+			&cli.IntFlag{Name: "block-size", Value: 128 << 10, Usage: "SquashFS block size in bytes"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "the .fw to write"},
+			&cli.StringFlag{Name: "image", Usage: "also write the card image (the complete task) to this file"},
+		}),
+		Action: func(_ context.Context, c *cli.Command) error {
+			if c.NArg() != 0 {
+				return fmt.Errorf("build: unexpected argument %q (inputs are given with flags)", c.Args().First())
+			}
+			s, err := systems.Lookup(c.String("system"))
+			if err != nil {
+				return fmt.Errorf("--system: %w", err)
+			}
+			defines := map[string]string{}
+			for _, d := range c.StringSlice("define") {
+				k, v, ok := strings.Cut(d, "=")
+				if !ok || k == "" {
+					return fmt.Errorf("--define %q: expected NAME=VALUE", d)
+				}
+				defines[k] = v
+			}
+			mtime, err := sourceDate(sys.env)
+			if err != nil {
+				return err
+			}
+			spec := builder.Spec{
+				System: s, Images: c.String("base"), Release: c.String("release"),
+				Overlays: c.StringSlice("overlay"), Delete: c.StringSlice("delete"), Erlinit: c.String("erlinit"), FwupConf: c.String("fwup-conf"),
+				Defines: defines,
+				Meta: builder.Meta{Product: c.String("product"), Version: c.String("version"), Description: c.String("description"),
+					Author: c.String("author"), VCSIdentifier: c.String("vcs-identifier"), Misc: c.String("misc")},
+				SquashFS: builder.SquashFS{Compression: c.String("compression"), BlockSize: int(c.Int("block-size"))},
+				Output:   c.String("output"), Image: c.String("image"),
+				Time: creationTime(sys.env, sys.now), ModTime: mtime, Now: sys.now,
+				Report: func(st builder.Stage) { fmt.Fprintln(sys.stdout, stageLine(st.What, st.Took, st.Size)) },
+			}
+			if p := c.String("sign-key"); p != "" {
+				if spec.SignKey, err = readPrivate(p); err != nil {
+					return fmt.Errorf("--sign-key: %w", err)
+				}
+			}
+			if p := c.String("public-key"); p != "" {
+				if spec.PublicKey, err = readPublicKey(p); err != nil {
+					return fmt.Errorf("--public-key: %w", err)
+				}
+			}
+			res, err := builder.Build(spec)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(sys.stdout, "Firmware built: %s (%s, %s)\n", spec.Output, res.UUID, res.Nickname)
+			return nil
+		},
+	}
+}
+
+func readPublicKey(path string) (ed25519.PublicKey, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := keys.ParsePublic(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return pub, nil
+}

@@ -1,0 +1,95 @@
+package systems
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/firmwright/firmwright/fwup/conf"
+)
+
+// Region is one area of a system's disk layout, in 512-byte blocks.
+type Region struct {
+	// Name is the variable stem the layout uses: BOOT_A, ROOTFS_B, APP.
+	Name string
+	// Device is the Linux partition name ("p5"), or "" for areas
+	// outside the partition table (the U-Boot environment).
+	Device        string
+	Offset, Count int64
+	Type          int64
+	Expand, Boot  bool
+}
+
+// Layout reads the disk layout of the system's fwup.conf: its MBR
+// partitions and the U-Boot environment, in offset order. defines win
+// over the config's define()s, as in a build.
+func (s *System) Layout(defines map[string]string) ([]Region, error) {
+	tmp, err := os.MkdirTemp("", "firmwright-layout-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	sysDir, cfgDir, err := s.Materialize(tmp)
+	if err != nil {
+		return nil, err
+	}
+	env := map[string]string{"FIRMWRIGHT_SYSTEM": sysDir, "FIRMWRIGHT_CONFIGS": cfgDir, "NERVES_SDK_IMAGES": filepath.Join(tmp, "images")}
+	for k, v := range defines {
+		env[k] = v
+	}
+	path := filepath.Join(sysDir, "fwup.conf")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	root, err := conf.Parse(path, sysDir, data, conf.Options{Env: env})
+	if err != nil {
+		return nil, err
+	}
+	nameOf := func(off int64) string {
+		var names []string
+		for k, v := range env {
+			if n, err := conf.ParseInt(v); err == nil && n == off && strings.HasSuffix(k, "_PART_OFFSET") {
+				names = append(names, strings.TrimSuffix(k, "_PART_OFFSET"))
+			}
+		}
+		sort.Strings(names)
+		if len(names) == 0 {
+			return "?"
+		}
+		return names[0]
+	}
+	var regions []Region
+	if env["UBOOT_ENV_OFFSET"] != "" {
+		off, _ := conf.ParseInt(env["UBOOT_ENV_OFFSET"])
+		count, _ := conf.ParseInt(env["UBOOT_ENV_COUNT"])
+		regions = append(regions, Region{Name: "UBOOT_ENV", Offset: off, Count: count})
+	}
+	for _, m := range root.Sections("mbr") {
+		for _, p := range m.Sections("partition") {
+			var idx int
+			fmt.Sscan(p.Title, &idx)
+			r := Region{Name: nameOf(p.Int("block-offset")), Device: fmt.Sprintf("p%d", idx+1), Offset: p.Int("block-offset"),
+				Count: p.Int("block-count"), Type: p.Int("type"), Expand: p.Bool("expand"), Boot: p.Bool("boot")}
+			if !p.Has("block-count") {
+				r.Count = 0 // an extended partition: sized below
+			}
+			regions = append(regions, r)
+		}
+		break // the first table is the layout a new card gets
+	}
+	// An extended partition's size is whatever its logical partitions span.
+	var end int64
+	for _, r := range regions {
+		end = max(end, r.Offset+r.Count)
+	}
+	for i, r := range regions {
+		if (r.Type == 0x0f || r.Type == 0x05) && r.Count == 0 {
+			regions[i].Count = end - r.Offset
+		}
+	}
+	sort.SliceStable(regions, func(i, j int) bool { return regions[i].Offset < regions[j].Offset })
+	return regions, nil
+}
