@@ -62,6 +62,9 @@ func Build(spec Spec) (*Result, error) {
 			{Path: OpsPath, Mode: 0o644, Data: ops},
 			{Path: RevertPath, Link: "ops.fw"},
 		}}
+	rfs.Device = func(base *rootfs.Tree) ([]rootfs.GeneratedFile, error) {
+		return deviceFiles(spec.DeviceFirmwright, base, *target)
+	}
 	if spec.PublicKey != nil {
 		rfs.Generated = append(rfs.Generated, rootfs.GeneratedFile{Path: PublicKeyPath, Mode: 0o644, Data: publicKeyFile(spec.PublicKey)})
 	}
@@ -287,19 +290,23 @@ func checkSigning(spec Spec) error {
 	return nil
 }
 
-// opsFirmware builds ops.fw from configs/fwup-ops.conf with the system's
-// layout, as Nerves' post-build.sh does.
+// opsFirmware builds ops.fw, as Nerves' post-build.sh does: from the
+// system's own fwup-ops.conf, or else configs/fwup-ops.conf (the tryboot
+// operations) with the system's layout.conf.
 func (in *inputs) opsFirmware(spec Spec) ([]byte, error) {
-	p := filepath.Join(in.configsDir, "fwup-ops.conf")
-	if _, err := os.Stat(filepath.Join(in.systemDir, "layout.conf")); err != nil {
-		return nil, fmt.Errorf("system %s: no layout.conf, which configs/fwup-ops.conf includes for the partition offsets", spec.System.Name)
+	p := filepath.Join(in.systemDir, "fwup-ops.conf")
+	if _, err := os.Stat(p); err != nil {
+		p = filepath.Join(in.configsDir, "fwup-ops.conf")
+		if _, err := os.Stat(filepath.Join(in.systemDir, "layout.conf")); err != nil {
+			return nil, fmt.Errorf("system %s: no fwup-ops.conf, nor the layout.conf that configs/fwup-ops.conf includes", spec.System.Name)
+		}
 	}
 	data, err := os.ReadFile(p)
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if _, err := fwup.Create(&buf, data, fwup.CreateOptions{Env: in.env, Name: "fwup-ops.conf", Dir: in.configsDir, Time: spec.Time}); err != nil {
+	if _, err := fwup.Create(&buf, data, fwup.CreateOptions{Env: in.env, Name: p, Dir: filepath.Dir(p), Time: spec.Time}); err != nil {
 		return nil, fmt.Errorf("fwup-ops.conf: %w", err)
 	}
 	return buf.Bytes(), nil

@@ -37,7 +37,11 @@ type Spec struct {
 	// device can check updates; a build that trusts a key must be signed
 	// with its private half.
 	PublicKey ed25519.PublicKey
-	SquashFS  SquashFS
+	// DeviceFirmwright is firmwright built for the board (static). It is
+	// installed as /usr/bin/fwup, and as /sbin/init when the base has no
+	// erlinit; a base without erlinit needs it.
+	DeviceFirmwright string
+	SquashFS         SquashFS
 	// Output is the .fw to write; Image, if set, the card image.
 	Output, Image string
 	// Time is the archive's creation time; ModTime, when set

@@ -51,6 +51,10 @@ type Layer struct {
 	At string
 	// Tree is the layer's contents; nil for a layer that only deletes.
 	Tree *Tree
+	// FillsMountPoints lets the layer put files below the directories a
+	// device mounts over (/dev, /tmp, /root…): right for an initramfs,
+	// which nothing is mounted over before it runs.
+	FillsMountPoints bool
 	// Delete removes paths from the image as merged so far (the base and
 	// the layers before this one) before Tree is laid on it. Each pattern
 	// is matched against whole image paths with path.Match ("etc/init.d",
@@ -243,8 +247,10 @@ func (m *merger) apply(l Layer) error {
 	if len(l.Tree.Entries) == 0 || l.Tree.Entries[0].Path != "." {
 		return fmt.Errorf("merge: layer %s: its tree has no root directory", l.Name)
 	}
-	if err := checkMountPoints(l.Name, at, l.Tree); err != nil {
-		return err
+	if !l.FillsMountPoints {
+		if err := checkMountPoints(l.Name, at, l.Tree); err != nil {
+			return err
+		}
 	}
 	// The parents of at.
 	if at != "." {

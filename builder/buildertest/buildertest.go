@@ -38,7 +38,7 @@ func Inputs(t testing.TB, sys *systems.System, kernelSize int) (images, release 
 	for p, c := range files {
 		writeFile(t, filepath.Join(images, p), c)
 	}
-	writeFile(t, filepath.Join(images, "rootfs.tar"), baseTar(t))
+	WriteBase(t, images, true)
 
 	release = filepath.Join(dir, "release")
 	boot, err := os.ReadFile(filepath.Join(repoRoot(t), "rootfs/testdata/boot/demo.boot"))
@@ -68,8 +68,13 @@ func writeFile(t testing.TB, p string, data []byte) {
 	}
 }
 
-// baseTar is a tiny Buildroot-style rootfs.tar.
-func baseTar(t testing.TB) []byte {
+// WriteBase writes images/rootfs.tar: a tiny Buildroot-style base whose
+// init is erlinit (a Nerves base), or busybox's.
+func WriteBase(t testing.TB, images string, erlinit bool) {
+	writeFile(t, filepath.Join(images, "rootfs.tar"), baseTar(t, erlinit))
+}
+
+func baseTar(t testing.TB, erlinit bool) []byte {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	add := func(h *tar.Header, body string) {
@@ -82,7 +87,13 @@ func baseTar(t testing.TB) []byte {
 	for _, d := range []string{"./", "./bin/", "./etc/", "./sbin/", "./usr/", "./usr/share/"} {
 		add(&tar.Header{Name: d, Typeflag: tar.TypeDir, Mode: 0o755}, "")
 	}
-	add(&tar.Header{Name: "./sbin/init", Typeflag: tar.TypeReg, Mode: 0o755}, "init")
+	if erlinit {
+		add(&tar.Header{Name: "./sbin/erlinit", Typeflag: tar.TypeReg, Mode: 0o755}, "erlinit")
+		add(&tar.Header{Name: "./sbin/init", Typeflag: tar.TypeSymlink, Linkname: "erlinit"}, "")
+	} else {
+		add(&tar.Header{Name: "./bin/busybox", Typeflag: tar.TypeReg, Mode: 0o755}, "busybox")
+		add(&tar.Header{Name: "./sbin/init", Typeflag: tar.TypeSymlink, Linkname: "../bin/busybox"}, "")
+	}
 	add(&tar.Header{Name: "./etc/fw_env.config", Typeflag: tar.TypeReg, Mode: 0o644}, "/dev/mmcblk0 0x2000 0x2000 0x200 16\n")
 	tw.Close()
 	return buf.Bytes()

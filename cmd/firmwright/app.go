@@ -53,6 +53,7 @@ func newApp(sys *system) *cli.Command {
 			buildCommand(sys),
 			burnCommand(sys),
 			systemsCommand(sys),
+			initramfsCommand(sys),
 		},
 	}
 }

@@ -1,0 +1,90 @@
+package builder
+
+import (
+	"debug/elf"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/firmwright/firmwright/rootfs"
+)
+
+// Paths of firmwright's own binary on the device.
+const (
+	// DeviceFwupPath is where the device finds fwup: firmwright speaks
+	// fwup's command line when invoked under that name.
+	DeviceFwupPath = "usr/bin/fwup"
+	// InitPath is PID 1. On a base without erlinit it links to
+	// firmwright, which runs as a Nerves-style init when invoked as init.
+	InitPath = "sbin/init"
+	// erlinitPath is where Buildroot's erlinit package installs itself.
+	erlinitPath = "sbin/erlinit"
+)
+
+// hasErlinit reports whether a base runs erlinit as its init: Nerves
+// systems install it as /sbin/erlinit and link /sbin/init to it, or copy
+// it to /sbin/init.
+func hasErlinit(base *rootfs.Tree) bool {
+	if base.Lookup(erlinitPath) != nil {
+		return true
+	}
+	e := base.Lookup(InitPath)
+	return e != nil && e.Kind == rootfs.Symlink && filepath.Base(e.Link) == "erlinit"
+}
+
+// deviceFiles are the entries for firmwright's binary on the device: as
+// fwup always, and as init when the base has no erlinit.
+func deviceFiles(bin string, base *rootfs.Tree, want rootfs.Target) ([]rootfs.GeneratedFile, error) {
+	needInit := !hasErlinit(base)
+	if bin == "" {
+		if needInit {
+			return nil, fmt.Errorf("the base has no erlinit (/%s), so firmwright installs itself as /%s, and needs a firmwright built for the board (%s): "+
+				"pass --device-firmwright FILE, made with GOOS=linux GOARCH=%s CGO_ENABLED=0 go build -o FILE ./cmd/firmwright",
+				erlinitPath, InitPath, want, goarch(want))
+		}
+		return nil, nil
+	}
+	if err := checkDeviceBinary(bin, want); err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		return nil, err
+	}
+	files := []rootfs.GeneratedFile{{Path: DeviceFwupPath, Mode: 0o755, Data: data}}
+	if needInit {
+		files = append(files, rootfs.GeneratedFile{Path: InitPath, Link: "../" + DeviceFwupPath})
+	}
+	return files, nil
+}
+
+// checkDeviceBinary refuses a binary that would not run on the board:
+// another architecture, or one that needs a dynamic loader.
+func checkDeviceBinary(path string, want rootfs.Target) error {
+	f, err := elf.Open(path)
+	if err != nil {
+		return fmt.Errorf("--device-firmwright %s: %w (expected firmwright built for %s)", path, err, want)
+	}
+	defer f.Close()
+	if f.Machine != want.Machine || f.Class != want.Class {
+		return fmt.Errorf("--device-firmwright %s is for %s %s; the board needs %s (GOOS=linux GOARCH=%s CGO_ENABLED=0)", path, f.Machine, f.Class, want, goarch(want))
+	}
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			return fmt.Errorf("--device-firmwright %s is dynamically linked; build it with CGO_ENABLED=0 so it runs without the host's libc", path)
+		}
+	}
+	return nil
+}
+
+func goarch(t rootfs.Target) string {
+	switch t.Machine {
+	case elf.EM_AARCH64:
+		return "arm64"
+	case elf.EM_ARM:
+		return "arm GOARM=6"
+	case elf.EM_X86_64:
+		return "amd64"
+	}
+	return "?"
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/urfave/cli/v3"
+
+	"github.com/firmwright/firmwright/builder"
+	"github.com/firmwright/firmwright/internal/atomicfile"
+	"github.com/firmwright/firmwright/rootfs"
+)
+
+func initramfsCommand(sys *system) *cli.Command {
+	return &cli.Command{
+		Name:  "initramfs",
+		Usage: "write a directory, tar, cpio or SquashFS tree (plus overlays) as a gzipped newc cpio for the kernel's initramfs",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "base", Required: true, Usage: "a directory (owned by root), rootfs.tar[.gz|…], a cpio archive or a SquashFS image"},
+			&cli.StringSliceFlag{Name: "overlay", Usage: "a directory laid over the base (owned by root); repeatable, later wins"},
+			&cli.BoolFlag{Name: "no-compress", Usage: "write a plain cpio archive"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "the file to write"},
+		},
+		Action: func(_ context.Context, c *cli.Command) error {
+			tmp, err := os.MkdirTemp("", "firmwright-initramfs-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(tmp)
+			tree, err := builder.ReadBase(c.String("base"), tmp)
+			if err != nil {
+				return err
+			}
+			var layers []rootfs.Layer
+			for _, dir := range c.StringSlice("overlay") {
+				t, err := rootfs.FromDir(dir, rootfs.RootOwned)
+				if err != nil {
+					return err
+				}
+				l := rootfs.OverlayLayer(dir, t)
+				l.FillsMountPoints = true // nothing is mounted over an initramfs
+				layers = append(layers, l)
+			}
+			if tree, err = rootfs.Merge(tree, layers...); err != nil {
+				return err
+			}
+			mtime, err := sourceDate(sys.env)
+			if err != nil {
+				return err
+			}
+			if mtime != nil {
+				tree = tree.WithModTime(*mtime)
+			}
+			out := c.String("output")
+			err = atomicfile.Write(out, 0o644, func(w io.Writer) error {
+				if c.Bool("no-compress") {
+					return rootfs.WriteCPIO(w, tree)
+				}
+				zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+				if err != nil {
+					return err
+				}
+				if err := rootfs.WriteCPIO(zw, tree); err != nil {
+					return err
+				}
+				return zw.Close()
+			})
+			if err != nil {
+				return fmt.Errorf("%s: %w", out, err)
+			}
+			fi, err := os.Stat(out)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(sys.stdout, stageLine(fmt.Sprintf("%s, %d entries", out, len(tree.Entries)), 0, fi.Size()))
+			return nil
+		},
+	}
+}

@@ -1,0 +1,30 @@
+defmodule Hello.Application do
+  @moduledoc """
+  Prints a greeting, counts boots in the data partition and keeps running.
+  """
+  use Application
+
+  @impl true
+  def start(_type, _args) do
+    vsn = Application.spec(:hello, :vsn) |> to_string()
+    IO.puts("HELLO from firmwright version=#{vsn}")
+
+    case record_boot(Application.fetch_env!(:hello, :data_dir), vsn) do
+      {:ok, boots} -> IO.puts("HELLO data=#{boots}")
+      {:error, reason} -> IO.puts("HELLO data=unavailable reason=#{reason}")
+    end
+
+    Supervisor.start_link([], strategy: :one_for_one, name: Hello.Supervisor)
+  end
+
+  # Appends "boot version=VSN" to DIR/boots and returns the file's line count.
+  defp record_boot(dir, vsn) do
+    path = Path.join(dir, "boots")
+
+    with :ok <- File.mkdir_p(dir),
+         :ok <- File.write(path, "boot version=#{vsn}\n", [:append]),
+         {:ok, text} <- File.read(path) do
+      {:ok, text |> String.split("\n", trim: true) |> length()}
+    end
+  end
+end
