@@ -98,7 +98,16 @@ func Build(spec Spec) (*Result, error) {
 		return nil, err
 	}
 
+	// The image is made from the archive as it is written, so applying
+	// overlaps compressing.
+	var image *imageWriter
+	if spec.Image != "" {
+		image = startImage(spec.Output, spec.Image)
+	}
 	err = atomicfile.Write(spec.Output, 0o644, func(w io.Writer) error {
+		if image != nil {
+			w = io.MultiWriter(w, image)
+		}
 		plan, err := fwup.Create(w, in.cfg.data, fwup.CreateOptions{Env: in.cfg.env, Name: in.cfg.path,
 			Dir: filepath.Dir(in.cfg.path), Time: spec.Time, Key: spec.SignKey})
 		if err == nil {
@@ -106,6 +115,11 @@ func Build(spec Spec) (*Result, error) {
 		}
 		return err
 	})
+	var imageSize int64
+	var imageErr error
+	if image != nil {
+		imageSize, imageErr = image.finish(err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", spec.Output, err)
 	}
@@ -117,15 +131,14 @@ func Build(spec Spec) (*Result, error) {
 	if spec.SignKey != nil {
 		signed = "signed"
 	}
-	r.done(fmt.Sprintf("%s %s, %s (%s)", filepath.Base(spec.Output), signed, res.UUID, res.Nickname), res.FwSize)
-
-	if spec.Image != "" {
-		size, err := WriteImage(spec.Output, spec.Image, nil)
-		if err != nil {
-			return nil, err
+	what := fmt.Sprintf("%s, %s", filepath.Base(spec.Output), signed)
+	if image != nil {
+		if imageErr != nil {
+			return nil, imageErr
 		}
-		r.done(fmt.Sprintf("%s (task complete)", filepath.Base(spec.Image)), size)
+		what += fmt.Sprintf(", and %s (complete, %.0f MB)", filepath.Base(spec.Image), float64(imageSize)/1e6)
 	}
+	r.done(what, res.FwSize)
 	return res, nil
 }
 
@@ -134,17 +147,22 @@ func Build(spec Spec) (*Result, error) {
 // env holds apply-time variables (NERVES_SERIAL_NUMBER). It returns the
 // image's size.
 func WriteImage(fw, img string, env map[string]string) (int64, error) {
+	in, err := os.Open(fw)
+	if err != nil {
+		return 0, err
+	}
+	defer in.Close()
+	return writeImage(in, fw, img, env)
+}
+
+func writeImage(r io.Reader, fw, img string, env map[string]string) (int64, error) {
 	var size int64
 	err := atomicfile.Write(img, 0o644, func(w io.Writer) error {
-		in, err := os.Open(fw)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
 		f := w.(*os.File)
-		if err := apply.Run(in, f, apply.Options{Task: "complete", Input: fw, Env: env}); err != nil {
+		if err := apply.Run(r, f, apply.Options{Task: "complete", Input: fw, Env: env}); err != nil {
 			return err
 		}
+		var err error
 		size, err = f.Seek(0, io.SeekEnd)
 		return err
 	})
@@ -152,6 +170,41 @@ func WriteImage(fw, img string, env map[string]string) (int64, error) {
 		return 0, fmt.Errorf("%s: %w", img, err)
 	}
 	return size, nil
+}
+
+// imageWriter applies an archive to an image while the archive is being
+// written: what is written to it goes through a pipe to apply.Run.
+type imageWriter struct {
+	pw   *io.PipeWriter
+	done chan struct{}
+	size int64
+	err  error
+}
+
+func startImage(fw, img string) *imageWriter {
+	pr, pw := io.Pipe()
+	iw := &imageWriter{pw: pw, done: make(chan struct{})}
+	go func() {
+		defer close(iw.done)
+		iw.size, iw.err = writeImage(pr, fw, img, nil)
+		// Whatever apply left unread must not block the archive's writer.
+		io.Copy(io.Discard, pr)
+	}()
+	return iw
+}
+
+func (iw *imageWriter) Write(p []byte) (int, error) { return iw.pw.Write(p) }
+
+// finish ends the archive's stream (with the archive's own error, if
+// any) and waits for the image.
+func (iw *imageWriter) finish(archiveErr error) (int64, error) {
+	if archiveErr != nil {
+		iw.pw.CloseWithError(archiveErr)
+	} else {
+		iw.pw.Close()
+	}
+	<-iw.done
+	return iw.size, iw.err
 }
 
 // inputs are the resolved inputs of a build.

@@ -1,6 +1,8 @@
 package builder_test
 
 import (
+	"bytes"
+	"os"
 	"testing"
 
 	"github.com/firmwright/firmwright/builder"
@@ -18,5 +20,26 @@ func TestBuildEverySystem(t *testing.T) {
 			}
 			t.Logf("%+v", res)
 		})
+	}
+}
+
+// TestReproducible: the same inputs and SOURCE_DATE_EPOCH give the same
+// .fw and image, byte for byte, wherever the inputs and outputs live.
+func TestReproducible(t *testing.T) {
+	var fws, imgs [][]byte
+	for range 2 {
+		spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 2<<20)
+		if _, err := builder.Build(spec); err != nil {
+			t.Fatal(err)
+		}
+		fw, _ := os.ReadFile(spec.Output)
+		img, _ := os.ReadFile(spec.Image)
+		fws, imgs = append(fws, fw), append(imgs, img)
+	}
+	if !bytes.Equal(fws[0], fws[1]) {
+		t.Error("two builds made different .fw files")
+	}
+	if !bytes.Equal(imgs[0], imgs[1]) {
+		t.Error("two builds made different images")
 	}
 }

@@ -24,7 +24,7 @@ func buildCommand(sys *system) *cli.Command {
 		Flags: withEnv(sys.env, []cli.Flag{
 			&cli.StringFlag{Name: "system", Required: true, Usage: "the board: " + strings.Join(systems.Names(), ", ") + ", or a system folder"},
 			&cli.StringFlag{Name: "base", Required: true, Usage: "the Buildroot images/ folder: kernel, DTBs, rpi-firmware/, rootfs.tar or rootfs.squashfs"},
-			&cli.StringFlag{Name: "release", Required: true, Usage: "the `mix release` directory (its ERTS built for the board)"},
+			&cli.StringFlag{Name: "release", Required: true, Usage: "the directory mix release made (its ERTS built for the board)"},
 			&cli.StringSliceFlag{Name: "overlay", Usage: "a directory laid over the root filesystem (owned by root); repeatable, later wins"},
 			&cli.StringSliceFlag{Name: "delete", Usage: "a path pattern to remove from the base (path.Match); repeatable"},
 			&cli.StringFlag{Name: "erlinit", Usage: "erlinit options merged over the system's erlinit.config"},

@@ -29,7 +29,7 @@ func TestBuildFromEnvironment(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"checked inputs for system rpi4", "ops.fw", "rootfs.img SquashFS gzip", "x.fw unsigned", "x.img (task complete)", "Firmware built: "} {
+	for _, want := range []string{"checked inputs for system rpi4", "ops.fw", "rootfs.img SquashFS gzip", "x.fw, unsigned, and x.img (complete, 336 MB)", "Firmware built: "} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
