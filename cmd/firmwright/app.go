@@ -54,6 +54,7 @@ func newApp(sys *system) *cli.Command {
 			burnCommand(sys),
 			systemsCommand(sys),
 			initramfsCommand(sys),
+			qemuCommand(sys),
 		},
 	}
 }

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"regexp"
+	"syscall"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/firmwright/firmwright/qemu"
+)
+
+func qemuCommand(sys *system) *cli.Command {
+	return &cli.Command{
+		Name: "qemu",
+		Usage: "boot a firmware image in QEMU: kernel, initramfs and cmdline from its active boot partition; " +
+			"restarts QEMU when the guest reboots, so an A/B switch takes effect",
+		ArgsUsage: "IMAGE",
+		Description: "IMAGE is a disk image of the qemu-aarch64 system (firmwright build --image, or firmwright image).\n" +
+			"It is the guest's /dev/vda, and the guest writes to it; --disk images follow as /dev/vdb, /dev/vdc.\n" +
+			"The serial console is on the terminal (Ctrl-A X quits QEMU). With --expect, the command\n" +
+			"succeeds as soon as the patterns have appeared on the console in order, and fails when the\n" +
+			"guest powers off or --timeout passes first.",
+		// Regular expressions may hold commas.
+		DisableSliceFlagSeparator: true,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "memory", Aliases: []string{"m"}, Value: qemu.DefaultMemory, Usage: "guest memory (QEMU's -m)"},
+			&cli.IntFlag{Name: "cpus", Value: qemu.DefaultCPUs, Usage: "guest CPUs (QEMU's -smp)"},
+			&cli.StringSliceFlag{Name: "disk", Usage: "another raw disk image for the guest: /dev/vdb, then /dev/vdc…; repeatable"},
+			&cli.DurationFlag{Name: "timeout", Usage: "stop QEMU and fail after this long (e.g. 5m; reboots included)"},
+			&cli.StringSliceFlag{Name: "expect", Usage: "a regular expression to wait for on the console; repeatable, seen in order; after the last one QEMU is stopped"},
+			&cli.StringFlag{Name: "qemu", Value: qemu.DefaultQEMU, Usage: "the QEMU binary"},
+		},
+		Action: func(ctx context.Context, c *cli.Command) error {
+			if c.NArg() != 1 {
+				return errors.New("qemu: give one disk image")
+			}
+			var expect []*regexp.Regexp
+			for _, e := range c.StringSlice("expect") {
+				re, err := regexp.Compile(e)
+				if err != nil {
+					return fmt.Errorf("qemu: --expect: %w", err)
+				}
+				expect = append(expect, re)
+			}
+			if c.Int("cpus") < 1 {
+				return errors.New("qemu: --cpus must be at least 1")
+			}
+			// Stop QEMU, rather than leave it running, when we are stopped.
+			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+			defer stop()
+			err := qemu.Run(ctx, qemu.Options{
+				Image: c.Args().First(), QEMU: c.String("qemu"), Memory: c.String("memory"), CPUs: c.Int("cpus"),
+				ExtraDisks: c.StringSlice("disk"), Timeout: c.Duration("timeout"), Expect: expect,
+				Stdin: sys.stdin, Stdout: sys.stdout, Stderr: sys.stderr,
+			})
+			if errors.Is(err, context.Canceled) {
+				return errors.New("qemu: interrupted; QEMU stopped")
+			}
+			return err
+		},
+	}
+}

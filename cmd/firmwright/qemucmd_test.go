@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/firmwright/firmwright/qemu/qemutest"
+)
+
+func runQemuCommand(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	sys := &system{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, env: map[string]string{}}
+	err = qemuCommand(sys).Run(context.Background(), append([]string{"qemu"}, args...))
+	return out.String(), errb.String(), err
+}
+
+func TestQemuCommand(t *testing.T) {
+	image := qemutest.Build(t, []byte("kernel\n")).Image
+	fake := qemutest.Fake(t, "echo 'Booting Linux'\necho 'data=1,2 ready'\nexec sleep 30\n")
+	disk := filepath.Join(t.TempDir(), "data.img")
+	if err := os.WriteFile(disk, make([]byte, 1<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, err := runQemuCommand(t, image, "--qemu", fake, "--memory", "1G", "--cpus", "4", "--disk", disk,
+		"--timeout", "1m", "--expect", "Booting", "--expect", `data=\d,\d{1,2} ready`)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if stdout != "Booting Linux\ndata=1,2 ready\n" {
+		t.Errorf("console: %q", stdout)
+	}
+	if !strings.Contains(stderr, "booting Image from partition 1 (BOOT-A, block 2048) of "+image) {
+		t.Errorf("stderr: %q", stderr)
+	}
+	args := qemutest.Args(t, fake, 1)
+	for _, want := range []string{"-m\n1G\n-smp\n4\n", "-append\nconsole=ttyAMA0 root=/dev/vda2 rootfstype=squashfs rootwait\n",
+		"-drive\nif=none,file=" + image + ",format=raw,id=disk0\n-drive\nif=none,file=" + disk + ",format=raw,id=disk1\n" +
+			"-device\nvirtio-blk-device,drive=disk1\n-device\nvirtio-blk-device,drive=disk0\n"} {
+		if !strings.Contains(args, want) {
+			t.Errorf("QEMU's arguments lack %q:\n%s", want, args)
+		}
+	}
+}
+
+func TestQemuCommandErrors(t *testing.T) {
+	zeros := filepath.Join(t.TempDir(), "zeros.img")
+	if err := os.WriteFile(zeros, make([]byte, 4096), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fake := qemutest.Fake(t, "echo 'reboot: Power down'\n")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--qemu", fake, zeros}, zeros + ": no MBR signature (0x55AA) at byte 510: not a disk image"},
+		{[]string{"--qemu", fake}, "qemu: give one disk image"},
+		{[]string{"--qemu", fake, "--expect", "(", zeros}, "qemu: --expect: error parsing regexp: missing closing ): `(`"},
+		{[]string{"--qemu", fake, "--cpus", "0", zeros}, "qemu: --cpus must be at least 1"},
+		{[]string{"--qemu", filepath.Join(t.TempDir(), "none"), zeros}, "QEMU binary: exec:"},
+	} {
+		_, _, err := runQemuCommand(t, tc.args...)
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q: got error %v, want %q", tc.args, err, tc.want)
+		}
+	}
+	if n := qemutest.Runs(t, fake); n != 0 {
+		t.Errorf("QEMU started %d times", n)
+	}
+}

@@ -1,0 +1,209 @@
+// Package qemu boots disk images of the qemu-aarch64 system under
+// qemu-system-aarch64, the way a bootloader would: the kernel, initramfs
+// and command line come from the image's active boot partition, and QEMU
+// is started again when the guest reboots, so that an A/B switch (a
+// rewritten MBR) takes effect.
+package qemu
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/firmwright/firmwright/fwup/fat"
+	"github.com/firmwright/firmwright/fwup/mbr"
+)
+
+// File names looked for in the root of the boot partition, in order.
+var (
+	KernelNames    = []string{"Image", "kernel8.img"}
+	InitramfsNames = []string{"initramfs.cpio.gz", "initramfs", "initrd.img"}
+)
+
+// CmdlineName is the file holding the kernel command line.
+const CmdlineName = "cmdline.txt"
+
+// Boot is what the active boot partition of an image holds.
+type Boot struct {
+	// Partition is the partition's number (1-4: MBR entry + 1, as Linux
+	// counts), BlockOffset its start in 512-byte blocks and Label its FAT
+	// volume label ("" when it has none).
+	Partition   int
+	BlockOffset int64
+	Label       string
+	// KernelName and InitramfsName are the files the kernel and initramfs
+	// were read from; InitramfsName is "" (and Initramfs nil) when the
+	// partition has none.
+	KernelName, InitramfsName string
+	Kernel, Initramfs         []byte
+	// Cmdline is cmdline.txt on one line, "" when there is none.
+	Cmdline string
+}
+
+// Where describes the partition for messages: "partition 1 (BOOT-A, block 2048)".
+func (b *Boot) Where() string {
+	if b.Label != "" {
+		return fmt.Sprintf("partition %d (%s, block %d)", b.Partition, b.Label, b.BlockOffset)
+	}
+	return fmt.Sprintf("partition %d (block %d)", b.Partition, b.BlockOffset)
+}
+
+// ReadBoot is BootFiles on the image file at path; errors name the file.
+func ReadBoot(path string) (*Boot, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := BootFiles(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return b, nil
+}
+
+// readMBR decodes the MBR of the disk image r.
+func readMBR(r io.ReaderAt) (*mbr.Table, error) {
+	var block [mbr.BlockSize]byte
+	n, err := r.ReadAt(block[:], 0)
+	if n < len(block) {
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		return nil, fmt.Errorf("only %d bytes, too short for an MBR: not a disk image", n)
+	}
+	if string(block[:4]) == "PK\x03\x04" {
+		return nil, errors.New("a .fw archive, not a disk image: make one with `firmwright image -o FILE.img FILE.fw`")
+	}
+	table, err := mbr.Decode(block)
+	if err != nil {
+		return nil, errors.New("no MBR signature (0x55AA) at byte 510: not a disk image")
+	}
+	return table, nil
+}
+
+// BootFiles reads the boot files of the disk image r: the first partition
+// of its MBR that has the boot flag and is a FAT holding a kernel.
+func BootFiles(r io.ReaderAt) (*Boot, error) {
+	table, err := readMBR(r)
+	if err != nil {
+		return nil, err
+	}
+	var used, problems []string
+	for i, p := range table.Partitions[:mbr.MaxPrimary] {
+		if p.Type == 0 {
+			continue
+		}
+		used = append(used, fmt.Sprintf("%d: type 0x%02x at block %d", i+1, p.Type, p.BlockOffset))
+		if !p.Boot {
+			continue
+		}
+		b, err := bootPartition(r, i+1, int64(p.BlockOffset))
+		if err == nil {
+			return b, nil
+		}
+		problems = append(problems, fmt.Sprintf("bootable partition %d (type 0x%02x at block %d): %v", i+1, p.Type, p.BlockOffset, err))
+	}
+	switch {
+	case len(used) == 0:
+		return nil, errors.New("the MBR has no partitions")
+	case len(problems) == 0:
+		return nil, fmt.Errorf("no partition has the boot flag (partitions %s)", strings.Join(used, ", "))
+	}
+	return nil, errors.New(strings.Join(problems, "; "))
+}
+
+// bootPartition reads the boot files of the partition at offset.
+func bootPartition(r io.ReaderAt, number int, offset int64) (*Boot, error) {
+	dev := readOnly{r}
+	dir, err := readRoot(dev, offset*sectorSize)
+	if err != nil {
+		return nil, err
+	}
+	b := &Boot{Partition: number, BlockOffset: offset, Label: dir.label}
+	vols := fat.NewVolumes(dev)
+	read := func(name string) ([]byte, error) {
+		e := dir.files[strings.ToLower(name)]
+		data := make([]byte, e.size+1) // one more, to see that it ends there
+		n, err := vols.PRead(offset, e.name, 0, data)
+		if err != nil {
+			return nil, err
+		}
+		if n != int(e.size) {
+			return nil, fmt.Errorf("%s: read %d bytes, its directory entry says %d", e.name, n, e.size)
+		}
+		return data[:n], nil
+	}
+	if b.KernelName = dir.first(KernelNames); b.KernelName == "" {
+		return nil, fmt.Errorf("no kernel (%s) on the FAT filesystem; it has %s", strings.Join(KernelNames, " or "), dir)
+	}
+	if b.Kernel, err = read(b.KernelName); err != nil {
+		return nil, err
+	}
+	if b.InitramfsName = dir.first(InitramfsNames); b.InitramfsName != "" {
+		if b.Initramfs, err = read(b.InitramfsName); err != nil {
+			return nil, err
+		}
+	}
+	if dir.first([]string{CmdlineName}) != "" {
+		text, err := read(CmdlineName)
+		if err != nil {
+			return nil, err
+		}
+		b.Cmdline = strings.Join(strings.Fields(string(text)), " ")
+	}
+	return b, nil
+}
+
+// readOnly is the image as a fat.Device: reads past its end are zeros,
+// as in fwup's cache, and writes fail.
+type readOnly struct{ r io.ReaderAt }
+
+func (d readOnly) ReadAt(p []byte, off int64) (int, error) {
+	n, err := d.r.ReadAt(p, off)
+	if err == io.EOF {
+		clear(p[n:])
+		return len(p), nil
+	}
+	return n, err
+}
+
+func (readOnly) WriteAt([]byte, int64) (int, error) {
+	return 0, errors.New("the image is opened read-only")
+}
+
+// Complete makes the image file at path at least as long as its MBR's
+// primary partitions reach, extending it with a hole if needed, and
+// returns its new size, or 0 when it was long enough. An image made from
+// a .fw ends where the last write did, often inside the last partition,
+// and the guest sees a disk only as large as the file.
+func Complete(path string) (int64, error) {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return 0, err
+	}
+	table, err := readMBR(f)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", path, err)
+	}
+	var end int64
+	for _, p := range table.Partitions[:mbr.MaxPrimary] {
+		if p.Type != 0 {
+			end = max(end, (int64(p.BlockOffset)+int64(p.BlockCount))*mbr.BlockSize)
+		}
+	}
+	if end <= st.Size() {
+		return 0, nil
+	}
+	if err := f.Truncate(end); err != nil {
+		return 0, err
+	}
+	return end, f.Close()
+}
