@@ -72,7 +72,7 @@ func tarEntry(b *builder, h *tar.Header) (*Entry, error) {
 		Mode:    permFromUnix(uint32(h.Mode & 0o7777)),
 		ModTime: h.ModTime.UTC(),
 	}
-	if h.Uid < 0 || h.Uid > math.MaxUint32 || h.Gid < 0 || h.Gid > math.MaxUint32 {
+	if h.Uid < 0 || int64(h.Uid) > math.MaxUint32 || h.Gid < 0 || int64(h.Gid) > math.MaxUint32 {
 		return nil, b.errorf(h.Name, "uid %d or gid %d out of range", h.Uid, h.Gid)
 	}
 	e.UID, e.GID = uint32(h.Uid), uint32(h.Gid)

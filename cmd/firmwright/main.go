@@ -11,6 +11,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/firmwright/firmwright/deviceinit"
 )
 
 // memoryLimit is the heap size the garbage collector aims to stay under.
@@ -20,6 +22,11 @@ import (
 const memoryLimit = 40 << 20
 
 func main() {
+	// On a device whose base has no erlinit, /sbin/init links here: run
+	// as its Nerves-style init (which refuses unless it is PID 1).
+	if os.Getpid() == 1 || filepath.Base(os.Args[0]) == "init" {
+		os.Exit(deviceinit.Main())
+	}
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		debug.SetMemoryLimit(memoryLimit)
 	}

@@ -103,7 +103,7 @@ func (mw *metadataWriter) writeDir(dir *inode) error {
 		}
 	}
 	entries, index := encodeListing(dir.children)
-	if len(entries)+3 > 1<<32-1 {
+	if int64(len(entries))+3 > 1<<32-1 {
 		return fmt.Errorf("squashfs: %s: directory listing too large", dir.entry.Path)
 	}
 	ref, start := mw.dirs.ref(), mw.dirs.length()
