@@ -1,6 +1,7 @@
 defmodule Hello.Application do
   @moduledoc """
-  Prints a greeting, counts boots in the data partition and keeps running.
+  Prints a greeting, counts boots in the data partition, applies an update
+  waiting on a second disk (see `Hello.Update`) and keeps running.
   """
   use Application
 
@@ -14,7 +15,9 @@ defmodule Hello.Application do
       {:error, reason} -> IO.puts("HELLO data=unavailable reason=#{reason}")
     end
 
-    Supervisor.start_link([], strategy: :one_for_one, name: Hello.Supervisor)
+    # A Task, so that start returns at once; it runs once (restart: :temporary).
+    children = [{Task, fn -> Hello.Update.run(vsn) end}]
+    Supervisor.start_link(children, strategy: :one_for_one, name: Hello.Supervisor)
   end
 
   # Appends "boot version=VSN" to DIR/boots and returns the file's line count.
