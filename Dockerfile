@@ -4,7 +4,7 @@
 #   docker run --rm -v "$PWD:/work" -w /work -e SOURCE_DATE_EPOCH=1700000000 firmwright \
 #     build --system rpi4 --base images --release rel -o hello.fw --image hello.img
 #
-# The image also carries firmwright built for 64-bit ARM, which `build`
+# The image also carries firmwright built for 64-bit ARM (for rpi4, rpi5 and qemu-aarch64; rpi0 and rpi3 need a GOARCH=arm GOARM=6 build), which `build`
 # installs on the device (as fwup, and as init on bases without erlinit).
 
 FROM golang:1.26-bookworm AS build

@@ -216,3 +216,61 @@ func opsFromSlot(t *testing.T, img []byte) []byte {
 	data, _ := io.ReadAll(r)
 	return data
 }
+
+// TestOpsAndProvision: provision rewrites the serial number from the
+// apply-time environment; factory-reset blanks APP; prevent-revert makes
+// the running slot permanent and forgets the other; firmware for another
+// board is refused by upgrade and provision.
+func TestOpsAndProvision(t *testing.T) {
+	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 1<<20)
+	res, err := builder.Build(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw, _ := os.ReadFile(spec.Output)
+	c := openCard(t, spec.Image)
+	if err := apply.Run(bytes.NewReader(fw), c.f, apply.Options{Task: "provision", Env: map[string]string{"NERVES_SERIAL_NUMBER": "77"}}); err != nil {
+		t.Fatal(err)
+	}
+	c.want(map[string]string{"nerves_serial_number": "77", "a.nerves_fw_validated": "1"})
+
+	slot := make([]byte, res.RootfsSize)
+	c.f.ReadAt(slot, rootfsAOff*512)
+	ops := opsFromSlot(t, slot)
+	const appOff = 655412
+	c.f.WriteAt(bytes.Repeat([]byte{0x42}, 4096), appOff*512)
+	if _, _, err := c.apply(bytes.NewReader(ops), "factory-reset", rootfsAOff); err != nil {
+		t.Fatal(err)
+	}
+	head := make([]byte, 4096)
+	c.f.ReadAt(head, appOff*512)
+	if !bytes.Equal(head, bytes.Repeat([]byte{0xff}, 4096)) {
+		t.Error("factory-reset left APP's first blocks as they were")
+	}
+
+	if _, _, err := c.apply(bytes.NewReader(fw), "upgrade", rootfsAOff); err != nil {
+		t.Fatal(err)
+	}
+	if info, _, err := c.apply(bytes.NewReader(ops), "prevent-revert", rootfsBOff); err != nil || info != "Preventing reverts to partition A" {
+		t.Fatalf("prevent-revert: %q, %v", info, err)
+	}
+	if got := c.file(autobootOff, "autoboot.txt"); got != autobootB {
+		t.Errorf("after prevent-revert, autoboot.txt = %q", got)
+	}
+	c.want(map[string]string{"b.nerves_fw_validated": "1", "a.nerves_fw_validated": "0", "a.nerves_fw_platform": ""})
+	if _, _, err := c.apply(bytes.NewReader(ops), "revert", rootfsBOff); err == nil || !strings.Contains(err.Error(), "no validated firmware") {
+		t.Errorf("revert after prevent-revert: %v", err)
+	}
+
+	other := buildertest.Spec(t, buildertest.System(t, "rpi3"), 1<<20)
+	other.Image = ""
+	if _, err := builder.Build(other); err != nil {
+		t.Fatal(err)
+	}
+	rpi3, _ := os.ReadFile(other.Output)
+	for _, task := range []string{"upgrade", "provision"} {
+		if _, _, err := c.apply(bytes.NewReader(rpi3), task, rootfsBOff); err == nil || !strings.Contains(err.Error(), "Expecting platform=rpi3 and architecture=arm") {
+			t.Errorf("rpi3 firmware, task %s, on an rpi4 card: %v", task, err)
+		}
+	}
+}

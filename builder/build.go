@@ -16,6 +16,7 @@ import (
 	"github.com/firmwright/firmwright/fwup/keys"
 	"github.com/firmwright/firmwright/internal/atomicfile"
 	"github.com/firmwright/firmwright/rootfs"
+	"github.com/firmwright/firmwright/systems"
 )
 
 // Paths firmwright adds to every root filesystem.
@@ -98,13 +99,20 @@ func Build(spec Spec) (*Result, error) {
 		return nil, err
 	}
 
-	// The image is made from the archive as it is written, so applying
-	// overlaps compressing.
+	// Both outputs are made under staging names beside them and renamed
+	// only when both are whole, so a failure leaves neither behind (nor
+	// replaces an older one). The image is made from the archive as it is
+	// written, so applying overlaps compressing.
+	fwStage := stagingName(spec.Output)
+	defer os.Remove(fwStage)
 	var image *imageWriter
+	var imgStage string
 	if spec.Image != "" {
-		image = startImage(spec.Output, spec.Image)
+		imgStage = stagingName(spec.Image)
+		defer os.Remove(imgStage)
+		image = startImage(spec.Output, imgStage, spec.ApplyEnv)
 	}
-	err = atomicfile.Write(spec.Output, 0o644, func(w io.Writer) error {
+	err = atomicfile.Write(fwStage, 0o644, func(w io.Writer) error {
 		if image != nil {
 			w = io.MultiWriter(w, image)
 		}
@@ -123,6 +131,17 @@ func Build(spec Spec) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", spec.Output, err)
 	}
+	if imageErr != nil {
+		return nil, fmt.Errorf("%s: %w", spec.Image, imageErr)
+	}
+	if err := os.Rename(fwStage, spec.Output); err != nil {
+		return nil, err
+	}
+	if image != nil {
+		if err := os.Rename(imgStage, spec.Image); err != nil {
+			return nil, err
+		}
+	}
 	res.Nickname = fwup.Nickname(res.UUID)
 	if fi, err := os.Stat(spec.Output); err == nil {
 		res.FwSize = fi.Size()
@@ -133,9 +152,6 @@ func Build(spec Spec) (*Result, error) {
 	}
 	what := fmt.Sprintf("%s, %s", filepath.Base(spec.Output), signed)
 	if image != nil {
-		if imageErr != nil {
-			return nil, imageErr
-		}
 		what += fmt.Sprintf(", and %s (complete, %.0f MB)", filepath.Base(spec.Image), float64(imageSize)/1e6)
 	}
 	r.done(what, res.FwSize)
@@ -152,7 +168,11 @@ func WriteImage(fw, img string, env map[string]string) (int64, error) {
 		return 0, err
 	}
 	defer in.Close()
-	return writeImage(in, fw, img, env)
+	size, err := writeImage(in, fw, img, env)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", img, err)
+	}
+	return size, nil
 }
 
 func writeImage(r io.Reader, fw, img string, env map[string]string) (int64, error) {
@@ -167,7 +187,7 @@ func writeImage(r io.Reader, fw, img string, env map[string]string) (int64, erro
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", img, err)
+		return 0, err
 	}
 	return size, nil
 }
@@ -181,12 +201,18 @@ type imageWriter struct {
 	err  error
 }
 
-func startImage(fw, img string) *imageWriter {
+// stagingName is where an output is made before it is renamed into
+// place: a hidden name in the same directory.
+func stagingName(path string) string {
+	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".building")
+}
+
+func startImage(fw, img string, env map[string]string) *imageWriter {
 	pr, pw := io.Pipe()
 	iw := &imageWriter{pw: pw, done: make(chan struct{})}
 	go func() {
 		defer close(iw.done)
-		iw.size, iw.err = writeImage(pr, fw, img, nil)
+		iw.size, iw.err = writeImage(pr, fw, img, env)
 		// Whatever apply left unread must not block the archive's writer.
 		io.Copy(io.Discard, pr)
 	}()
@@ -288,6 +314,12 @@ func prepare(spec Spec, tmp string) (*inputs, error) {
 	}
 	if in.cfg, err = parseConfig(confPath, in.env); err != nil {
 		return nil, err
+	}
+	for name, want := range map[string]string{"NERVES_FW_PLATFORM": sys.Platform, "NERVES_FW_ARCHITECTURE": sys.Architecture} {
+		if got, ok := in.cfg.vars[name]; ok && got != want {
+			return nil, fmt.Errorf("%s makes %s=%q but the %s system's %s says %q: upgrades check devices against the first, so make them agree",
+				in.cfg.path, name, got, sys.Name, systems.MetadataFile, want)
+		}
 	}
 	if err := checkBootFit(in.cfg, kernelHint(sys.Kernel, kernel)); err != nil {
 		return nil, err

@@ -100,3 +100,40 @@ func TestUnsignedWithPublicKey(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestOutputsWholeOrNotAtAll: when the image cannot be made, neither
+// output is written and an older .fw stays as it was.
+func TestOutputsWholeOrNotAtAll(t *testing.T) {
+	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 1<<20)
+	conf, err := os.ReadFile("../systems/rpi4/fwup.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(conf), "task complete {\n", "task complete {\n    on-error { }\n", 1)
+	broken = strings.Replace(broken, "        raw_memset(${APP_PART_OFFSET}, 256, 0xff)\n", "        raw_memset(${APP_PART_OFFSET}, 256, 0xff)\n        error(\"boom\")\n", 1)
+	spec.FwupConf = filepath.Join(t.TempDir(), "fwup.conf")
+	os.WriteFile(spec.FwupConf, []byte(broken), 0o644)
+	os.WriteFile(spec.Output, []byte("old"), 0o644)
+	_, err = builder.Build(spec)
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("build: %v", err)
+	}
+	if data, _ := os.ReadFile(spec.Output); string(data) != "old" {
+		t.Error("a failed build replaced the .fw")
+	}
+	if _, err := os.Stat(spec.Image); err == nil {
+		t.Error("a failed build left an image")
+	}
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(spec.Output), ".*"))
+	if len(left) > 0 {
+		t.Errorf("staging files left: %v", left)
+	}
+}
+
+// TestPlatformAgrees: a system whose system.json and fwup.conf disagree on
+// the platform is refused, naming both.
+func TestPlatformAgrees(t *testing.T) {
+	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 1<<20)
+	spec.Defines = map[string]string{"NERVES_FW_PLATFORM": "rpi3"}
+	wantAll(t, buildFails(t, spec), `NERVES_FW_PLATFORM="rpi3"`, "system.json", `"rpi4"`)
+}

@@ -1,8 +1,10 @@
 package builder
 
 import (
+	"bytes"
 	"debug/elf"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -21,21 +23,45 @@ const (
 	erlinitPath = "sbin/erlinit"
 )
 
-// hasErlinit reports whether a base runs erlinit as its init: Nerves
-// systems install it as /sbin/erlinit and link /sbin/init to it, or copy
-// it to /sbin/init.
-func hasErlinit(base *rootfs.Tree) bool {
+// hasErlinit reports whether a base runs erlinit as its init: Buildroot's
+// erlinit package installs it as /sbin/init (a regular file), some bases
+// as /sbin/erlinit with /sbin/init linking to it.
+func hasErlinit(base *rootfs.Tree) (bool, error) {
 	if base.Lookup(erlinitPath) != nil {
-		return true
+		return true, nil
 	}
 	e := base.Lookup(InitPath)
-	return e != nil && e.Kind == rootfs.Symlink && filepath.Base(e.Link) == "erlinit"
+	switch {
+	case e == nil:
+		return false, nil
+	case e.Kind == rootfs.Symlink:
+		return filepath.Base(e.Link) == "erlinit", nil
+	case e.Kind != rootfs.File || e.Open == nil:
+		return false, nil
+	}
+	rc, err := e.Open()
+	if err != nil {
+		return false, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, 4<<20))
+	if err != nil {
+		return false, err
+	}
+	// erlinit's messages and usage name it.
+	return bytes.Contains(data, []byte("erlinit")), nil
 }
 
 // deviceFiles are the entries for firmwright's binary on the device: as
-// fwup always, and as init when the base has no erlinit.
+// init when the base has no erlinit, and as fwup when the base has none
+// (a base's own fwup stays: it may apply updates firmwright cannot yet,
+// such as deltas).
 func deviceFiles(bin string, base *rootfs.Tree, want rootfs.Target) ([]rootfs.GeneratedFile, error) {
-	needInit := !hasErlinit(base)
+	erlinit, err := hasErlinit(base)
+	if err != nil {
+		return nil, fmt.Errorf("base /%s: %w", InitPath, err)
+	}
+	needInit := !erlinit
 	if bin == "" {
 		if needInit {
 			return nil, fmt.Errorf("the base has no erlinit (/%s), so firmwright installs itself as /%s, and needs a firmwright built for the board (%s): "+
@@ -44,6 +70,10 @@ func deviceFiles(bin string, base *rootfs.Tree, want rootfs.Target) ([]rootfs.Ge
 		}
 		return nil, nil
 	}
+	needFwup := base.Lookup(DeviceFwupPath) == nil
+	if !needInit && !needFwup {
+		return nil, nil // a Nerves base: erlinit and fwup are its own
+	}
 	if err := checkDeviceBinary(bin, want); err != nil {
 		return nil, err
 	}
@@ -51,9 +81,15 @@ func deviceFiles(bin string, base *rootfs.Tree, want rootfs.Target) ([]rootfs.Ge
 	if err != nil {
 		return nil, err
 	}
-	files := []rootfs.GeneratedFile{{Path: DeviceFwupPath, Mode: 0o755, Data: data}}
-	if needInit {
-		files = append(files, rootfs.GeneratedFile{Path: InitPath, Link: "../" + DeviceFwupPath})
+	var files []rootfs.GeneratedFile
+	switch {
+	case needFwup:
+		files = append(files, rootfs.GeneratedFile{Path: DeviceFwupPath, Mode: 0o755, Data: data})
+		if needInit {
+			files = append(files, rootfs.GeneratedFile{Path: InitPath, Link: "../" + DeviceFwupPath})
+		}
+	default:
+		files = append(files, rootfs.GeneratedFile{Path: InitPath, Mode: 0o755, Data: data})
 	}
 	return files, nil
 }

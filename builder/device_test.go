@@ -38,6 +38,34 @@ func TestDeviceFirmwright(t *testing.T) {
 	wantAll(t, buildFails(t, spec), "EM_X86_64", "GOARCH=arm64")
 
 	spec.DeviceFirmwright = staticELF(t, elf.EM_AARCH64)
+	tree := builtRootfs(t, spec)
+	if e := tree.Lookup(builder.InitPath); e == nil || e.Link != "../usr/bin/fwup" {
+		t.Errorf("/sbin/init is %+v, want a link to ../usr/bin/fwup", e)
+	}
+	if e := tree.Lookup(builder.DeviceFwupPath); e == nil || e.Mode != 0o755 || e.Size != 64 {
+		t.Errorf("/usr/bin/fwup is %+v", e)
+	}
+}
+
+// TestDeviceFirmwrightKeepsErlinit: on a Nerves base (erlinit installed as
+// /sbin/init by Buildroot's package), init stays erlinit; firmwright only
+// becomes the fwup the base lacks.
+func TestDeviceFirmwrightKeepsErlinit(t *testing.T) {
+	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 1<<20)
+	spec.DeviceFirmwright = staticELF(t, elf.EM_AARCH64)
+	tree := builtRootfs(t, spec)
+	if e := tree.Lookup(builder.InitPath); e == nil || e.Kind != rootfs.File || e.Size == 64 {
+		t.Errorf("/sbin/init is %+v, want the base's erlinit", e)
+	}
+	if e := tree.Lookup(builder.DeviceFwupPath); e == nil || e.Size != 64 {
+		t.Errorf("/usr/bin/fwup is %+v, want firmwright", e)
+	}
+}
+
+// builtRootfs builds spec and reads back the root filesystem in ROOTFS-A
+// of its image.
+func builtRootfs(t *testing.T, spec builder.Spec) *rootfs.Tree {
+	t.Helper()
 	res, err := builder.Build(spec)
 	if err != nil {
 		t.Fatal(err)
@@ -51,10 +79,5 @@ func TestDeviceFirmwright(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := tree.Lookup(builder.InitPath); e == nil || e.Link != "../usr/bin/fwup" {
-		t.Errorf("/sbin/init is %+v, want a link to ../usr/bin/fwup", e)
-	}
-	if e := tree.Lookup(builder.DeviceFwupPath); e == nil || e.Mode != 0o755 || e.Size != 64 {
-		t.Errorf("/usr/bin/fwup is %+v", e)
-	}
+	return tree
 }

@@ -44,6 +44,9 @@ type Spec struct {
 	SquashFS         SquashFS
 	// Output is the .fw to write; Image, if set, the card image.
 	Output, Image string
+	// ApplyEnv holds the apply-time variables for the image
+	// (NERVES_SERIAL_NUMBER), as fwup -a takes them from its environment.
+	ApplyEnv map[string]string
 	// Time is the archive's creation time; ModTime, when set
 	// (SOURCE_DATE_EPOCH), is also every file's mtime in the rootfs.
 	Time    time.Time

@@ -128,7 +128,11 @@ func TestBurnLoopDevice(t *testing.T) {
 	loop := strings.TrimSpace(string(dev))
 	t.Cleanup(func() { exec.Command(losetup, "-d", loop).Run() })
 
-	stdout, stderr, code := runCLI(t, map[string]string{}, "burn", spec.Output, "--device", loop, "-y", "--serial-number", "1234", "-q")
+	if _, stderr, code := runCLI(t, map[string]string{}, "burn", spec.Output, "--device", loop, "-y", "-q"); code == 0 ||
+		!strings.Contains(stderr, "not a removable memory card") {
+		t.Errorf("burn to a loop device without --any-disk: exit %d, %s", code, stderr)
+	}
+	stdout, stderr, code := runCLI(t, map[string]string{}, "burn", spec.Output, "--device", loop, "-y", "--any-disk", "--serial-number", "1234", "-q")
 	if code != 0 {
 		t.Fatalf("burn: exit %d: %s", code, stderr)
 	}

@@ -25,7 +25,8 @@ func burnCommand(sys *system) *cli.Command {
 		Flags: append(applyFlags("complete"),
 			&cli.StringFlag{Name: "device", Aliases: []string{"d"}, Usage: "the card's block device (or an image file); found automatically when left out"},
 			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask before writing"},
-			&cli.StringFlag{Name: "serial-number", Usage: "NERVES_SERIAL_NUMBER for the provisioning step"}),
+			&cli.StringFlag{Name: "serial-number", Usage: "NERVES_SERIAL_NUMBER for the provisioning step"},
+			&cli.BoolFlag{Name: "any-disk", Usage: "allow a --device that is not a removable memory card (a USB disk, a loop device)"}),
 		Action: func(_ context.Context, c *cli.Command) error {
 			if c.NArg() != 1 {
 				return errors.New("burn: give one .fw file")
@@ -48,6 +49,11 @@ func burnCommand(sys *system) *cli.Command {
 			if willBeRegularFile(dev) {
 				return applyToImageFile(sys, c, fw, dev, env)
 			}
+			if !asked && !c.Bool("any-disk") {
+				if err := isCard(sys, dev); err != nil {
+					return err
+				}
+			}
 			if !asked && !c.Bool("yes") {
 				fmt.Fprintf(sys.stderr, "Write %s to %s? Everything on it is lost. [y/N] ", fw, dev)
 				if !mmc.Confirmed(in) {
@@ -61,6 +67,25 @@ func burnCommand(sys *system) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// isCard refuses a --device that the card scanner would not offer: a
+// fixed disk, the one holding /, or not a memory card's kind of device.
+func isCard(sys *system, dev string) error {
+	host := sys.mmc
+	if host == nil {
+		host = mmc.Host()
+	}
+	cards, err := host.Detect()
+	if err != nil {
+		return err
+	}
+	for _, c := range cards {
+		if c.Path == dev {
+			return nil
+		}
+	}
+	return fmt.Errorf("burn: %s is not a removable memory card (the card scanner does not list it: it is fixed, holds /, or is not an sd*/mmcblk* disk); nothing was written. Pass --any-disk to write it anyway", dev)
 }
 
 // pickCard finds the removable cards and has the user choose one: a

@@ -23,8 +23,9 @@ const memoryLimit = 40 << 20
 
 func main() {
 	// On a device whose base has no erlinit, /sbin/init links here: run
-	// as its Nerves-style init (which refuses unless it is PID 1).
-	if os.Getpid() == 1 || filepath.Base(os.Args[0]) == "init" {
+	// as its Nerves-style init (which refuses unless it is PID 1). The
+	// name decides, not the PID: in a container the CLI itself is PID 1.
+	if filepath.Base(os.Args[0]) == "init" {
 		os.Exit(deviceinit.Main())
 	}
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
