@@ -231,12 +231,15 @@ func (r *initRun) readConfig() {
 	}
 }
 
-// setHostname sets the hostname from --hostname-pattern, else from
-// /etc/hostname.
+// setHostname sets the hostname from --hostname-pattern (its ID from
+// --uniqueid-exec, else the serial number), else from /etc/hostname.
 func (r *initRun) setHostname() {
 	var name string
 	if r.cfg.hostnamePattern != "" {
 		id := defaultUniqueID
+		if s := r.serialNumber(); r.cfg.uniqueIDExec == "" && s != "" {
+			id = s
+		}
 		if r.cfg.uniqueIDExec != "" {
 			if out, ok := r.runLine("--uniqueid-exec", r.cfg.uniqueIDExec); ok && len(strings.Fields(string(out))) > 0 {
 				id = strings.Fields(string(out))[0]

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/firmwright/firmwright/fwup/ubootenv"
 )
 
 // exitEvent is the release (the first process the fake starts) ending.
@@ -347,5 +349,31 @@ func TestRootdisk(t *testing.T) {
 			f.run(t)
 			checkCalls(t, "links", f.callsWith("symlink"), tt.want)
 		})
+	}
+}
+
+// TestHostnameFromSerial: without --uniqueid-exec, the ID comes from the
+// serial number burning wrote to the key-value store (fw_env.config says
+// where), else from the board's device tree.
+func TestHostnameFromSerial(t *testing.T) {
+	env := &ubootenv.Env{BlockOffset: 16, BlockCount: 16}
+	env.Set("nerves_serial_number", "abc12345")
+	block, err := env.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	disk := string(make([]byte, 0x2000)) + string(block)
+	for _, tt := range []struct {
+		name string
+		more []string
+		want string
+	}{
+		{"key-value store", []string{"/etc/fw_env.config", "/dev/mmcblk0 0x2000 0x2000 0x200 16\n", "/dev/mmcblk0", disk}, "hostname nerves-2345"},
+		{"device tree", []string{"/proc/device-tree/serial-number", "0000000012ab34cd\x00"}, "hostname nerves-34cd"},
+		{"unreadable store", []string{"/etc/fw_env.config", "/dev/mmcblk0 0x2000 0x2000\n", "/dev/mmcblk0", "short"}, "hostname nerves-0000"},
+	} {
+		f := booted("--hostname-pattern nerves-%-.4s", tt.more...)
+		f.run(t)
+		checkCalls(t, tt.name, f.callsWith("hostname"), []string{tt.want})
 	}
 }
