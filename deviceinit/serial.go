@@ -42,7 +42,7 @@ func (r *initRun) kvSerial() string {
 		return ""
 	}
 	env := &ubootenv.Env{BlockOffset: off / 512, BlockCount: int(size / 512)}
-	if env.Decode(data[off : off+size]) != nil {
+	if env.Decode(data[off:off+size]) != nil {
 		return ""
 	}
 	s, _ := env.Get("nerves_serial_number")
