@@ -262,14 +262,13 @@ func prepare(spec Spec, tmp string) (*inputs, error) {
 	}
 
 	var missing []string
-	kernel := ""
+	var kernels []string // the system's kernel names present, by preference
 	for _, k := range sys.Kernel {
 		if _, err := os.Stat(filepath.Join(images, k)); err == nil {
-			kernel = filepath.Join(images, k)
-			break
+			kernels = append(kernels, filepath.Join(images, k))
 		}
 	}
-	if kernel == "" {
+	if len(kernels) == 0 {
 		missing = append(missing, strings.Join(sys.Kernel, " or "))
 	}
 	for _, f := range sys.BaseFiles {
@@ -295,7 +294,7 @@ func prepare(spec Spec, tmp string) (*inputs, error) {
 		"NERVES_SDK_IMAGES":  images,
 		"NERVES_SYSTEM":      filepath.Dir(images),
 		"NERVES_SDK_VERSION": relVsn,
-		"FIRMWRIGHT_KERNEL":  kernel,
+		"FIRMWRIGHT_KERNEL":  kernels[0],
 		"ROOTFS":             filepath.Join(tmp, "rootfs.img"),
 	}
 	for k, v := range spec.Defines {
@@ -321,8 +320,24 @@ func prepare(spec Spec, tmp string) (*inputs, error) {
 				in.cfg.path, name, got, sys.Name, systems.MetadataFile, want)
 		}
 	}
-	if err := checkBootFit(in.cfg, kernelHint(sys.Kernel, kernel)); err != nil {
-		return nil, err
+	// The first kernel whose boot set fits (an Image too big for the
+	// partition, with an Image.gz beside it, gives way to the Image.gz).
+	fitErr := checkBootFit(in.cfg, kernelHint(sys.Kernel, kernels[0]))
+	for _, k := range kernels[1:] {
+		if fitErr == nil || spec.Defines["FIRMWRIGHT_KERNEL"] != "" {
+			break
+		}
+		in.env["FIRMWRIGHT_KERNEL"] = k
+		cfg, err := parseConfig(confPath, in.env)
+		if err != nil {
+			return nil, err
+		}
+		if checkBootFit(cfg, "") == nil {
+			in.cfg, fitErr = cfg, nil
+		}
+	}
+	if fitErr != nil {
+		return nil, fitErr
 	}
 	if err := checkSigning(spec); err != nil {
 		return nil, err
@@ -339,8 +354,8 @@ func kernelHint(names []string, found string) string {
 	}
 	for _, n := range names {
 		if n == base+".gz" {
-			return fmt.Sprintf("compress the kernel, which the Raspberry Pi firmware accepts gzipped: gzip -9n < %s > %s.gz and remove %s (the system takes %s when %s is absent).",
-				found, found, base, n, base)
+			return fmt.Sprintf("compress the kernel, which the Raspberry Pi firmware accepts gzipped: gzip -9n < %s > %s.gz (the system takes %s when %s does not fit).",
+				found, found, n, base)
 		}
 	}
 	return ""

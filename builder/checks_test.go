@@ -1,6 +1,8 @@
 package builder_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/ed25519"
 	"os"
 	"path/filepath"
@@ -54,6 +56,21 @@ func TestKernelTooBig(t *testing.T) {
 	spec.Defines = map[string]string{"BOOT_A_PART_COUNT": count}
 	if _, err := builder.Build(spec); err != nil {
 		t.Fatalf("with BOOT_A_PART_COUNT=%s: %v", count, err)
+	}
+
+	// With an Image.gz beside the Image, the build takes the one that fits.
+	spec.Defines = nil
+	image, _ := os.ReadFile(filepath.Join(spec.Images, "Image"))
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(image[:12<<20]) // random bytes do not shrink: keep it small enough
+	zw.Close()
+	os.WriteFile(filepath.Join(spec.Images, "Image.gz"), gz.Bytes(), 0o644)
+	if _, err := builder.Build(spec); err != nil {
+		t.Fatalf("with Image.gz beside Image: %v", err)
+	}
+	if got := openCard(t, spec.Image).file(bootAOff, "kernel8.img"); got != gz.String() {
+		t.Error("kernel8.img is not Image.gz")
 	}
 }
 
