@@ -47,7 +47,7 @@ type Rootfs struct {
 
 // Assemble reads the inputs, checks the release and merges everything. It
 // returns the tree with its read-ahead file order. Stages go to report
-// (which may be nil), timed with now (time.Now when nil).
+// (which may be nil), timed with now (untimed when nil).
 func (s *Rootfs) Assemble(now func() time.Time, report func(Stage)) (*rootfs.Tree, []string, error) {
 	r := newReporter(now, report)
 	base, err := ReadBase(s.Base, s.TempDir)

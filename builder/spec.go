@@ -53,7 +53,8 @@ type Spec struct {
 	ModTime *time.Time
 	// TempDir is where intermediate files go ("" = the system's).
 	TempDir string
-	// Now times the stages (time.Now when nil); Report receives them.
+	// Now times the stages (they report no time when nil); Report
+	// receives them.
 	Now    func() time.Time
 	Report func(Stage)
 }
