@@ -11,8 +11,10 @@ import (
 
 	"github.com/firmwright/firmwright/builder"
 	"github.com/firmwright/firmwright/builder/buildertest"
+	"github.com/firmwright/firmwright/fwup"
 	"github.com/firmwright/firmwright/fwup/apply"
 	"github.com/firmwright/firmwright/fwup/fat"
+	"github.com/firmwright/firmwright/fwup/mbr"
 	"github.com/firmwright/firmwright/fwup/ubootenv"
 	"github.com/firmwright/firmwright/rootfs"
 )
@@ -272,5 +274,61 @@ func TestOpsAndProvision(t *testing.T) {
 		if _, _, err := c.apply(bytes.NewReader(rpi3), task, rootfsBOff); err == nil || !strings.Contains(err.Error(), "Expecting platform=rpi3 and architecture=arm") {
 			t.Errorf("rpi3 firmware, task %s, on an rpi4 card: %v", task, err)
 		}
+	}
+}
+
+// TestMigrateFromOldLayout: upgrade on a card still on the MBR-swap layout
+// (old slot A running) moves it to the tryboot layout in slot B, validated,
+// and commits with the new partition table.
+func TestMigrateFromOldLayout(t *testing.T) {
+	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 1<<20)
+	spec.Image = ""
+	if _, err := builder.Build(spec); err != nil {
+		t.Fatal(err)
+	}
+	old, err := os.ReadFile("testdata/old-layout-rpi4.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var oldFw bytes.Buffer
+	if _, err := fwup.Create(&oldFw, old, fwup.CreateOptions{Env: map[string]string{}, Name: "old-layout-rpi4.conf"}); err != nil {
+		t.Fatal(err)
+	}
+	img := filepath.Join(t.TempDir(), "old.img")
+	f, _ := os.Create(img)
+	if err := apply.Run(&oldFw, f, apply.Options{Task: "complete"}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	c := openCard(t, img)
+	fw, _ := os.ReadFile(spec.Output)
+	info, param, err := c.apply(bytes.NewReader(fw), "upgrade", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(info, "writing partition B") || param != "" {
+		t.Errorf("migration: info %q, reboot param %q", info, param)
+	}
+	var block [512]byte
+	c.f.ReadAt(block[:], 0)
+	table, err := mbr.Decode(block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if table.Partitions[0].BlockOffset != autobootOff || table.Partitions[1].BlockOffset != bootAOff {
+		t.Errorf("partition table after migration: %+v", table.Partitions[:2])
+	}
+	if got := c.file(autobootOff, "autoboot.txt"); got != autobootB {
+		t.Errorf("autoboot.txt = %q", got)
+	}
+	if got := c.file(bootBOff, "cmdline.txt"); !strings.Contains(got, "root=/dev/mmcblk0p6 ") {
+		t.Errorf("BOOT-B cmdline.txt = %q", got)
+	}
+	c.want(map[string]string{"b.nerves_fw_validated": "1", "a.nerves_fw_validated": "0", "b.nerves_fw_platform": "rpi4",
+		"nerves_fw_active": "", "nerves_fw_validated": "", "nerves_serial_number": "kept"})
+	// From here on the card upgrades as any other: B runs, A is written.
+	if info, _, err := c.apply(bytes.NewReader(fw), "upgrade", rootfsBOff); err != nil || info != "Upgrading partition A" {
+		t.Errorf("next upgrade: %q, %v", info, err)
 	}
 }
