@@ -67,7 +67,7 @@ func Build(spec Spec) (*Result, error) {
 		return deviceFiles(spec.DeviceFirmwright, base, *target)
 	}
 	if spec.PublicKey != nil {
-		rfs.Generated = append(rfs.Generated, rootfs.GeneratedFile{Path: PublicKeyPath, Mode: 0o644, Data: publicKeyFile(spec.PublicKey)})
+		rfs.Generated = append(rfs.Generated, rootfs.GeneratedFile{Path: PublicKeyPath, Mode: 0o644, Data: keys.Encode(spec.PublicKey)})
 	}
 	tree, order, err := rfs.Assemble(spec.Now, spec.Report)
 	r.start = r.now()
@@ -430,9 +430,4 @@ func (in *inputs) checkRootfsFits(size int64) error {
 		"  Make it smaller: leave files out of the base (--delete PATTERN) or the release, or use --compression xz or zstd;\n"+
 		"  or make the slots larger: --define ROOTFS_A_PART_COUNT=%d or more (APP moves with it, so cards made with the old layout need a complete burn).",
 		humanSize(size), humanSize(blocks*512), blocks, (need+2047)/2048*2048)
-}
-
-// publicKeyFile is a public key as fwup -g writes it.
-func publicKeyFile(pub ed25519.PublicKey) []byte {
-	return keys.Encode(pub)
 }

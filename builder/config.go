@@ -55,12 +55,6 @@ func (c *fwupConfig) varFor(v int64, suffix string) string {
 	return names[0]
 }
 
-// resourcePath is where a file-resource's data comes from ("" for
-// contents given inline).
-func (c *fwupConfig) resource(name string) *conf.Section {
-	return c.root.Find("file-resource", name)
-}
-
 // partitionCount is the MBR block count of the partition starting at
 // offset, or 0.
 func (c *fwupConfig) partitionCount(offset int64) int64 {
@@ -74,7 +68,7 @@ func (c *fwupConfig) partitionCount(offset int64) int64 {
 	return 0
 }
 
-// slotCount is a variable's value as a block count, with its name in the
+// blocks is a variable's value as a block count, with its name in the
 // error when it is missing.
 func (c *fwupConfig) blocks(name string) (int64, error) {
 	s, ok := c.vars[name]
