@@ -13,6 +13,7 @@ import (
 
 	"github.com/firmwright/firmwright/fwup"
 	"github.com/firmwright/firmwright/fwup/archive"
+	"github.com/firmwright/firmwright/fwup/cmdline"
 	"github.com/firmwright/firmwright/fwup/conf"
 	"github.com/firmwright/firmwright/fwup/keys"
 	"github.com/firmwright/firmwright/internal/atomicfile"
@@ -27,15 +28,15 @@ func newApp(sys *system) *cli.Command {
 	return &cli.Command{
 		Name:      "firmwright",
 		Usage:     "build, sign and inspect Nerves-style firmware (.fw) for Raspberry Pi",
-		Writer:    sys.stdout,
-		ErrWriter: sys.stderr,
+		Writer:    sys.Stdout,
+		ErrWriter: sys.Stderr,
 		Commands: []*cli.Command{
 			{
 				Name:            "fwup",
 				Usage:           "run fwup's own command line (same flags, output and exit codes)",
 				SkipFlagParsing: true,
 				Action: func(_ context.Context, c *cli.Command) error {
-					if code := runFwup(sys, c.Args().Slice()); code != 0 {
+					if code := cmdline.Run(sys, c.Args().Slice()); code != 0 {
 						return exitCode(code)
 					}
 					return nil
@@ -84,8 +85,8 @@ func createCommand(sys *system) *cli.Command {
 					return err
 				}
 			}
-			opts := fwup.CreateOptions{Env: sys.env, Name: config, Dir: filepath.Dir(config),
-				Time: creationTime(sys.env, sys.now), Level: int(c.Int("level")), Key: key}
+			opts := fwup.CreateOptions{Env: sys.Env, Name: config, Dir: filepath.Dir(config),
+				Time: cmdline.CreationTime(sys.Env, sys.Now), Level: int(c.Int("level")), Key: key}
 			plan, err := fwup.Prepare(data, opts)
 			if err != nil {
 				if _, ok := err.(*conf.Error); ok {
@@ -97,7 +98,7 @@ func createCommand(sys *system) *cli.Command {
 			if err := atomicfile.Write(out, 0o644, func(w io.Writer) error { return plan.Write(w, opts) }); err != nil {
 				return fmt.Errorf("%s: %w", out, err)
 			}
-			fmt.Fprintf(sys.stdout, "%s: uuid %s (%s)\n", out, fwup.UUID(plan.Meta), fwup.Nickname(fwup.UUID(plan.Meta)))
+			fmt.Fprintf(sys.Stdout, "%s: uuid %s (%s)\n", out, fwup.UUID(plan.Meta), fwup.Nickname(fwup.UUID(plan.Meta)))
 			return nil
 		},
 	}
@@ -109,7 +110,7 @@ func keygenCommand(sys *system) *cli.Command {
 		Usage: "make an Ed25519 signing key pair in fwup's key-file format",
 		Flags: []cli.Flag{&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "fwup-key", Usage: "write PREFIX.pub and PREFIX.priv"}},
 		Action: func(_ context.Context, c *cli.Command) error {
-			pub, priv, err := keys.Generate(sys.rand)
+			pub, priv, err := keys.Generate(sys.Rand)
 			if err != nil {
 				return err
 			}
@@ -125,7 +126,7 @@ func keygenCommand(sys *system) *cli.Command {
 					return err
 				}
 			}
-			fmt.Fprintf(sys.stdout, "wrote %s.pub (give it to devices) and %s.priv (keep it secret)\n", prefix, prefix)
+			fmt.Fprintf(sys.Stdout, "wrote %s.pub (give it to devices) and %s.priv (keep it secret)\n", prefix, prefix)
 			return nil
 		},
 	}
@@ -155,7 +156,7 @@ func signCommand(sys *system) *cli.Command {
 			defer in.Close()
 			out := c.String("output")
 			err = atomicfile.Write(out, 0o644, func(w io.Writer) error {
-				return fwup.Resign(w, in, key, creationTime(sys.env, sys.now), filepath.Dir(out))
+				return fwup.Resign(w, in, key, cmdline.CreationTime(sys.Env, sys.Now), filepath.Dir(out))
 			})
 			if err != nil {
 				return fmt.Errorf("%s: %w", in.Name(), err)
@@ -185,11 +186,11 @@ func verifyCommand(sys *system) *cli.Command {
 				return err
 			}
 			defer f.Close()
-			msg, err := fwup.Verify(f, name, pubs, sys.env)
+			msg, err := fwup.Verify(f, name, pubs, sys.Env)
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
-			fmt.Fprintf(sys.stdout, "%s: %s", name, msg)
+			fmt.Fprintf(sys.Stdout, "%s: %s", name, msg)
 			return nil
 		},
 	}
@@ -235,7 +236,7 @@ func infoCommand(sys *system) *cli.Command {
 				return err
 			}
 			defer f.Close()
-			m, err := fwup.ReadMeta(archive.NewReader(f), name, pubs, sys.env)
+			m, err := fwup.ReadMeta(archive.NewReader(f), name, pubs, sys.Env)
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
@@ -260,11 +261,11 @@ func infoCommand(sys *system) *cli.Command {
 					Stored: mp.DataSize(), Sparse: len(mp) > 1, BLAKE2b: sec.String("blake2b-256")})
 			}
 			if c.Bool("json") {
-				enc := json.NewEncoder(sys.stdout)
+				enc := json.NewEncoder(sys.Stdout)
 				enc.SetIndent("", "  ")
 				return enc.Encode(info)
 			}
-			w := sys.stdout
+			w := sys.Stdout
 			fmt.Fprintf(w, "%s\n", name)
 			for _, k := range []string{"meta-product", "meta-version", "meta-description", "meta-author", "meta-platform",
 				"meta-architecture", "meta-vcs-identifier", "meta-misc", "meta-creation-date", "meta-uuid", "meta-nickname"} {

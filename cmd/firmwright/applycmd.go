@@ -8,6 +8,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/firmwright/firmwright/fwup/cmdline"
+
 	"github.com/urfave/cli/v3"
 
 	"github.com/firmwright/firmwright/fwup/apply"
@@ -69,14 +71,14 @@ func runApply(sys *system, c *cli.Command, fw string, target apply.Target, copts
 	}
 	defer in.Close()
 	opts := apply.Options{Task: c.String("task"), Input: fw, PublicKeys: pubs, Env: env, Cache: copts,
-		Info: func(msg string) { fmt.Fprintf(sys.stderr, "\n%s\n", msg) }, Host: realHost{},
+		Info: func(msg string) { fmt.Fprintf(sys.Stderr, "\n%s\n", msg) }, Host: cmdline.Machine{},
 		RebootParamPath: c.String("reboot-param-path")}
 	if !c.Bool("quiet") {
-		pl := &progressLine{w: sys.stderr, now: sys.now}
+		pl := &progressLine{w: sys.Stderr, now: sys.Now}
 		opts.Progress = apply.NewProgress(0, 100, pl.report)
 	}
 	if err := apply.Run(in, target, opts); err != nil {
-		return fmt.Errorf("%s: %s", fw, archiveMessage(err))
+		return fmt.Errorf("%s: %s", fw, cmdline.ArchiveMessage(err))
 	}
 	return nil
 }
@@ -95,12 +97,12 @@ func imageCommand(sys *system) *cli.Command {
 			out := c.String("output")
 			// The image appears only once it is complete.
 			err := atomicfile.Write(out, 0o644, func(w io.Writer) error {
-				return runApply(sys, c, c.Args().First(), w.(*os.File), apply.CacheOptions{}, sys.env)
+				return runApply(sys, c, c.Args().First(), w.(*os.File), apply.CacheOptions{}, sys.Env)
 			})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(sys.stdout, "wrote %s\n", out)
+			fmt.Fprintf(sys.Stdout, "wrote %s\n", out)
 			return nil
 		},
 	}
@@ -123,24 +125,24 @@ func applyCommand(sys *system) *cli.Command {
 				return errors.New("apply: give a task with --task (complete for a new card, upgrade for an update)")
 			}
 			dev := c.String("device")
-			if willBeRegularFile(dev) {
-				return applyToImageFile(sys, c, c.Args().First(), dev, sys.env)
+			if cmdline.WillBeRegularFile(dev) {
+				return applyToImageFile(sys, c, c.Args().First(), dev, sys.Env)
 			}
 			// Ask before anything touches the device.
 			if !c.Bool("yes") {
-				fmt.Fprintf(sys.stderr, "Write to %s? Everything the task overwrites there is lost. [y/N] ", dev)
-				if !mmc.Confirmed(sys.stdin) {
+				fmt.Fprintf(sys.Stderr, "Write to %s? Everything the task overwrites there is lost. [y/N] ", dev)
+				if !cmdline.Confirmed(sys.Stdin) {
 					return errors.New("apply: not confirmed; nothing was written")
 				}
 			}
-			return applyToDevice(sys, c, c.Args().First(), dev, sys.env)
+			return applyToDevice(sys, c, c.Args().First(), dev, sys.Env)
 		},
 	}
 }
 
 // applyToImageFile applies fw to an existing or new image file.
 func applyToImageFile(sys *system, c *cli.Command, fw, path string, env map[string]string) error {
-	f, copts, err := openImageFile(path)
+	f, copts, err := cmdline.OpenImageFile(path)
 	if err != nil {
 		return err
 	}
@@ -158,7 +160,7 @@ func applyToImageFile(sys *system, c *cli.Command, fw, path string, env map[stri
 // applyToDevice applies fw to a block device the user has confirmed:
 // unmounted first, as fwup does, every write read back, synced at the end.
 func applyToDevice(sys *system, c *cli.Command, fw, dev string, env map[string]string) error {
-	if err := mmc.Host().UnmountAll(dev); err != nil {
+	if err := sys.MemoryCards(nil).UnmountAll(dev); err != nil {
 		return fmt.Errorf("%s: %w", dev, err)
 	}
 	d, err := mmc.Open(dev)

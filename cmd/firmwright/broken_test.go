@@ -13,17 +13,12 @@ import (
 func runCLI(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	sys := &system{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, env: env,
-		now: func() time.Time { return time.Unix(1700000000, 0) }, rand: bytes.NewReader(make([]byte, 64)), prog: "fwup"}
+	sys := &system{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Env: env,
+		Now: func() time.Time { return time.Unix(1700000000, 0) }, Rand: bytes.NewReader(make([]byte, 64))}
 	if len(args) > 0 && args[0] == "fwup" {
-		code = runFwup(sys, args[1:])
-	} else if err := newApp(sys).Run(t.Context(), append([]string{"firmwright"}, args...)); err != nil {
-		if c, ok := err.(exitCode); ok {
-			code = int(c)
-		} else {
-			code = 1
-			errb.WriteString(err.Error() + "\n")
-		}
+		code = run(sys, args)
+	} else {
+		code = run(sys, append([]string{"firmwright"}, args...))
 	}
 	return out.String(), errb.String(), code
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/firmwright/firmwright/fwup/cmdline"
+
 	"github.com/urfave/cli/v3"
 
 	"github.com/firmwright/firmwright/builder"
@@ -21,7 +23,7 @@ func buildCommand(sys *system) *cli.Command {
 		Description: "Every flag can also be set through an environment variable named FIRMWRIGHT_ and the flag's\n" +
 			"name in capitals with _ for - (FIRMWRIGHT_SYSTEM, FIRMWRIGHT_SIGN_KEY); repeatable flags take\n" +
 			"comma-separated values there. Flags on the command line win.",
-		Flags: withEnv(sys.env, []cli.Flag{
+		Flags: withEnv(sys.Env, []cli.Flag{
 			&cli.StringFlag{Name: "system", Required: true, Usage: "the board: " + strings.Join(systems.Names(), ", ") + ", or a system folder"},
 			&cli.StringFlag{Name: "base", Required: true, Usage: "the Buildroot images/ folder: kernel, DTBs, rpi-firmware/, rootfs.tar or rootfs.squashfs"},
 			&cli.StringFlag{Name: "release", Required: true, Usage: "the directory mix release made (its ERTS built for the board)"},
@@ -60,7 +62,7 @@ func buildCommand(sys *system) *cli.Command {
 				}
 				defines[k] = v
 			}
-			mtime, err := sourceDate(sys.env)
+			mtime, err := sourceDate(sys.Env)
 			if err != nil {
 				return err
 			}
@@ -73,8 +75,8 @@ func buildCommand(sys *system) *cli.Command {
 				DeviceFirmwright: c.String("device-firmwright"),
 				SquashFS:         builder.SquashFS{Compression: c.String("compression"), BlockSize: int(c.Int("block-size"))},
 				Output:           c.String("output"), Image: c.String("image"),
-				Time: creationTime(sys.env, sys.now), ModTime: mtime, Now: sys.now,
-				Report: func(st builder.Stage) { fmt.Fprintln(sys.stdout, stageLine(st.What, st.Took, st.Size)) },
+				Time: cmdline.CreationTime(sys.Env, sys.Now), ModTime: mtime, Now: sys.Now,
+				Report: func(st builder.Stage) { fmt.Fprintln(sys.Stdout, stageLine(st.What, st.Took, st.Size)) },
 			}
 			if p := c.String("sign-key"); p != "" {
 				if spec.SignKey, err = readPrivate(p); err != nil {
@@ -90,7 +92,7 @@ func buildCommand(sys *system) *cli.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(sys.stdout, "Firmware built: %s (%s, %s)\n", spec.Output, res.UUID, res.Nickname)
+			fmt.Fprintf(sys.Stdout, "Firmware built: %s (%s, %s)\n", spec.Output, res.UUID, res.Nickname)
 			return nil
 		},
 	}

@@ -72,7 +72,7 @@ func TestPickCard(t *testing.T) {
 	os.WriteFile(filepath.Join(cards.Root, "sys/block/sdc/device/vendor"), []byte("Generic \n"), 0o644)
 	os.WriteFile(filepath.Join(cards.Root, "sys/block/sdc/device/model"), []byte("STORAGE DEVICE  \n"), 0o644)
 	var errb strings.Builder
-	sys := &system{stderr: &errb, mmc: cards}
+	sys := &system{Stderr: &errb, Cards: cards}
 	c, err := pickCard(sys, bufio.NewReader(strings.NewReader("2\n")), false)
 	if err != nil || c.Path != "/dev/sdc" {
 		t.Fatalf("picked %v, %v", c, err)
@@ -87,14 +87,14 @@ func TestPickCard(t *testing.T) {
 	if _, err := pickCard(sys, bufio.NewReader(strings.NewReader("")), true); err == nil || !strings.Contains(err.Error(), "--device") {
 		t.Errorf("-y with two cards: %v", err)
 	}
-	one := &system{stderr: &errb, mmc: fakeCards(t, "sdb")}
+	one := &system{Stderr: &errb, Cards: fakeCards(t, "sdb")}
 	if _, err := pickCard(one, bufio.NewReader(strings.NewReader("n\n")), false); err == nil {
 		t.Error("answering n picked the card")
 	}
 	if c, err := pickCard(one, bufio.NewReader(strings.NewReader("y\n")), false); err != nil || c.Path != "/dev/sdb" {
 		t.Errorf("answering y: %v %v", c, err)
 	}
-	if _, err := pickCard(&system{stderr: &errb, mmc: fakeCards(t)}, bufio.NewReader(strings.NewReader("")), true); err == nil ||
+	if _, err := pickCard(&system{Stderr: &errb, Cards: fakeCards(t)}, bufio.NewReader(strings.NewReader("")), true); err == nil ||
 		!strings.Contains(err.Error(), "no memory card found") {
 		t.Errorf("no card: %v", err)
 	}

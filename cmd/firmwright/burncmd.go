@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/firmwright/firmwright/fwup/cmdline"
+
 	"github.com/urfave/cli/v3"
 
 	"github.com/firmwright/firmwright/fwup/mmc"
@@ -32,11 +34,11 @@ func burnCommand(sys *system) *cli.Command {
 				return errors.New("burn: give one .fw file")
 			}
 			fw := c.Args().First()
-			env := maps.Clone(sys.env)
+			env := maps.Clone(sys.Env)
 			if sn := c.String("serial-number"); sn != "" {
 				env["NERVES_SERIAL_NUMBER"] = sn
 			}
-			in := bufio.NewReader(sys.stdin)
+			in := bufio.NewReader(sys.Stdin)
 			dev := c.String("device")
 			asked := false
 			if dev == "" {
@@ -46,7 +48,7 @@ func burnCommand(sys *system) *cli.Command {
 				}
 				dev, asked = card.Path, true
 			}
-			if willBeRegularFile(dev) {
+			if cmdline.WillBeRegularFile(dev) {
 				return applyToImageFile(sys, c, fw, dev, env)
 			}
 			if !asked && !c.Bool("any-disk") {
@@ -55,15 +57,15 @@ func burnCommand(sys *system) *cli.Command {
 				}
 			}
 			if !asked && !c.Bool("yes") {
-				fmt.Fprintf(sys.stderr, "Write %s to %s? Everything on it is lost. [y/N] ", fw, dev)
-				if !mmc.Confirmed(in) {
+				fmt.Fprintf(sys.Stderr, "Write %s to %s? Everything on it is lost. [y/N] ", fw, dev)
+				if !cmdline.Confirmed(in) {
 					return errors.New("burn: not confirmed; nothing was written")
 				}
 			}
 			if err := applyToDevice(sys, c, fw, dev, env); err != nil {
 				return err
 			}
-			fmt.Fprintf(sys.stdout, "Burned %s to %s (task %s); every write was read back and checked.\n", fw, dev, c.String("task"))
+			fmt.Fprintf(sys.Stdout, "Burned %s to %s (task %s); every write was read back and checked.\n", fw, dev, c.String("task"))
 			return nil
 		},
 	}
@@ -72,10 +74,7 @@ func burnCommand(sys *system) *cli.Command {
 // isCard refuses a --device that the card scanner would not offer: a
 // fixed disk, the one holding /, or not a memory card's kind of device.
 func isCard(sys *system, dev string) error {
-	host := sys.mmc
-	if host == nil {
-		host = mmc.Host()
-	}
+	host := sys.MemoryCards(nil)
 	cards, err := host.Detect()
 	if err != nil {
 		return err
@@ -91,16 +90,13 @@ func isCard(sys *system, dev string) error {
 // pickCard finds the removable cards and has the user choose one: a
 // yes/no question for one card, a numbered list for several.
 func pickCard(sys *system, in *bufio.Reader, yes bool) (mmc.Card, error) {
-	host := sys.mmc
-	if host == nil {
-		host = mmc.Host()
-	}
+	host := sys.MemoryCards(nil)
 	cards, err := host.Detect()
 	if err != nil {
 		return mmc.Card{}, err
 	}
 	describe := func(c mmc.Card) string {
-		s := fmt.Sprintf("%s, %s", c.Path, mmc.FormatSize(c.Size))
+		s := fmt.Sprintf("%s, %s", c.Path, cmdline.FormatSize(c.Size))
 		if m := host.Model(c); m != "" {
 			s += ", " + m
 		}
@@ -113,19 +109,19 @@ func pickCard(sys *system, in *bufio.Reader, yes bool) (mmc.Card, error) {
 		if yes {
 			return cards[0], nil
 		}
-		fmt.Fprintf(sys.stderr, "Use memory card %s? Everything on it is lost. [y/N] ", describe(cards[0]))
-		if !mmc.Confirmed(in) {
+		fmt.Fprintf(sys.Stderr, "Use memory card %s? Everything on it is lost. [y/N] ", describe(cards[0]))
+		if !cmdline.Confirmed(in) {
 			return mmc.Card{}, errors.New("burn: not confirmed; nothing was written")
 		}
 		return cards[0], nil
 	case yes:
 		return mmc.Card{}, fmt.Errorf("burn: %d memory cards found; choose one with --device", len(cards))
 	}
-	fmt.Fprintln(sys.stderr, "Memory cards found:")
+	fmt.Fprintln(sys.Stderr, "Memory cards found:")
 	for i, c := range cards {
-		fmt.Fprintf(sys.stderr, "  %d) %s\n", i+1, describe(c))
+		fmt.Fprintf(sys.Stderr, "  %d) %s\n", i+1, describe(c))
 	}
-	fmt.Fprintf(sys.stderr, "Which one (1-%d)? Everything on it is lost. ", len(cards))
+	fmt.Fprintf(sys.Stderr, "Which one (1-%d)? Everything on it is lost. ", len(cards))
 	line, _ := in.ReadString('\n')
 	n, err := strconv.Atoi(strings.TrimSpace(line))
 	if err != nil || n < 1 || n > len(cards) {

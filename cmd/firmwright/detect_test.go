@@ -47,9 +47,9 @@ func fakeCards(t *testing.T, cards ...string) *mmc.System {
 
 func runWithCards(t *testing.T, cards *mmc.System, stdin string, args ...string) (string, string, int) {
 	var out, errb bytes.Buffer
-	sys := &system{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, env: map[string]string{},
-		now: func() time.Time { return time.Unix(1700000000, 0) }, prog: "fwup", mmc: cards}
-	code := runFwup(sys, args)
+	sys := &system{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Env: map[string]string{},
+		Now: func() time.Time { return time.Unix(1700000000, 0) }, Cards: cards}
+	code := run(sys, append([]string{"fwup"}, args...))
 	return out.String(), errb.String(), code
 }
 

@@ -8,7 +8,7 @@ import (
 )
 
 // envSource is a flag's fallback from the environment the program was
-// given (sys.env, so tests pass their own), named FIRMWRIGHT_<FLAG>.
+// given (sys.Env, so tests pass their own), named FIRMWRIGHT_<FLAG>.
 type envSource struct {
 	env map[string]string
 	key string

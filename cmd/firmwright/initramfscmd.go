@@ -47,7 +47,7 @@ func initramfsCommand(sys *system) *cli.Command {
 			if tree, err = rootfs.Merge(tree, layers...); err != nil {
 				return err
 			}
-			mtime, err := sourceDate(sys.env)
+			mtime, err := sourceDate(sys.Env)
 			if err != nil {
 				return err
 			}
@@ -75,7 +75,7 @@ func initramfsCommand(sys *system) *cli.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(sys.stdout, stageLine(fmt.Sprintf("%s, %d entries", out, len(tree.Entries)), 0, fi.Size()))
+			fmt.Fprintln(sys.Stdout, stageLine(fmt.Sprintf("%s, %d entries", out, len(tree.Entries)), 0, fi.Size()))
 			return nil
 		},
 	}

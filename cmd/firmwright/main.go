@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/firmwright/firmwright/deviceinit"
+	"github.com/firmwright/firmwright/fwup/cmdline"
 )
 
 // memoryLimit is the heap size the garbage collector aims to stay under.
@@ -20,6 +22,10 @@ import (
 // cache segments); the limit keeps the collector from letting garbage
 // pile up past that on machines with many cores. GOMEMLIMIT overrides it.
 const memoryLimit = 40 << 20
+
+// system is everything a command takes from the outside world, so that
+// tests run the CLI in-process.
+type system = cmdline.System
 
 func main() {
 	// On a device whose base has no erlinit, /sbin/init links here: run
@@ -32,25 +38,34 @@ func main() {
 		debug.SetMemoryLimit(memoryLimit)
 	}
 	sys := &system{
-		stdin:  os.Stdin,
-		stdout: os.Stdout,
-		stderr: os.Stderr,
-		env:    environ(),
-		now:    time.Now,
-		rand:   rand.Reader,
-		prog:   os.Args[0],
+		Stdin:  os.Stdin,
+		Stdout: os.Stdout,
+		Stderr: os.Stderr,
+		Env:    environ(),
+		Now:    time.Now,
+		Rand:   rand.Reader,
 	}
-	if filepath.Base(os.Args[0]) == "fwup" {
-		os.Exit(runFwup(sys, os.Args[1:]))
+	os.Exit(run(sys, os.Args))
+}
+
+// run is the whole program: fwup's command line when invoked as fwup,
+// else firmwright's commands. It returns the exit status.
+func run(sys *system, args []string) int {
+	if filepath.Base(args[0]) == "fwup" {
+		sys.Prog = args[0]
+		return cmdline.Run(sys, args[1:])
 	}
-	sys.prog = "fwup"
-	if err := newApp(sys).Run(context.Background(), os.Args); err != nil {
-		if code, ok := err.(exitCode); ok {
-			os.Exit(int(code))
-		}
-		fmt.Fprintln(os.Stderr, "firmwright:", err)
-		os.Exit(1)
+	sys.Prog = "fwup"
+	err := newApp(sys).Run(context.Background(), args)
+	var code exitCode
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &code):
+		return int(code)
 	}
+	fmt.Fprintln(sys.Stderr, "firmwright:", err)
+	return 1
 }
 
 // environ returns the process environment as a map; the only place the

@@ -56,7 +56,7 @@ func qemuCommand(sys *system) *cli.Command {
 			err := qemu.Run(ctx, qemu.Options{
 				Image: c.Args().First(), QEMU: c.String("qemu"), Memory: c.String("memory"), CPUs: c.Int("cpus"),
 				ExtraDisks: c.StringSlice("disk"), Timeout: c.Duration("timeout"), Expect: expect,
-				Stdin: sys.stdin, Stdout: sys.stdout, Stderr: sys.stderr,
+				Stdin: sys.Stdin, Stdout: sys.Stdout, Stderr: sys.Stderr,
 			})
 			if errors.Is(err, context.Canceled) {
 				return errors.New("qemu: interrupted; QEMU stopped")

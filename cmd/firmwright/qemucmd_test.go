@@ -14,7 +14,7 @@ import (
 func runQemuCommand(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	sys := &system{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, env: map[string]string{}}
+	sys := &system{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Env: map[string]string{}}
 	err = qemuCommand(sys).Run(context.Background(), append([]string{"qemu"}, args...))
 	return out.String(), errb.String(), err
 }

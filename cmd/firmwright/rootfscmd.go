@@ -44,7 +44,7 @@ func rootfsCommand(sys *system) *cli.Command {
 			if !ok {
 				return fmt.Errorf("--arch %s: expected aarch64, armhf, x86_64 or none", c.String("arch"))
 			}
-			mtime, err := sourceDate(sys.env)
+			mtime, err := sourceDate(sys.Env)
 			if err != nil {
 				return err
 			}
@@ -53,10 +53,10 @@ func rootfsCommand(sys *system) *cli.Command {
 				return err
 			}
 			defer os.RemoveAll(tmp)
-			st := &stages{w: sys.stdout, now: sys.now}
+			st := &stages{w: sys.Stdout, now: sys.Now}
 			spec := builder.Rootfs{Base: c.String("base"), Release: c.String("release"), Overlays: c.StringSlice("overlay"),
 				Delete: c.StringSlice("delete"), Erlinit: c.String("erlinit"), Target: target, ModTime: mtime, TempDir: tmp}
-			tree, order, err := spec.Assemble(sys.now, st.stage)
+			tree, order, err := spec.Assemble(sys.Now, st.stage)
 			if err != nil {
 				return err
 			}

@@ -26,7 +26,7 @@ func systemsCommand(sys *system) *cli.Command {
 					return err
 				}
 				if i > 0 {
-					fmt.Fprintln(sys.stdout)
+					fmt.Fprintln(sys.Stdout)
 				}
 				if err := printSystem(sys, s); err != nil {
 					return err
@@ -38,13 +38,13 @@ func systemsCommand(sys *system) *cli.Command {
 }
 
 func printSystem(sys *system, s *systems.System) error {
-	fmt.Fprintf(sys.stdout, "%s — %s\n", s.Name, s.Description)
-	fmt.Fprintf(sys.stdout, "  platform %s, architecture %s, release ELF %s, kernel %s\n", s.Platform, s.Architecture, s.ELF, s.Kernel[0])
+	fmt.Fprintf(sys.Stdout, "%s — %s\n", s.Name, s.Description)
+	fmt.Fprintf(sys.Stdout, "  platform %s, architecture %s, release ELF %s, kernel %s\n", s.Platform, s.Architecture, s.ELF, s.Kernel[0])
 	regions, err := s.Layout(nil)
 	if err != nil {
 		return fmt.Errorf("system %s: %w", s.Name, err)
 	}
-	tw := tabwriter.NewWriter(sys.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(sys.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "  \tregion\tdevice\tstart block\tblocks\tMiB\ttype\t")
 	for _, r := range regions {
 		dev, typ := "-", "-"

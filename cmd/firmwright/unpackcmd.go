@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 
+	"github.com/firmwright/firmwright/fwup/cmdline"
+
 	"github.com/urfave/cli/v3"
 
 	"github.com/firmwright/firmwright/fwup"
@@ -41,10 +43,10 @@ func unpackCommand(sys *system) *cli.Command {
 			if out := c.String("output"); out != "" {
 				root := os.Geteuid() == 0
 				return rootfs.Extract(tree, out, rootfs.ExtractOptions{Owners: root, Devices: root,
-					Skipped: func(p, why string) { fmt.Fprintf(sys.stderr, "skipped %s: %s\n", p, why) }})
+					Skipped: func(p, why string) { fmt.Fprintf(sys.Stderr, "skipped %s: %s\n", p, why) }})
 			}
 			for _, e := range tree.Entries {
-				fmt.Fprintln(sys.stdout, rootfs.ListLine(e))
+				fmt.Fprintln(sys.Stdout, rootfs.ListLine(e))
 			}
 			return nil
 		},
@@ -66,7 +68,7 @@ func extractResource(fw, name string) (string, error) {
 			return "", fmt.Errorf("%s: no resource %s", fw, name)
 		}
 		if err != nil {
-			return "", fmt.Errorf("%s: %s", fw, archiveMessage(err))
+			return "", fmt.Errorf("%s: %s", fw, cmdline.ArchiveMessage(err))
 		}
 		if h.Name != fwup.EntryName(name) {
 			continue
@@ -78,7 +80,7 @@ func extractResource(fw, name string) (string, error) {
 		if _, err := io.Copy(tmp, zr); err != nil {
 			tmp.Close()
 			os.Remove(tmp.Name())
-			return "", fmt.Errorf("%s: %s: %s", fw, name, archiveMessage(err))
+			return "", fmt.Errorf("%s: %s: %s", fw, name, cmdline.ArchiveMessage(err))
 		}
 		if err := tmp.Close(); err != nil {
 			os.Remove(tmp.Name())

@@ -7,7 +7,6 @@ import (
 	"io"
 	"slices"
 
-	"github.com/firmwright/firmwright/fwup/mmc"
 	"github.com/firmwright/firmwright/internal/cstr"
 )
 
@@ -414,7 +413,7 @@ func (c *Cache) Trim(off, count int64, hw bool) error {
 		c.settle()
 		if err := d.Discard(aligned, count); err != nil && c.opts.Warn != nil {
 			// Best effort, as in fwup.
-			c.opts.Warn(mmc.TrimFailedMessage(aligned, count))
+			c.opts.Warn(trimFailedMessage(aligned, count))
 		}
 	}
 	return nil
@@ -464,4 +463,10 @@ func (c *Cache) Reset() {
 	for _, s := range c.segs {
 		s.inUse = false
 	}
+}
+
+// trimFailedMessage is fwup's warning when BLKDISCARD fails; fwup ignores
+// the failure. The range is printed as start and end offsets in bytes.
+func trimFailedMessage(off, length int64) string {
+	return fmt.Sprintf("BLKDISCARD (TRIM command) failed on range %d to %d (ignoring)", uint64(off), uint64(off+length))
 }

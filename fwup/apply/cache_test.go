@@ -113,3 +113,9 @@ func TestCacheDeviceEnd(t *testing.T) {
 		t.Errorf("write past the end: %v", err)
 	}
 }
+
+func TestTrimFailedMessage(t *testing.T) {
+	if got, want := trimFailedMessage(1024, 4096), "BLKDISCARD (TRIM command) failed on range 1024 to 5120 (ignoring)"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -37,7 +37,7 @@ func openDevice(path string, open openFileFunc) (*Device, error) {
 }
 
 // Discard tells the device that length bytes at off are unused (TRIM), with
-// BLKDISCARD. Callers ignore a failure after warning with TrimFailedMessage,
+// BLKDISCARD. Callers ignore a failure after warning with fwup's message (the apply engine words it),
 // as fwup does. fwup passes {off, off+length} where the kernel expects
 // {off, length}, discarding more than asked or failing near the end; this
 // passes the length the kernel expects.

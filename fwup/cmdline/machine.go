@@ -1,4 +1,4 @@
-package main
+package cmdline
 
 import (
 	"errors"
@@ -9,21 +9,21 @@ import (
 	"github.com/firmwright/firmwright/fwup/mmc"
 )
 
-// realHost is the machine an apply runs on, for the requirements and
+// Machine is the real machine an apply runs on, for the requirements and
 // actions that look past the target (all but reboot_param need --unsafe).
-type realHost struct{}
+type Machine struct{}
 
-func (realHost) PathOnDevice(path, device string) bool {
+func (Machine) PathOnDevice(path, device string) bool {
 	return mmc.Host().IsPathOnDevice(path, device)
 }
 
-func (realHost) PathAtOffset(path string, blockOffset int64) bool {
+func (Machine) PathAtOffset(path string, blockOffset int64) bool {
 	return mmc.Host().IsPathAtDeviceOffset(path, blockOffset)
 }
 
 // Run is C's system(): sh -c, and the raw wait status back (exit code
 // times 256), which is what fwup prints.
-func (realHost) Run(command string) (int, error) {
+func (Machine) Run(command string) (int, error) {
 	cmd := exec.Command("/bin/sh", "-c", command)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	err := cmd.Run()
@@ -41,13 +41,13 @@ func (realHost) Run(command string) (int, error) {
 	return 0, nil
 }
 
-func (realHost) Pipe(command string, r io.Reader) error {
+func (Machine) Pipe(command string, r io.Reader) error {
 	cmd := exec.Command("/bin/sh", "-c", command)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = r, os.Stdout, os.Stderr
 	return cmd.Run()
 }
 
 // WriteFile is fopen(path, "w").
-func (realHost) WriteFile(path string) (io.WriteCloser, error) {
+func (Machine) WriteFile(path string) (io.WriteCloser, error) {
 	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
 }

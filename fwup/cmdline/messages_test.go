@@ -1,6 +1,7 @@
-package mmc
+package cmdline
 
 import (
+	"github.com/firmwright/firmwright/fwup/mmc"
 	"strings"
 	"testing"
 )
@@ -32,14 +33,14 @@ func TestFormatSize(t *testing.T) {
 }
 
 func TestSelectionTexts(t *testing.T) {
-	sdc := Card{Path: "/dev/sdc", Size: gb16}
-	mmc := Card{Path: "/dev/mmcblk0", Size: 1 << 30}
+	sdc := mmc.Card{Path: "/dev/sdc", Size: gb16}
+	mmcblk := mmc.Card{Path: "/dev/mmcblk0", Size: 1 << 30}
 	tests := []struct{ got, want string }{
 		{DetectOutput(nil), ""},
-		{DetectOutput([]Card{sdc, mmc}), "/dev/sdc,15931539456\n/dev/mmcblk0,1073741824\n"},
+		{DetectOutput([]mmc.Card{sdc, mmcblk}), "/dev/sdc,15931539456\n/dev/mmcblk0,1073741824\n"},
 		{SelectedOutput(sdc), "/dev/sdc\n"},
 		{ConfirmPrompt(sdc), "Use 15.93 GB memory card found at /dev/sdc? [y/N] "},
-		{TooManyCardsText([]Card{sdc, mmc, {Path: "/dev/disk2", Size: 1e9, Name: "Card Reader"}}),
+		{TooManyCardsText([]mmc.Card{sdc, mmcblk, {Path: "/dev/disk2", Size: 1e9, Name: "Card Reader"}}),
 			"Too many possible memory cards found: \n" +
 				"  /dev/sdc (15.93 GB)\n" +
 				"  /dev/mmcblk0 (1.07 GB)\n" +
@@ -51,7 +52,6 @@ func TestSelectionTexts(t *testing.T) {
 		{SizeUnknownMessage("/dev/sdc"), "Error determining the size of /dev/sdc"},
 		{OpenFailedMessage("/dev/sdc", true), "Cannot open '/dev/sdc' for output.\nCheck file permissions or the read-only tab if this is an SD Card."},
 		{OpenFailedMessage("/x/y.img", false), "Cannot create '/x/y.img'.\nCheck the path and permissions on the containing directory."},
-		{TrimFailedMessage(1024, 4096), "BLKDISCARD (TRIM command) failed on range 1024 to 5120 (ignoring)"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
@@ -69,3 +69,5 @@ func TestConfirmed(t *testing.T) {
 		}
 	}
 }
+
+const gb16 = 15931539456 // a "16 GB" card: 31116288 blocks

@@ -1,7 +1,8 @@
-package mmc
+package cmdline
 
 import (
 	"fmt"
+	"github.com/firmwright/firmwright/fwup/mmc"
 	"io"
 	"strings"
 )
@@ -17,7 +18,7 @@ const (
 
 // DetectOutput is what -D prints on stdout (as one success output): a line
 // "path,size_in_bytes" per card, or nothing.
-func DetectOutput(cards []Card) string {
+func DetectOutput(cards []mmc.Card) string {
 	var b strings.Builder
 	for _, c := range cards {
 		fmt.Fprintf(&b, "%s,%d\n", c.Path, c.Size)
@@ -26,11 +27,11 @@ func DetectOutput(cards []Card) string {
 }
 
 // SelectedOutput is what -z prints on stdout for the single card found.
-func SelectedOutput(c Card) string { return c.Path + "\n" }
+func SelectedOutput(c mmc.Card) string { return c.Path + "\n" }
 
 // TooManyCardsText is what fwup writes to stderr, before exiting 1 without
 // any other message, when more than one card was found.
-func TooManyCardsText(cards []Card) string {
+func TooManyCardsText(cards []mmc.Card) string {
 	var b strings.Builder
 	b.WriteString("Too many possible memory cards found: \n")
 	for _, c := range cards {
@@ -47,7 +48,7 @@ func TooManyCardsText(cards []Card) string {
 // ConfirmPrompt is the question fwup writes to stderr (no newline) before
 // applying to an auto-detected card without -y, e.g.
 // "Use 15.93 GB memory card found at /dev/sdc? [y/N] ".
-func ConfirmPrompt(c Card) string {
+func ConfirmPrompt(c mmc.Card) string {
 	return fmt.Sprintf("Use %s memory card found at %s? [y/N] ", FormatSize(c.Size), c.Path)
 }
 
@@ -61,7 +62,7 @@ func Confirmed(answer io.Reader) bool {
 
 // StdinConfirmMessage is the error when the firmware comes from stdin, so
 // the prompt cannot be answered, and -y was not given.
-func StdinConfirmMessage(c Card) string {
+func StdinConfirmMessage(c mmc.Card) string {
 	return fmt.Sprintf("Cannot confirm use of %s when using stdin.\nRerun with -y if location is correct.", c.Path)
 }
 
@@ -78,12 +79,6 @@ func OpenFailedMessage(devicePath string, exists bool) string {
 		return fmt.Sprintf("Cannot open '%s' for output.\nCheck file permissions or the read-only tab if this is an SD Card.", devicePath)
 	}
 	return fmt.Sprintf("Cannot create '%s'.\nCheck the path and permissions on the containing directory.", devicePath)
-}
-
-// TrimFailedMessage is the warning when Discard fails; fwup ignores the
-// failure. The range is printed as start and end offsets in bytes.
-func TrimFailedMessage(off, length int64) string {
-	return fmt.Sprintf("BLKDISCARD (TRIM command) failed on range %d to %d (ignoring)", uint64(off), uint64(off+length))
 }
 
 // Decimal units fwup picks for human-readable sizes (find_natural_units).
