@@ -16,7 +16,7 @@ import (
 	"github.com/firmwright/firmwright/fwup/fat"
 	"github.com/firmwright/firmwright/fwup/mbr"
 	"github.com/firmwright/firmwright/fwup/ubootenv"
-	"github.com/firmwright/firmwright/rootfs"
+	"github.com/firmwright/firmwright/rootfs/squashfs"
 )
 
 // rpi4 offsets (nerves-rpi.md §1.2), in blocks.
@@ -202,7 +202,7 @@ func opsFromSlot(t *testing.T, img []byte) []byte {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "rootfs.img")
 	os.WriteFile(p, img, 0o644)
-	tree, err := rootfs.FromSquashFS(p)
+	tree, err := squashfs.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)
 	}

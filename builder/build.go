@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/firmwright/firmwright/erlang"
 	"github.com/firmwright/firmwright/fwup"
 	"github.com/firmwright/firmwright/fwup/apply"
 	"github.com/firmwright/firmwright/fwup/keys"
@@ -368,7 +369,7 @@ func releaseVersion(dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("--release %s: %w (expected a `mix release` directory)", dir, err)
 	}
-	_, vsn, err := rootfs.ParseStartErl(data)
+	_, vsn, err := erlang.ParseStartErl(data)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", p, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/firmwright/firmwright/erlang"
 	"github.com/firmwright/firmwright/rootfs"
 )
 
@@ -56,7 +57,7 @@ func hasErlinit(base *rootfs.Tree) (bool, error) {
 // init when the base has no erlinit, and as fwup when the base has none
 // (a base's own fwup stays: it may apply updates firmwright cannot yet,
 // such as deltas).
-func deviceFiles(bin string, base *rootfs.Tree, want rootfs.Target) ([]rootfs.GeneratedFile, error) {
+func deviceFiles(bin string, base *rootfs.Tree, want erlang.ELFTarget) ([]rootfs.GeneratedFile, error) {
 	erlinit, err := hasErlinit(base)
 	if err != nil {
 		return nil, fmt.Errorf("base /%s: %w", InitPath, err)
@@ -96,7 +97,7 @@ func deviceFiles(bin string, base *rootfs.Tree, want rootfs.Target) ([]rootfs.Ge
 
 // checkDeviceBinary refuses a binary that would not run on the board:
 // another architecture, or one that needs a dynamic loader.
-func checkDeviceBinary(path string, want rootfs.Target) error {
+func checkDeviceBinary(path string, want erlang.ELFTarget) error {
 	f, err := elf.Open(path)
 	if err != nil {
 		return fmt.Errorf("--device-firmwright %s: %w (expected firmwright built for %s)", path, err, want)
@@ -113,7 +114,7 @@ func checkDeviceBinary(path string, want rootfs.Target) error {
 	return nil
 }
 
-func goarch(t rootfs.Target) string {
+func goarch(t erlang.ELFTarget) string {
 	switch t.Machine {
 	case elf.EM_AARCH64:
 		return "arm64"

@@ -11,6 +11,7 @@ import (
 	"github.com/firmwright/firmwright/builder"
 	"github.com/firmwright/firmwright/builder/buildertest"
 	"github.com/firmwright/firmwright/rootfs"
+	"github.com/firmwright/firmwright/rootfs/squashfs"
 )
 
 // staticELF is the smallest ELF file debug/elf opens: a header for a
@@ -75,7 +76,7 @@ func builtRootfs(t *testing.T, spec builder.Spec) *rootfs.Tree {
 	c.f.ReadAt(img, rootfsAOff*512)
 	p := filepath.Join(t.TempDir(), "rootfs.img")
 	os.WriteFile(p, img, 0o644)
-	tree, err := rootfs.FromSquashFS(p)
+	tree, err := squashfs.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/firmwright/firmwright/erlang"
 	"github.com/firmwright/firmwright/rootfs"
 	"github.com/firmwright/firmwright/rootfs/squashfs"
 )
@@ -32,7 +33,7 @@ type Rootfs struct {
 	Erlinit string
 	// Target is what native code in the release must be built for; nil
 	// checks nothing.
-	Target *rootfs.Target
+	Target *erlang.ELFTarget
 	// Generated are files firmwright adds (ops.fw, a public key), laid
 	// after erlinit.config and before the overlays.
 	Generated []rootfs.GeneratedFile
@@ -60,12 +61,12 @@ func (s *Rootfs) Assemble(now func() time.Time, report func(Stage)) (*rootfs.Tre
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := rootfs.CheckRelease(rel); err != nil {
+	if err := erlang.CheckRelease(rel); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", s.Release, err)
 	}
-	rel = rootfs.ScrubRelease(rel)
+	rel = erlang.ScrubRelease(rel)
 	if s.Target != nil {
-		if err := rootfs.CheckELF(rel, *s.Target); err != nil {
+		if err := erlang.CheckELF(rel, *s.Target); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w\n  The release must be built for the board: include_erts pointing at the target's ERTS (Nerves uses the system's staging/usr/lib/erlang/erts-*), NIFs with the target's cross-compiler.", s.Release, err)
 		}
 	}
@@ -109,11 +110,11 @@ func (s *Rootfs) Assemble(now func() time.Time, report func(Stage)) (*rootfs.Tre
 	if err != nil {
 		return nil, nil, err
 	}
-	boot, err := rootfs.BootFile(tree, rootfs.ReleasePath, bootName)
+	boot, err := erlang.BootFile(tree, rootfs.ReleasePath, bootName)
 	if err != nil {
 		return nil, nil, err
 	}
-	order, err := rootfs.BootOrder(tree, boot)
+	order, err := erlang.BootOrder(tree, boot)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -146,11 +147,11 @@ func (s *Rootfs) erlinitConfig(base *rootfs.Tree) ([]byte, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		if cfg, err = rootfs.MergeErlinit(defaults, user); err != nil {
+		if cfg, err = erlang.MergeErlinit(defaults, user); err != nil {
 			return nil, "", fmt.Errorf("%s: %w", s.Erlinit, err)
 		}
 	}
-	opts, err := rootfs.ParseErlinit(cfg)
+	opts, err := erlang.ParseErlinit(cfg)
 	if err != nil {
 		return nil, "", fmt.Errorf("erlinit.config: %w", err)
 	}
@@ -204,7 +205,7 @@ func ReadBase(p, tmp string) (*rootfs.Tree, error) {
 	head = head[:n]
 	switch {
 	case bytes.HasPrefix(head, []byte("hsqs")):
-		return rootfs.FromSquashFS(p)
+		return squashfs.ReadFile(p)
 	case bytes.HasPrefix(head, []byte("07070")), strings.Contains(filepath.Base(p), ".cpio"):
 		return rootfs.FromCPIO(p, tmp)
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/firmwright/firmwright/rootfs"
+	"github.com/firmwright/firmwright/erlang"
 )
 
 // ConfigPath is the erlinit configuration Run reads.
@@ -71,7 +71,7 @@ var quietOptions = []string{"print-timing", "warn-unused-tty", "release-include-
 // of a setting wins, --env and --mount accumulate, --no-NAME restores
 // NAME's default. It returns the config and the problems to log (bad
 // values, options deviceinit does not implement).
-func parseConfig(opts []rootfs.ErlinitOption) (config, []string) {
+func parseConfig(opts []erlang.ErlinitOption) (config, []string) {
 	c, def := defaultConfig(), defaultConfig()
 	var problems, ignored []string
 	for _, o := range opts {

@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/firmwright/firmwright/rootfs"
+	"github.com/firmwright/firmwright/erlang"
 )
 
 const (
@@ -219,7 +219,7 @@ func (r *initRun) readConfig() {
 		}
 		return
 	}
-	opts, err := rootfs.ParseErlinit(data)
+	opts, err := erlang.ParseErlinit(data)
 	if err != nil {
 		r.logf("%s: %v; using the defaults", ConfigPath, err)
 		return

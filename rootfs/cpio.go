@@ -21,11 +21,11 @@ import (
 // stops at the TRAILER!!! entry. See build.go for the rules every reader
 // follows.
 func FromCPIO(path, tmpDir string) (*Tree, error) {
-	src, err := openArchive(path, tmpDir)
+	src, err := OpenArchive(path, tmpDir)
 	if err != nil {
 		return nil, err
 	}
-	return readCPIO(src)
+	return ReadCPIO(src)
 }
 
 // newcHeader is a newc header's fields, in order.
@@ -70,34 +70,36 @@ func align4(n int64) int64 { return (n + 3) &^ 3 }
 // cpioLink identifies one multiply-linked file.
 type cpioLink struct{ ino, devmajor, devminor, mode uint32 }
 
-func readCPIO(src source) (*Tree, error) {
-	ra, c, err := src.readerAt()
+// ReadCPIO reads a newc or crc cpio archive's uncompressed bytes into a
+// Tree.
+func ReadCPIO(src Source) (*Tree, error) {
+	ra, c, err := src.ReaderAt()
 	if err != nil {
 		return nil, err
 	}
 	defer c.Close()
-	b := newBuilder(src.name)
+	b := NewBuilder(src.Name)
 	first := map[cpioLink]*Entry{}
 	var hdr [newcHeaderSize]byte
 	var off int64
 	last := "(none)"
 	for {
 		if _, err := ra.ReadAt(hdr[:], off); err != nil {
-			return nil, fmt.Errorf("%s: reading the cpio header at offset %d, after entry %s: %w", src.name, off, last, noEOF(err))
+			return nil, fmt.Errorf("%s: reading the cpio header at offset %d, after entry %s: %w", src.Name, off, last, noEOF(err))
 		}
 		h, crc, err := parseNewc(hdr[:])
 		if err != nil {
-			return nil, fmt.Errorf("%s: header at offset %d, after entry %s: %w", src.name, off, last, err)
+			return nil, fmt.Errorf("%s: header at offset %d, after entry %s: %w", src.Name, off, last, err)
 		}
 		if h.size == 0 || h.size > newcMaxName {
-			return nil, fmt.Errorf("%s: header at offset %d, after entry %s: name size %d out of range 1..%d", src.name, off, last, h.size, newcMaxName)
+			return nil, fmt.Errorf("%s: header at offset %d, after entry %s: name size %d out of range 1..%d", src.Name, off, last, h.size, newcMaxName)
 		}
 		name := make([]byte, h.size)
 		if _, err := ra.ReadAt(name, off+newcHeaderSize); err != nil {
-			return nil, fmt.Errorf("%s: reading the name at offset %d: %w", src.name, off+newcHeaderSize, noEOF(err))
+			return nil, fmt.Errorf("%s: reading the name at offset %d: %w", src.Name, off+newcHeaderSize, noEOF(err))
 		}
 		if name[len(name)-1] != 0 || bytes.IndexByte(name[:len(name)-1], 0) >= 0 {
-			return nil, fmt.Errorf("%s: name at offset %d is not one NUL-terminated string", src.name, off+newcHeaderSize)
+			return nil, fmt.Errorf("%s: name at offset %d is not one NUL-terminated string", src.Name, off+newcHeaderSize)
 		}
 		raw := string(name[:len(name)-1])
 		last = raw
@@ -106,9 +108,9 @@ func readCPIO(src source) (*Tree, error) {
 		if raw == newcTrailer {
 			break
 		}
-		if crc && kindFromUnix(h.mode) == File {
+		if crc && KindFromUnix(h.mode) == File {
 			if err := checkNewcSum(ra, data, h); err != nil {
-				return nil, b.errorf(raw, "%v", err)
+				return nil, b.Errorf(raw, "%v", err)
 			}
 		}
 		e, err := cpioEntry(b, raw, h, ra, data)
@@ -116,7 +118,7 @@ func readCPIO(src source) (*Tree, error) {
 			return nil, err
 		}
 		if e.Kind == File {
-			e.Open = src.opener(data, e.Size)
+			e.Open = src.Opener(data, e.Size)
 			if h.nlink > 1 {
 				k := cpioLink{h.ino, h.devmajor, h.devminor, h.mode}
 				if f, ok := first[k]; ok && f.Path != e.Path {
@@ -129,39 +131,39 @@ func readCPIO(src source) (*Tree, error) {
 				}
 			}
 		}
-		b.add(e)
+		b.Add(e)
 	}
-	return b.tree()
+	return b.Tree()
 }
 
-func cpioEntry(b *builder, raw string, h newcHeader, ra io.ReaderAt, data int64) (*Entry, error) {
+func cpioEntry(b *Builder, raw string, h newcHeader, ra io.ReaderAt, data int64) (*Entry, error) {
 	e := &Entry{
 		Path:    Clean(raw),
-		Kind:    kindFromUnix(h.mode),
-		Mode:    permFromUnix(h.mode),
+		Kind:    KindFromUnix(h.mode),
+		Mode:    PermFromUnix(h.mode),
 		UID:     h.uid,
 		GID:     h.gid,
 		ModTime: time.Unix(int64(h.mtime), 0).UTC(),
 	}
 	if e.Kind != File && e.Kind != Symlink && h.filesize != 0 {
-		return nil, b.errorf(raw, "a %s with %d bytes of contents", e.Kind, h.filesize)
+		return nil, b.Errorf(raw, "a %s with %d bytes of contents", e.Kind, h.filesize)
 	}
 	switch e.Kind {
 	case File:
 		e.Size = int64(h.filesize)
 	case Symlink:
 		if h.filesize == 0 || h.filesize > newcMaxName {
-			return nil, b.errorf(raw, "symlink target length %d out of range 1..%d", h.filesize, newcMaxName)
+			return nil, b.Errorf(raw, "symlink target length %d out of range 1..%d", h.filesize, newcMaxName)
 		}
 		target := make([]byte, h.filesize)
 		if _, err := ra.ReadAt(target, data); err != nil {
-			return nil, b.errorf(raw, "reading the symlink target: %v", noEOF(err))
+			return nil, b.Errorf(raw, "reading the symlink target: %v", noEOF(err))
 		}
 		e.Link = string(target)
 	case CharDevice, BlockDevice:
 		e.DevMajor, e.DevMinor = h.rdevmajor, h.rdevminor
 	case 0:
-		return nil, b.errorf(raw, "unknown file type in mode %#o", h.mode)
+		return nil, b.Errorf(raw, "unknown file type in mode %#o", h.mode)
 	}
 	return e, nil
 }

@@ -1,4 +1,4 @@
-package rootfs
+package rootfs_test
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/firmwright/firmwright/internal/oracle"
+	"github.com/firmwright/firmwright/rootfs"
+	"github.com/firmwright/firmwright/rootfs/rootfstest"
 )
 
 // TestWriteCPIORoundTrip: what WriteCPIO writes, FromCPIO reads back as
@@ -18,20 +20,20 @@ import (
 func TestWriteCPIORoundTrip(t *testing.T) {
 	tr := baseTree(t)
 	var a, b bytes.Buffer
-	if err := WriteCPIO(&a, tr); err != nil {
+	if err := rootfs.WriteCPIO(&a, tr); err != nil {
 		t.Fatal(err)
 	}
-	WriteCPIO(&b, tr)
+	rootfs.WriteCPIO(&b, tr)
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
 		t.Error("two writes of one tree differ")
 	}
 	p := filepath.Join(t.TempDir(), "x.cpio")
 	os.WriteFile(p, a.Bytes(), 0o644)
-	back, err := FromCPIO(p, t.TempDir())
+	back, err := rootfs.FromCPIO(p, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := dump(t, back), dump(t, tr); got != want {
+	if got, want := rootfstest.Dump(t, back), rootfstest.Dump(t, tr); got != want {
 		t.Errorf("read back:\n%s\nwant:\n%s", got, want)
 	}
 }
@@ -45,7 +47,7 @@ func TestWriteCPIOWithGNUCpio(t *testing.T) {
 	tr.Lookup("bin/sh").Mode = 0o755 | fs.ModeSetuid
 	tr.Lookup("tmp").Mode = 0o777 | fs.ModeSticky
 	var buf bytes.Buffer
-	if err := WriteCPIO(&buf, tr); err != nil {
+	if err := rootfs.WriteCPIO(&buf, tr); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(cpio, "-itv", "--numeric-uid-gid")

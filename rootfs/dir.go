@@ -48,7 +48,7 @@ func FromDir(dir string, own Ownership, opts ...DirOption) (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := newBuilder(dir)
+	b := NewBuilder(dir)
 	links := map[[2]uint64]string{}
 	err = filepath.WalkDir(root, func(full string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -65,12 +65,12 @@ func FromDir(dir string, own Ownership, opts ...DirOption) (*Tree, error) {
 		}
 		st, err := hostStat(fi)
 		if err != nil {
-			return b.errorf(raw, "%v", err)
+			return b.Errorf(raw, "%v", err)
 		}
 		e := &Entry{
 			Path:    Clean(raw),
-			Kind:    kindFromUnix(st.mode),
-			Mode:    permFromUnix(st.mode),
+			Kind:    KindFromUnix(st.mode),
+			Mode:    PermFromUnix(st.mode),
 			ModTime: fi.ModTime().UTC(),
 		}
 		if own == HostOwners {
@@ -81,7 +81,7 @@ func FromDir(dir string, own Ownership, opts ...DirOption) (*Tree, error) {
 			if st.nlink > 1 {
 				key := [2]uint64{st.dev, st.ino}
 				if first, ok := links[key]; ok {
-					b.add(&Entry{Path: e.Path, Kind: Hardlink, Link: first})
+					b.Add(&Entry{Path: e.Path, Kind: Hardlink, Link: first})
 					return nil
 				}
 				links[key] = e.Path
@@ -95,18 +95,18 @@ func FromDir(dir string, own Ownership, opts ...DirOption) (*Tree, error) {
 		case CharDevice, BlockDevice:
 			e.DevMajor, e.DevMinor = st.major, st.minor
 		case 0:
-			return b.errorf(raw, "unknown file type in mode %#o", st.mode)
+			return b.Errorf(raw, "unknown file type in mode %#o", st.mode)
 		}
 		if o.xattrs {
 			if e.Xattrs, err = hostXattrs(full); err != nil {
-				return b.errorf(raw, "%v", err)
+				return b.Errorf(raw, "%v", err)
 			}
 		}
-		b.add(e)
+		b.Add(e)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return b.tree()
+	return b.Tree()
 }

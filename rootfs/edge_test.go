@@ -1,4 +1,4 @@
-package rootfs
+package rootfs_test
 
 import (
 	"archive/tar"
@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/firmwright/firmwright/rootfs"
+	"github.com/firmwright/firmwright/rootfs/rootfstest"
 )
 
 // tarOf writes headers (with contents for regular files) into a tar.
@@ -33,26 +36,26 @@ func tarOf(t testing.TB, hs ...*tar.Header) []byte {
 }
 
 func TestSynthesizedParents(t *testing.T) {
-	tr, err := readTar(source{name: "rootfs.tar", mem: tarOf(t,
+	tr, err := rootfs.ReadTar(rootfs.MemorySource("rootfs.tar", tarOf(t,
 		&tar.Header{Name: "./usr/bin/x", Typeflag: tar.TypeReg, Mode: 0o755, Uid: 1, ModTime: time.Unix(5, 0)},
 		&tar.Header{Name: "./usr/bin/y", Typeflag: tar.TypeLink, Linkname: "./usr/bin/x"},
 		&tar.Header{Name: "./etc/l", Typeflag: tar.TypeSymlink, Linkname: "x", Mode: 0o777},
 		&tar.Header{Name: "./etc/l2", Typeflag: tar.TypeLink, Linkname: "etc/l"},
-	)})
+	)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkTree(t, tr)
+	rootfstest.Validate(t, tr)
 	want := `. dir 0755 0:0 0
 etc dir 0755 0:0 0
 etc/l symlink 0777 0:0 0 -> x
 etc/l2 symlink 0777 0:0 0 -> x
 usr dir 0755 0:0 0
 usr/bin dir 0755 0:0 0
-usr/bin/x file 0755 1:0 5 size=11 sha=` + sha("./usr/bin/x") + ` links=usr/bin/x,usr/bin/y
-usr/bin/y file 0755 1:0 5 size=11 sha=` + sha("./usr/bin/x") + ` links=usr/bin/x,usr/bin/y
+usr/bin/x file 0755 1:0 5 size=11 sha=` + rootfstest.ShortSHA("./usr/bin/x") + ` links=usr/bin/x,usr/bin/y
+usr/bin/y file 0755 1:0 5 size=11 sha=` + rootfstest.ShortSHA("./usr/bin/x") + ` links=usr/bin/x,usr/bin/y
 `
-	if d := dump(t, tr); d != want {
+	if d := rootfstest.Dump(t, tr); d != want {
 		t.Errorf("got\n%s\nwant\n%s", d, want)
 	}
 }
@@ -71,7 +74,7 @@ func TestTarErrors(t *testing.T) {
 		{[]*tar.Header{{Name: "./a", Typeflag: tar.TypeSymlink}},
 			"rootfs.tar: entry ./a: symlink with an empty target"},
 	} {
-		_, err := readTar(source{name: "rootfs.tar", mem: tarOf(t, c.hs...)})
+		_, err := rootfs.ReadTar(rootfs.MemorySource("rootfs.tar", tarOf(t, c.hs...)))
 		if err == nil || err.Error() != c.want {
 			t.Errorf("got %v, want %s", err, c.want)
 		}
@@ -91,29 +94,29 @@ func TestCPIOHardlinkDataFirst(t *testing.T) {
 	// Some writers put the contents on the first link, not the last.
 	a := newc("a", 0o100644, 2, 7, "data") + newc("b", 0o100644, 2, 7, "") +
 		newc("dev/console", 0o20600, 1, 8, "") + newc("TRAILER!!!", 0, 1, 0, "")
-	tr, err := readCPIO(source{name: "initramfs.cpio", mem: []byte(a)})
+	tr, err := rootfs.ReadCPIO(rootfs.MemorySource("initramfs.cpio", []byte(a)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkTree(t, tr)
+	rootfstest.Validate(t, tr)
 	want := `. dir 0755 0:0 0
-a file 0644 0:0 0 size=4 sha=` + sha("data") + ` links=a,b
-b file 0644 0:0 0 size=4 sha=` + sha("data") + ` links=a,b
+a file 0644 0:0 0 size=4 sha=` + rootfstest.ShortSHA("data") + ` links=a,b
+b file 0644 0:0 0 size=4 sha=` + rootfstest.ShortSHA("data") + ` links=a,b
 dev dir 0755 0:0 0
 dev/console char device 0600 0:0 0 5,1
 `
-	if d := dump(t, tr); d != want {
+	if d := rootfstest.Dump(t, tr); d != want {
 		t.Errorf("got\n%s\nwant\n%s", d, want)
 	}
 	noTrailer := a[:strings.Index(a, "070701000000000000000000")]
-	if _, err := readCPIO(source{name: "x.cpio", mem: []byte(noTrailer)}); err == nil ||
+	if _, err := rootfs.ReadCPIO(rootfs.MemorySource("x.cpio", []byte(noTrailer))); err == nil ||
 		err.Error() != fmt.Sprintf("x.cpio: reading the cpio header at offset %d, after entry dev/console: unexpected EOF", len(noTrailer)) {
 		t.Errorf("truncated archive: %v", err)
 	}
 }
 
 // readAll opens every file of a tree, as a fuzz check.
-func readAll(tr *Tree) {
+func readAll(tr *rootfs.Tree) {
 	for _, e := range tr.Entries {
 		if e.Open != nil {
 			if r, err := e.Open(); err == nil {
@@ -129,7 +132,7 @@ func FuzzCPIO(f *testing.F) {
 		newc("l", 0o120777, 1, 3, "a") + newc("TRAILER!!!", 0, 1, 0, "")))
 	f.Add([]byte(strings.Replace(newc("f", 0o100644, 1, 2, "abc"), "070701", "070702", 1) + newc("TRAILER!!!", 0, 1, 0, "")))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if tr, err := readCPIO(source{name: "fuzz", mem: data}); err == nil {
+		if tr, err := rootfs.ReadCPIO(rootfs.MemorySource("fuzz", data)); err == nil {
 			readAll(tr)
 		}
 	})
@@ -141,7 +144,7 @@ func FuzzTar(f *testing.F) {
 		&tar.Header{Name: "./c", Typeflag: tar.TypeLink, Linkname: "a/b"},
 		&tar.Header{Name: "./d", Typeflag: tar.TypeChar, Devmajor: 5, Devminor: 1}))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if tr, err := readTar(source{name: "fuzz", mem: data}); err == nil {
+		if tr, err := rootfs.ReadTar(rootfs.MemorySource("fuzz", data)); err == nil {
 			readAll(tr)
 		}
 	})

@@ -1,4 +1,4 @@
-package rootfs
+package rootfs_test
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/firmwright/firmwright/rootfs"
 )
 
 func contents(s string) func() (io.ReadCloser, error) {
@@ -18,45 +20,45 @@ func contents(s string) func() (io.ReadCloser, error) {
 func TestExtractRoundTrip(t *testing.T) {
 	mt := time.Unix(1700000000, 0).UTC()
 	root := os.Getuid() == 0
-	tree := &Tree{Entries: []*Entry{
-		{Path: ".", Kind: Dir, Mode: 0o755, ModTime: mt},
-		{Path: "bin", Kind: Dir, Mode: 0o755, ModTime: mt},
-		{Path: "bin/busybox", Kind: File, Mode: fs.ModeSetuid | 0o755, ModTime: mt, Size: 5, Open: contents("hello")},
-		{Path: "bin/sh", Kind: Symlink, Mode: 0o777, ModTime: mt, Link: "busybox"},
-		{Path: "bin/ash", Kind: Hardlink, Mode: fs.ModeSetuid | 0o755, ModTime: mt, Link: "bin/busybox"},
-		{Path: "run", Kind: Dir, Mode: fs.ModeSticky | 0o777, ModTime: mt},
-		{Path: "run/pipe", Kind: FIFO, Mode: 0o600, ModTime: mt},
-		{Path: "dev", Kind: Dir, Mode: 0o755, ModTime: mt},
-		{Path: "dev/console", Kind: CharDevice, Mode: 0o600, ModTime: mt, DevMajor: 5, DevMinor: 1},
+	tree := &rootfs.Tree{Entries: []*rootfs.Entry{
+		{Path: ".", Kind: rootfs.Dir, Mode: 0o755, ModTime: mt},
+		{Path: "bin", Kind: rootfs.Dir, Mode: 0o755, ModTime: mt},
+		{Path: "bin/busybox", Kind: rootfs.File, Mode: fs.ModeSetuid | 0o755, ModTime: mt, Size: 5, Open: contents("hello")},
+		{Path: "bin/sh", Kind: rootfs.Symlink, Mode: 0o777, ModTime: mt, Link: "busybox"},
+		{Path: "bin/ash", Kind: rootfs.Hardlink, Mode: fs.ModeSetuid | 0o755, ModTime: mt, Link: "bin/busybox"},
+		{Path: "run", Kind: rootfs.Dir, Mode: fs.ModeSticky | 0o777, ModTime: mt},
+		{Path: "run/pipe", Kind: rootfs.FIFO, Mode: 0o600, ModTime: mt},
+		{Path: "dev", Kind: rootfs.Dir, Mode: 0o755, ModTime: mt},
+		{Path: "dev/console", Kind: rootfs.CharDevice, Mode: 0o600, ModTime: mt, DevMajor: 5, DevMinor: 1},
 	}}
 	tree.Sort()
 	dir := filepath.Join(t.TempDir(), "x")
 	var skipped []string
-	if err := Extract(tree, dir, ExtractOptions{Devices: root, Owners: root, Skipped: func(p, _ string) { skipped = append(skipped, p) }}); err != nil {
+	if err := rootfs.Extract(tree, dir, rootfs.ExtractOptions{Devices: root, Owners: root, Skipped: func(p, _ string) { skipped = append(skipped, p) }}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := FromDir(dir, HostOwners)
+	got, err := rootfs.FromDir(dir, rootfs.HostOwners)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range tree.Entries {
 		g := got.Lookup(want.Path)
 		if g == nil {
-			if !root && want.Kind == CharDevice && len(skipped) == 1 {
+			if !root && want.Kind == rootfs.CharDevice && len(skipped) == 1 {
 				continue
 			}
 			t.Errorf("%s: missing", want.Path)
 			continue
 		}
-		if want.Kind == File || want.Kind == Hardlink {
+		if want.Kind == rootfs.File || want.Kind == rootfs.Hardlink {
 			// FromDir names the first path of a link group the file.
-			if g.Kind != File && g.Kind != Hardlink || g.Mode != want.Mode {
+			if g.Kind != rootfs.File && g.Kind != rootfs.Hardlink || g.Mode != want.Mode {
 				t.Errorf("%s: got %+v", want.Path, g)
 			}
 			continue
 		}
-		if g.Kind != want.Kind || g.Mode != want.Mode && want.Kind != Symlink || g.Link != want.Link ||
-			g.DevMajor != want.DevMajor || g.DevMinor != want.DevMinor || want.Path != "." && !g.ModTime.Equal(want.ModTime) && want.Kind != Symlink {
+		if g.Kind != want.Kind || g.Mode != want.Mode && want.Kind != rootfs.Symlink || g.Link != want.Link ||
+			g.DevMajor != want.DevMajor || g.DevMinor != want.DevMinor || want.Path != "." && !g.ModTime.Equal(want.ModTime) && want.Kind != rootfs.Symlink {
 			t.Errorf("%s: got %+v, want %+v", want.Path, g, want)
 		}
 	}
@@ -66,7 +68,7 @@ func TestExtractRoundTrip(t *testing.T) {
 	if st, _ := os.Stat(filepath.Join(dir, "bin/busybox")); st.Mode()&fs.ModeSetuid == 0 {
 		t.Error("setuid bit lost")
 	}
-	if err := Extract(tree, dir, ExtractOptions{}); err == nil {
+	if err := rootfs.Extract(tree, dir, rootfs.ExtractOptions{}); err == nil {
 		t.Error("extracting into a non-empty directory succeeded")
 	}
 }
@@ -79,18 +81,18 @@ func TestExtractStaysInside(t *testing.T) {
 	outside := t.TempDir()
 	victim := filepath.Join(outside, "victim")
 	os.WriteFile(victim, []byte("keep"), 0o644)
-	for name, entries := range map[string][]*Entry{
-		"dotdot path":   {{Path: "../escape", Kind: File, Mode: 0o644, Open: contents("x")}},
-		"hard link out": {{Path: "h", Kind: Hardlink, Mode: 0o644, Link: "../" + filepath.Base(outside) + "/victim"}},
+	for name, entries := range map[string][]*rootfs.Entry{
+		"dotdot path":   {{Path: "../escape", Kind: rootfs.File, Mode: 0o644, Open: contents("x")}},
+		"hard link out": {{Path: "h", Kind: rootfs.Hardlink, Mode: 0o644, Link: "../" + filepath.Base(outside) + "/victim"}},
 		"through a symlink": {
-			{Path: "a", Kind: Symlink, Mode: 0o777, Link: outside},
-			{Path: "a/f", Kind: File, Mode: 0o644, Open: contents("x")},
+			{Path: "a", Kind: rootfs.Symlink, Mode: 0o777, Link: outside},
+			{Path: "a/f", Kind: rootfs.File, Mode: 0o644, Open: contents("x")},
 		},
 	} {
-		tree := &Tree{Entries: append([]*Entry{{Path: ".", Kind: Dir, Mode: 0o755, ModTime: mt}}, entries...)}
+		tree := &rootfs.Tree{Entries: append([]*rootfs.Entry{{Path: ".", Kind: rootfs.Dir, Mode: 0o755, ModTime: mt}}, entries...)}
 		parent := t.TempDir()
 		dir := filepath.Join(parent, "x")
-		if err := Extract(tree, dir, ExtractOptions{}); err == nil {
+		if err := rootfs.Extract(tree, dir, rootfs.ExtractOptions{}); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 		if _, err := os.Stat(filepath.Join(parent, "escape")); err == nil {
@@ -104,14 +106,14 @@ func TestExtractStaysInside(t *testing.T) {
 		}
 	}
 
-	tree := &Tree{Entries: []*Entry{
-		{Path: ".", Kind: Dir, Mode: 0o755, ModTime: mt},
-		{Path: "ro", Kind: Dir, Mode: 0o555, ModTime: mt, UID: 12, GID: 34},
-		{Path: "ro/f", Kind: File, Mode: 0o444, ModTime: mt, UID: 56, GID: 78, Size: 1, Open: contents("f")},
+	tree := &rootfs.Tree{Entries: []*rootfs.Entry{
+		{Path: ".", Kind: rootfs.Dir, Mode: 0o755, ModTime: mt},
+		{Path: "ro", Kind: rootfs.Dir, Mode: 0o555, ModTime: mt, UID: 12, GID: 34},
+		{Path: "ro/f", Kind: rootfs.File, Mode: 0o444, ModTime: mt, UID: 56, GID: 78, Size: 1, Open: contents("f")},
 	}}
 	dir := filepath.Join(t.TempDir(), "x")
 	root := os.Getuid() == 0
-	if err := Extract(tree, dir, ExtractOptions{Owners: root}); err != nil {
+	if err := rootfs.Extract(tree, dir, rootfs.ExtractOptions{Owners: root}); err != nil {
 		t.Fatal(err)
 	}
 	st, _ := os.Stat(filepath.Join(dir, "ro"))
@@ -119,7 +121,7 @@ func TestExtractStaysInside(t *testing.T) {
 		t.Errorf("ro is %v", st.Mode())
 	}
 	if root {
-		got, _ := FromDir(dir, HostOwners)
+		got, _ := rootfs.FromDir(dir, rootfs.HostOwners)
 		if e := got.Lookup("ro/f"); e == nil || e.UID != 56 || e.GID != 78 {
 			t.Errorf("owner of ro/f: %+v", e)
 		}

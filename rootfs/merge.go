@@ -75,6 +75,13 @@ func OverlayLayer(name string, t *Tree) Layer {
 	return Layer{Name: name, Kind: LayerOverlay, Tree: t}
 }
 
+// Paths of the image's init, which the kernel runs, and of the
+// configuration it reads before anything else.
+const (
+	InitPath          = "sbin/init"
+	ErlinitConfigPath = "etc/erlinit.config"
+)
+
 // ErlinitLayer is the generated layer holding etc/erlinit.config (mode
 // 0644, root-owned, with mtime as its modification time).
 func ErlinitLayer(config []byte, mtime time.Time) Layer {
@@ -94,7 +101,7 @@ type GeneratedFile struct {
 // GeneratedLayer is a generated layer holding files: root-owned, with
 // the given mtime, their parent directories synthesized as 0755.
 func GeneratedLayer(name string, mtime time.Time, files ...GeneratedFile) Layer {
-	b := newBuilder(name)
+	b := NewBuilder(name)
 	for _, f := range files {
 		e := &Entry{Path: f.Path, Kind: File, Mode: f.Mode, ModTime: mtime}
 		if f.Link != "" {
@@ -104,9 +111,9 @@ func GeneratedLayer(name string, mtime time.Time, files ...GeneratedFile) Layer 
 			e.Size = int64(len(data))
 			e.Open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
 		}
-		b.add(e)
+		b.Add(e)
 	}
-	t, err := b.tree()
+	t, err := b.Tree()
 	if err != nil {
 		panic(err) // paths are the caller's constants
 	}

@@ -27,32 +27,39 @@ import (
 // thousands of files); a temporary file costs its uncompressed size on
 // disk and gives constant-time Open.
 
-// source gives random access to an archive's uncompressed bytes.
-type source struct {
-	// name is how errors name the archive.
-	name string
+// Source gives random access to an archive's uncompressed bytes, for
+// readers that index an archive once and read its contents lazily.
+type Source struct {
+	// Name is how errors name the archive.
+	Name string
 	// path is the file Open reads; empty for in-memory sources.
 	path string
 	// mem is the in-memory archive when path is empty (tests, fuzzing).
 	mem []byte
 }
 
-// readerAt opens the source for one pass. The caller closes the Closer.
-func (s source) readerAt() (io.ReaderAt, io.Closer, error) {
+// FileSource is the uncompressed archive at path.
+func FileSource(path string) Source { return Source{Name: path, path: path} }
+
+// MemorySource is an archive held in memory (tests, fuzzing).
+func MemorySource(name string, data []byte) Source { return Source{Name: name, mem: data} }
+
+// ReaderAt opens the source for one pass. The caller closes the Closer.
+func (s Source) ReaderAt() (io.ReaderAt, io.Closer, error) {
 	if s.path == "" {
 		return bytes.NewReader(s.mem), io.NopCloser(nil), nil
 	}
 	f, err := os.Open(s.path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", s.name, err)
+		return nil, nil, fmt.Errorf("%s: %w", s.Name, err)
 	}
 	return f, f, nil
 }
 
-// opener returns an Entry.Open reading n bytes at off.
-func (s source) opener(off, n int64) func() (io.ReadCloser, error) {
+// Opener returns an Entry.Open reading n bytes at off.
+func (s Source) Opener(off, n int64) func() (io.ReadCloser, error) {
 	return func() (io.ReadCloser, error) {
-		ra, c, err := s.readerAt()
+		ra, c, err := s.ReaderAt()
 		if err != nil {
 			return nil, err
 		}
@@ -116,11 +123,11 @@ func decompressor(c compression, r io.Reader) (io.ReadCloser, error) {
 	return nil, fmt.Errorf("%s compression is not supported (use gzip, zstd, bzip2, xz or lz4)", c)
 }
 
-// openArchive returns a source for the archive at path: the file itself
+// OpenArchive returns a Source for the archive at path: the file itself
 // when it is not compressed, otherwise a decompressed copy written into
 // tmpDir, which must outlive the Tree read from it.
-func openArchive(path, tmpDir string) (source, error) {
-	src := source{name: path, path: path}
+func OpenArchive(path, tmpDir string) (Source, error) {
+	src := FileSource(path)
 	f, err := os.Open(path)
 	if err != nil {
 		return src, err

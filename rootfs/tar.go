@@ -22,15 +22,16 @@ import (
 // Sparse members are refused. See build.go for the rules every reader
 // follows (synthesized root and parents, duplicates, hard links).
 func FromTar(path, tmpDir string) (*Tree, error) {
-	src, err := openArchive(path, tmpDir)
+	src, err := OpenArchive(path, tmpDir)
 	if err != nil {
 		return nil, err
 	}
-	return readTar(src)
+	return ReadTar(src)
 }
 
-func readTar(src source) (*Tree, error) {
-	ra, c, err := src.readerAt()
+// ReadTar reads a tar archive's uncompressed bytes into a Tree.
+func ReadTar(src Source) (*Tree, error) {
+	ra, c, err := src.ReaderAt()
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +40,7 @@ func readTar(src source) (*Tree, error) {
 	// them, and its position after Next is where the contents start.
 	sr := io.NewSectionReader(ra, 0, math.MaxInt64)
 	tr := tar.NewReader(sr)
-	b := newBuilder(src.name)
+	b := NewBuilder(src.Name)
 	last := "(none)"
 	for {
 		h, err := tr.Next()
@@ -47,7 +48,7 @@ func readTar(src source) (*Tree, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: reading the tar header after entry %s: %w", src.name, last, err)
+			return nil, fmt.Errorf("%s: reading the tar header after entry %s: %w", src.Name, last, err)
 		}
 		last = h.Name
 		off, err := sr.Seek(0, io.SeekCurrent)
@@ -59,26 +60,26 @@ func readTar(src source) (*Tree, error) {
 			return nil, err
 		}
 		if e.Kind == File {
-			e.Open = src.opener(off, h.Size)
+			e.Open = src.Opener(off, h.Size)
 		}
-		b.add(e)
+		b.Add(e)
 	}
-	return b.tree()
+	return b.Tree()
 }
 
-func tarEntry(b *builder, h *tar.Header) (*Entry, error) {
+func tarEntry(b *Builder, h *tar.Header) (*Entry, error) {
 	e := &Entry{
 		Path:    Clean(h.Name),
-		Mode:    permFromUnix(uint32(h.Mode & 0o7777)),
+		Mode:    PermFromUnix(uint32(h.Mode & 0o7777)),
 		ModTime: h.ModTime.UTC(),
 	}
 	if h.Uid < 0 || int64(h.Uid) > math.MaxUint32 || h.Gid < 0 || int64(h.Gid) > math.MaxUint32 {
-		return nil, b.errorf(h.Name, "uid %d or gid %d out of range", h.Uid, h.Gid)
+		return nil, b.Errorf(h.Name, "uid %d or gid %d out of range", h.Uid, h.Gid)
 	}
 	e.UID, e.GID = uint32(h.Uid), uint32(h.Gid)
 	for k, v := range h.PAXRecords {
 		if strings.HasPrefix(k, "GNU.sparse.") {
-			return nil, b.errorf(h.Name, "sparse files are not supported")
+			return nil, b.Errorf(h.Name, "sparse files are not supported")
 		}
 		if name, ok := strings.CutPrefix(k, "SCHILY.xattr."); ok {
 			if e.Xattrs == nil {
@@ -91,14 +92,14 @@ func tarEntry(b *builder, h *tar.Header) (*Entry, error) {
 	case tar.TypeReg, '\x00', tar.TypeCont:
 		e.Kind, e.Size = File, h.Size
 		if strings.HasSuffix(h.Name, "/") {
-			return nil, b.errorf(h.Name, "regular file with a directory name")
+			return nil, b.Errorf(h.Name, "regular file with a directory name")
 		}
 	case tar.TypeDir:
 		e.Kind = Dir
 	case tar.TypeSymlink:
 		e.Kind, e.Link = Symlink, h.Linkname
 		if h.Linkname == "" {
-			return nil, b.errorf(h.Name, "symlink with an empty target")
+			return nil, b.Errorf(h.Name, "symlink with an empty target")
 		}
 	case tar.TypeLink:
 		e.Kind, e.Link = Hardlink, Clean(h.Linkname)
@@ -108,15 +109,15 @@ func tarEntry(b *builder, h *tar.Header) (*Entry, error) {
 			e.Kind = BlockDevice
 		}
 		if h.Devmajor < 0 || h.Devmajor > math.MaxUint32 || h.Devminor < 0 || h.Devminor > math.MaxUint32 {
-			return nil, b.errorf(h.Name, "device number %d,%d out of range", h.Devmajor, h.Devminor)
+			return nil, b.Errorf(h.Name, "device number %d,%d out of range", h.Devmajor, h.Devminor)
 		}
 		e.DevMajor, e.DevMinor = uint32(h.Devmajor), uint32(h.Devminor)
 	case tar.TypeFifo:
 		e.Kind = FIFO
 	case tar.TypeGNUSparse:
-		return nil, b.errorf(h.Name, "sparse files are not supported")
+		return nil, b.Errorf(h.Name, "sparse files are not supported")
 	default:
-		return nil, b.errorf(h.Name, "unsupported tar type %q", h.Typeflag)
+		return nil, b.Errorf(h.Name, "unsupported tar type %q", h.Typeflag)
 	}
 	return e, nil
 }

@@ -1,16 +1,13 @@
-// Package rootfs models a root filesystem as plain data: a sorted list of
-// entries with their metadata and a way to read each file's contents
-// lazily from wherever it came from (a tar, a SquashFS image, a cpio
-// archive, a host directory, a release). Readers produce Trees, the merge
-// combines them, and the SquashFS writer consumes one.
 package rootfs
 
 import (
 	"cmp"
+	"fmt"
 	"io"
 	"io/fs"
 	"path"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -153,5 +150,74 @@ func (t *Tree) WithModTime(tm time.Time) *Tree {
 		c.ModTime = tm
 		out.Entries[i] = &c
 	}
+	return out
+}
+
+// Subtree returns the entries below dir (not dir itself), in tree order:
+// a directory's descendants follow it directly.
+func (t *Tree) Subtree(dir string) []*Entry {
+	i, ok := slices.BinarySearchFunc(t.Entries, dir, func(e *Entry, p string) int { return Compare(e.Path, p) })
+	if !ok {
+		return nil
+	}
+	start := i + 1
+	prefix := dir + "/"
+	if dir == "." {
+		prefix = ""
+	}
+	end := start
+	for end < len(t.Entries) && strings.HasPrefix(t.Entries[end].Path, prefix) {
+		end++
+	}
+	return t.Entries[start:end]
+}
+
+// ReadFile reads a regular file (or a hard link to one) of t, failing
+// when it holds more than limit bytes.
+func (t *Tree) ReadFile(p string, limit int64) ([]byte, error) {
+	e := t.Lookup(p)
+	if e != nil && e.Kind == Hardlink {
+		e = t.Lookup(e.Link)
+	}
+	if e == nil || e.Kind != File {
+		return nil, fmt.Errorf("%s: no such file in the tree", p)
+	}
+	if e.Size > limit {
+		return nil, fmt.Errorf("%s: %d bytes, more than the %d expected", p, e.Size, limit)
+	}
+	if e.Open == nil {
+		return nil, fmt.Errorf("%s: entry has no contents", p)
+	}
+	rc, err := e.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: more than %d bytes", p, limit)
+	}
+	return data, nil
+}
+
+// Without returns t without the paths in removed, which must hold whole
+// subtrees (a directory's descendants with it). The surviving hard links
+// of a removed file keep its contents. t is not changed.
+func (t *Tree) Without(removed map[string]bool) *Tree {
+	m := newMerger(t)
+	m.remove(removed)
+	out, _ := m.tree() // hard links stay consistent: remove keeps their files
+	return out
+}
+
+// WithoutEmptyDirs returns t without every directory that holds nothing
+// but other such directories, the root excepted. t is not changed.
+func (t *Tree) WithoutEmptyDirs() *Tree {
+	m := newMerger(t)
+	m.removeEmptyDirs()
+	out, _ := m.tree()
 	return out
 }

@@ -1,4 +1,4 @@
-package rootfs
+package rootfs_test
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/firmwright/firmwright/rootfs"
 )
 
 // splitLess is the definition Less had before Compare: components split
@@ -63,11 +65,11 @@ func TestCompareMatchesSplit(t *testing.T) {
 		if r.IntN(4) == 0 { // share a prefix, as siblings and parents do
 			b = a[:r.IntN(len(a)+1)] + b
 		}
-		if got, want := Compare(a, b), splitCompare(a, b); got != want {
+		if got, want := rootfs.Compare(a, b), splitCompare(a, b); got != want {
 			t.Fatalf("Compare(%q, %q) = %d, the Split definition says %d", a, b, got, want)
 		}
-		if Less(a, b) != splitLess(a, b) {
-			t.Fatalf("Less(%q, %q) = %v, the Split definition says %v", a, b, Less(a, b), splitLess(a, b))
+		if rootfs.Less(a, b) != splitLess(a, b) {
+			t.Fatalf("Less(%q, %q) = %v, the Split definition says %v", a, b, rootfs.Less(a, b), splitLess(a, b))
 		}
 	}
 	for _, c := range []struct {
@@ -78,7 +80,7 @@ func TestCompareMatchesSplit(t *testing.T) {
 		{"a", "a/b", -1}, {"a/b", "a-b", -1}, {"a-b", "a/b", 1}, {"a/b", "a/b", 0},
 		{"usr/lib", "usr/lib/x", -1}, {"usr/lib/x", "usr/lib64", -1}, {"a/b", "a\x00", -1},
 	} {
-		if got := Compare(c.a, c.b); got != c.want {
+		if got := rootfs.Compare(c.a, c.b); got != c.want {
 			t.Errorf("Compare(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
 		}
 	}
@@ -86,24 +88,24 @@ func TestCompareMatchesSplit(t *testing.T) {
 
 func TestCompareDoesNotAllocate(t *testing.T) {
 	a, b := "usr/lib/erlang/lib/kernel-9.0/ebin/a.beam", "usr/lib/erlang/lib/kernel-9.0/ebin/b.beam"
-	if n := testing.AllocsPerRun(100, func() { Compare(a, b); Less(b, a) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { rootfs.Compare(a, b); rootfs.Less(b, a) }); n != 0 {
 		t.Errorf("Compare allocates %v times per call", n)
 	}
 }
 
 func TestSortAndLookup(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	tr := &Tree{}
+	tr := &rootfs.Tree{}
 	seen := map[string]bool{}
 	for len(tr.Entries) < 5000 {
 		p := randomPath(r)
 		if !seen[p] {
 			seen[p] = true
-			tr.Entries = append(tr.Entries, &Entry{Path: p})
+			tr.Entries = append(tr.Entries, &rootfs.Entry{Path: p})
 		}
 	}
 	tr.Sort()
-	if !slices.IsSortedFunc(tr.Entries, func(a, b *Entry) int { return splitCompare(a.Path, b.Path) }) {
+	if !slices.IsSortedFunc(tr.Entries, func(a, b *rootfs.Entry) int { return splitCompare(a.Path, b.Path) }) {
 		t.Fatal("Sort disagrees with the Split definition")
 	}
 	for p := range seen {
@@ -121,12 +123,12 @@ func BenchmarkSort(b *testing.B) {
 	for i := range 60000 {
 		paths = append(paths, fmt.Sprintf("usr/lib/erlang/lib/app%d-1.0/ebin/mod%d.beam", i%300, i))
 	}
-	tr := &Tree{Entries: make([]*Entry, len(paths))}
+	tr := &rootfs.Tree{Entries: make([]*rootfs.Entry, len(paths))}
 	b.ReportAllocs()
 	for b.Loop() {
 		r := rand.New(rand.NewPCG(5, 6))
 		for i, j := range r.Perm(len(paths)) {
-			tr.Entries[i] = &Entry{Path: paths[j]}
+			tr.Entries[i] = &rootfs.Entry{Path: paths[j]}
 		}
 		tr.Sort()
 	}

@@ -17,7 +17,7 @@ import (
 	"strings"
 
 	"github.com/firmwright/firmwright"
-	"github.com/firmwright/firmwright/rootfs"
+	"github.com/firmwright/firmwright/erlang"
 )
 
 // MetadataFile is the file in a system folder that describes it.
@@ -46,17 +46,15 @@ type System struct {
 	Dir string `json:"-"`
 }
 
-// ELFTarget is the rootfs target for the system's ELF name.
-func (s *System) ELFTarget() (*rootfs.Target, error) {
-	switch s.ELF {
-	case "aarch64":
-		return &rootfs.TargetAArch64, nil
-	case "armhf":
-		return &rootfs.TargetARMHardFloat, nil
-	case "x86_64":
-		return &rootfs.TargetX86_64, nil
+// ELFTarget is the machine the system's release code must be built for.
+func (s *System) ELFTarget() (*erlang.ELFTarget, error) {
+	t, ok := erlang.ELFTargetNamed(s.ELF)
+	if !ok {
+		names := erlang.ELFTargetNames()
+		return nil, fmt.Errorf("system %s: %s: elf %q: expected %s or %s", s.Name, MetadataFile, s.ELF,
+			strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 	}
-	return nil, fmt.Errorf("system %s: %s: elf %q: expected aarch64, armhf or x86_64", s.Name, MetadataFile, s.ELF)
+	return t, nil
 }
 
 // Names lists the embedded systems.

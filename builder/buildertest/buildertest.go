@@ -41,7 +41,7 @@ func Inputs(t testing.TB, sys *systems.System, kernelSize int) (images, release 
 	WriteBase(t, images, true)
 
 	release = filepath.Join(dir, "release")
-	boot, err := os.ReadFile(filepath.Join(repoRoot(t), "rootfs/testdata/boot/demo.boot"))
+	boot, err := os.ReadFile(filepath.Join(repoRoot(t), "erlang/testdata/boot/demo.boot"))
 	if err != nil {
 		t.Fatal(err)
 	}

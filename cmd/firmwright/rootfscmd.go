@@ -6,23 +6,15 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v3"
 
 	"github.com/firmwright/firmwright/builder"
+	"github.com/firmwright/firmwright/erlang"
 	"github.com/firmwright/firmwright/internal/atomicfile"
-	"github.com/firmwright/firmwright/rootfs"
 )
-
-// elfTargets are the --arch values: what a release's native code must be
-// built for.
-var elfTargets = map[string]*rootfs.Target{
-	"aarch64": &rootfs.TargetAArch64,
-	"armhf":   &rootfs.TargetARMHardFloat,
-	"x86_64":  &rootfs.TargetX86_64,
-	"none":    nil,
-}
 
 func rootfsCommand(sys *system) *cli.Command {
 	return &cli.Command{
@@ -40,9 +32,13 @@ func rootfsCommand(sys *system) *cli.Command {
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "the image to write"},
 		},
 		Action: func(_ context.Context, c *cli.Command) error {
-			target, ok := elfTargets[c.String("arch")]
-			if !ok {
-				return fmt.Errorf("--arch %s: expected aarch64, armhf, x86_64 or none", c.String("arch"))
+			var target *erlang.ELFTarget
+			if arch := c.String("arch"); arch != "none" {
+				t, ok := erlang.ELFTargetNamed(arch)
+				if !ok {
+					return fmt.Errorf("--arch %s: expected %s or none", arch, strings.Join(erlang.ELFTargetNames(), ", "))
+				}
+				target = t
 			}
 			mtime, err := sourceDate(sys.Env)
 			if err != nil {

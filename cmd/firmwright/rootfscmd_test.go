@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/firmwright/firmwright/rootfs"
+	"github.com/firmwright/firmwright/rootfs/squashfs"
 )
 
 // writeFiles creates files (path → contents) below dir.
@@ -58,7 +58,7 @@ func TestRootfsCommand(t *testing.T) {
 	f.Close()
 
 	rel := filepath.Join(dir, "rel")
-	boot, err := os.ReadFile("../../rootfs/testdata/boot/demo.boot")
+	boot, err := os.ReadFile("../../erlang/testdata/boot/demo.boot")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestRootfsCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("rootfs: exit %d: %s%s", code, out, errOut)
 	}
-	tree, err := rootfs.FromSquashFS(img)
+	tree, err := squashfs.ReadFile(img)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/firmwright/firmwright/fwup/cmdline"
+	"github.com/firmwright/firmwright/rootfs/squashfs"
 
 	"github.com/urfave/cli/v3"
 
@@ -36,7 +37,7 @@ func unpackCommand(sys *system) *cli.Command {
 				return err
 			}
 			defer os.Remove(img)
-			tree, err := rootfs.FromSquashFS(img)
+			tree, err := squashfs.ReadFile(img)
 			if err != nil {
 				return fmt.Errorf("%s: %s: %w", fw, c.String("resource"), err)
 			}

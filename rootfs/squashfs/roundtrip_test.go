@@ -24,7 +24,7 @@ func TestRoundTrip(t *testing.T) {
 	} {
 		t.Run(opts.Compression, func(t *testing.T) {
 			t.Parallel()
-			got, err := rootfs.FromSquashFS(writeImage(t, tree, opts))
+			got, err := ReadFile(writeImage(t, tree, opts))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,9 +1,11 @@
-package rootfs
+package erlang
 
 import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/firmwright/firmwright/rootfs"
 )
 
 // BootFile returns the boot script erlinit will start a release with, as
@@ -12,9 +14,9 @@ import (
 // vsn is the release version in releases/start_erl.data, read by the
 // rules CheckRelease uses (ParseStartErl). root is where the release is in
 // t ("" for a release tree, ReleasePath in an image).
-func BootFile(t *Tree, root, name string) (string, error) {
+func BootFile(t *rootfs.Tree, root, name string) (string, error) {
 	startErl := path.Join(root, "releases/start_erl.data")
-	data, err := readTreeFile(t, startErl, maxStartErlData)
+	data, err := t.ReadFile(startErl, maxStartErlData)
 	if err != nil {
 		return "", err
 	}
@@ -28,8 +30,8 @@ func BootFile(t *Tree, root, name string) (string, error) {
 			return p, nil
 		}
 	}
-	for _, e := range subtree(t, dir) {
-		if path.Dir(e.Path) == dir && path.Ext(e.Path) == ".boot" && (e.Kind == File || e.Kind == Hardlink) {
+	for _, e := range t.Subtree(dir) {
+		if path.Dir(e.Path) == dir && path.Ext(e.Path) == ".boot" && (e.Kind == rootfs.File || e.Kind == rootfs.Hardlink) {
 			return e.Path, nil
 		}
 	}

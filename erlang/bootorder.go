@@ -1,18 +1,11 @@
-package rootfs
+package erlang
 
 import (
 	"fmt"
-	"io"
 	"path"
 	"strings"
-)
 
-// Paths BootOrder puts first: erlinit, which the kernel runs, and the
-// configuration it reads before anything else (rel2fw.sh gives them the
-// top two priorities).
-const (
-	InitPath          = "sbin/init"
-	ErlinitConfigPath = "etc/erlinit.config"
+	"github.com/firmwright/firmwright/rootfs"
 )
 
 // maxBootFile bounds the boot file BootOrder reads into memory.
@@ -46,14 +39,14 @@ const maxBootFile = 64 << 20
 //
 // Paths that are not in t are left out. A boot file that is not a boot
 // script is an error.
-func BootOrder(t *Tree, bootFile string) ([]string, error) {
-	bootFile = Clean(bootFile)
+func BootOrder(t *rootfs.Tree, bootFile string) ([]string, error) {
+	bootFile = rootfs.Clean(bootFile)
 	vsnDir := path.Dir(bootFile)
 	if path.Base(path.Dir(vsnDir)) != "releases" || path.Ext(bootFile) != ".boot" {
 		return nil, fmt.Errorf("boot file %s: expected <release>/releases/<version>/<name>.boot", bootFile)
 	}
 	root := path.Dir(path.Dir(vsnDir))
-	data, err := readTreeFile(t, bootFile, maxBootFile)
+	data, err := t.ReadFile(bootFile, maxBootFile)
 	if err != nil {
 		return nil, err
 	}
@@ -65,13 +58,13 @@ func BootOrder(t *Tree, bootFile string) ([]string, error) {
 	var order []string
 	seen := map[string]bool{}
 	add := func(p string) {
-		if e := t.Lookup(p); e != nil && (e.Kind == File || e.Kind == Hardlink) && !seen[p] {
+		if e := t.Lookup(p); e != nil && (e.Kind == rootfs.File || e.Kind == rootfs.Hardlink) && !seen[p] {
 			seen[p] = true
 			order = append(order, p)
 		}
 	}
-	add(InitPath)
-	add(ErlinitConfigPath)
+	add(rootfs.InitPath)
+	add(rootfs.ErlinitConfigPath)
 
 	var dirs, ebins []string
 	seenDir := map[string]bool{}
@@ -102,14 +95,14 @@ func BootOrder(t *Tree, bootFile string) ([]string, error) {
 		}
 	}
 	for _, d := range ebins {
-		for _, e := range subtree(t, d) {
+		for _, e := range t.Subtree(d) {
 			if path.Dir(e.Path) == d && strings.HasSuffix(e.Path, ".app") {
 				add(e.Path)
 			}
 		}
 	}
 	for _, d := range ebins {
-		for _, e := range subtree(t, path.Join(path.Dir(d), "priv")) {
+		for _, e := range t.Subtree(path.Join(path.Dir(d), "priv")) {
 			add(e.Path)
 		}
 	}
@@ -176,67 +169,13 @@ func bootInstructions(data []byte) ([]bootInstruction, error) {
 func releaseDir(root, dir string) string {
 	switch {
 	case strings.HasPrefix(dir, "$ROOT/"):
-		return path.Join(root, Clean(dir[len("$ROOT/"):]))
+		return path.Join(root, rootfs.Clean(dir[len("$ROOT/"):]))
 	case strings.HasPrefix(dir, "$RELEASE_LIB/"):
-		return path.Join(root, "lib", Clean(dir[len("$RELEASE_LIB/"):]))
+		return path.Join(root, "lib", rootfs.Clean(dir[len("$RELEASE_LIB/"):]))
 	}
 	dir = path.Clean(dir)
 	if path.Base(dir) == "ebin" && path.Dir(dir) != "." && path.Dir(dir) != "/" {
 		return path.Join(root, "lib", path.Base(path.Dir(dir)), "ebin")
 	}
 	return ""
-}
-
-// subtree returns the entries below dir (not dir itself), in tree order:
-// a directory's descendants follow it directly.
-func subtree(t *Tree, dir string) []*Entry {
-	start := -1
-	for i, e := range t.Entries {
-		if e.Path == dir {
-			start = i + 1
-			break
-		}
-	}
-	if start < 0 {
-		return nil
-	}
-	prefix := dir + "/"
-	if dir == "." {
-		prefix = ""
-	}
-	end := start
-	for end < len(t.Entries) && strings.HasPrefix(t.Entries[end].Path, prefix) {
-		end++
-	}
-	return t.Entries[start:end]
-}
-
-// readTreeFile reads a regular file (or a hard link to one) of t.
-func readTreeFile(t *Tree, p string, limit int64) ([]byte, error) {
-	e := t.Lookup(p)
-	if e != nil && e.Kind == Hardlink {
-		e = t.Lookup(e.Link)
-	}
-	if e == nil || e.Kind != File {
-		return nil, fmt.Errorf("%s: no such file in the tree", p)
-	}
-	if e.Size > limit {
-		return nil, fmt.Errorf("%s: %d bytes, more than the %d expected", p, e.Size, limit)
-	}
-	if e.Open == nil {
-		return nil, fmt.Errorf("%s: entry has no contents", p)
-	}
-	rc, err := e.Open()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: more than %d bytes", p, limit)
-	}
-	return data, nil
 }

@@ -1,9 +1,12 @@
-package rootfs
+package erlang
 
 import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/firmwright/firmwright/rootfs"
+	"github.com/firmwright/firmwright/rootfs/rootfstest"
 )
 
 func releaseSpecs() []string {
@@ -82,7 +85,7 @@ func TestCheckRelease(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := CheckRelease(memTree(t, tc.specs...))
+			err := CheckRelease(rootfstest.MemTree(t, tc.specs...))
 			if tc.want == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -109,13 +112,13 @@ func TestScrubRelease(t *testing.T) {
 		"erl.hard h 755 0:0 erts-13.2/bin/erl",
 		"nested/empty/dirs d 755 0:0",
 	)
-	in := memTree(t, specs...)
-	before := describe(t, in)
+	in := rootfstest.MemTree(t, specs...)
+	before := rootfstest.Describe(t, in)
 	out := ScrubRelease(in)
-	if describe(t, in) != before {
+	if rootfstest.Describe(t, in) != before {
 		t.Error("ScrubRelease changed its input")
 	}
-	checkInvariants(t, out)
+	rootfstest.Validate(t, out)
 	keep := []string{
 		"erts-13.2/bin/erlexec", "erts-13.2/bin/beam.smp", "erts-13.2/bin/start.src",
 		"erts-13.2/bin/erlc", "erts-13.2/bin/dialyzer", "erts-13.2/include/erl_nif.h",
@@ -143,19 +146,19 @@ func TestScrubRelease(t *testing.T) {
 		"app-0.1.0.tar.gz", "erl.hard",
 	}
 	checkScrubbed(t, out, keep, gone)
-	if e := out.Lookup("erts-13.2/bin/erl"); e == nil || e.Kind != File {
+	if e := out.Lookup("erts-13.2/bin/erl"); e == nil || e.Kind != rootfs.File {
 		t.Errorf("the file of a removed hard link went too: %+v", e)
 	}
 }
 
 func TestScrubReleaseThorough(t *testing.T) {
-	in := memTree(t, releaseSpecs()...)
-	before := describe(t, in)
+	in := rootfstest.MemTree(t, releaseSpecs()...)
+	before := rootfstest.Describe(t, in)
 	out := ScrubReleaseThorough(in)
-	if describe(t, in) != before {
+	if rootfstest.Describe(t, in) != before {
 		t.Error("ScrubReleaseThorough changed its input")
 	}
-	checkInvariants(t, out)
+	rootfstest.Validate(t, out)
 	keep := []string{
 		"erts-13.2/bin/erlexec", "erts-13.2/bin/beam.smp", "erts-13.2/bin/start.src",
 		"lib/app-1.0/ebin/app.beam", "lib/app-1.0/ebin/app.app",
@@ -176,7 +179,7 @@ func TestScrubReleaseThorough(t *testing.T) {
 	checkScrubbed(t, out, keep, gone)
 }
 
-func checkScrubbed(t *testing.T, out *Tree, keep, gone []string) {
+func checkScrubbed(t *testing.T, out *rootfs.Tree, keep, gone []string) {
 	t.Helper()
 	for _, p := range keep {
 		if out.Lookup(p) == nil {
@@ -212,7 +215,7 @@ func TestStartErlData(t *testing.T) {
 	} {
 		specs := slices.DeleteFunc(releaseSpecs(), func(s string) bool { return strings.HasPrefix(s, "releases/start_erl.data ") })
 		specs = append(specs, "releases/start_erl.data f 644 0:0 "+c.data)
-		tr := memTree(t, specs...)
+		tr := rootfstest.MemTree(t, specs...)
 		checkErr := CheckRelease(tr)
 		boot, bootErr := BootFile(tr, "", "")
 		if (checkErr == nil) != c.ok || (bootErr == nil) != c.ok {

@@ -1,10 +1,12 @@
-package rootfs
+package erlang
 
 import (
 	"fmt"
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/firmwright/firmwright/rootfs"
 )
 
 // The functions here take an OTP release as a Tree rooted at the
@@ -24,9 +26,9 @@ import (
 //     find_boot_path falls back to the first of them);
 //   - erts-<erts-vsn>/bin/erlexec, since Nerves releases bring their own
 //     ERTS and Nerves systems have none in /usr/lib/erlang.
-func CheckRelease(t *Tree) error {
+func CheckRelease(t *rootfs.Tree) error {
 	var problems []string
-	isDir := func(p string) bool { e := t.Lookup(p); return e != nil && e.Kind == Dir }
+	isDir := func(p string) bool { e := t.Lookup(p); return e != nil && e.Kind == rootfs.Dir }
 	for _, d := range []string{"lib", "releases"} {
 		if !isDir(d) {
 			problems = append(problems, fmt.Sprintf("no %s/ directory (an OTP release has lib/ and releases/)", d))
@@ -41,11 +43,11 @@ func CheckRelease(t *Tree) error {
 	return fmt.Errorf("not an OTP release: %s", strings.Join(problems, "; "))
 }
 
-func checkReleaseVersion(t *Tree, isDir func(string) bool) []string {
+func checkReleaseVersion(t *rootfs.Tree, isDir func(string) bool) []string {
 	const startErl = "releases/start_erl.data"
 	var versions []string
-	for _, e := range subtree(t, "releases") {
-		if e.Kind == Dir && path.Dir(e.Path) == "releases" {
+	for _, e := range t.Subtree("releases") {
+		if e.Kind == rootfs.Dir && path.Dir(e.Path) == "releases" {
 			versions = append(versions, path.Base(e.Path))
 		}
 	}
@@ -53,7 +55,7 @@ func checkReleaseVersion(t *Tree, isDir func(string) bool) []string {
 	if len(versions) > 0 {
 		found = "it has " + strings.Join(versions, ", ")
 	}
-	data, err := readTreeFile(t, startErl, maxStartErlData)
+	data, err := t.ReadFile(startErl, maxStartErlData)
 	if err != nil {
 		return []string{fmt.Sprintf("no %s (expected \"<erts-version> <release-version>\", naming a directory releases/<release-version>; %s)", startErl, found)}
 	}
@@ -67,8 +69,8 @@ func checkReleaseVersion(t *Tree, isDir func(string) bool) []string {
 		problems = append(problems, fmt.Sprintf("%s names release version %s, but there is no %s/ (%s)", startErl, relVsn, vsnDir, found))
 	} else {
 		var boots []string
-		for _, e := range subtree(t, vsnDir) {
-			if path.Dir(e.Path) == vsnDir && e.Kind != Dir && strings.HasSuffix(e.Path, ".boot") {
+		for _, e := range t.Subtree(vsnDir) {
+			if path.Dir(e.Path) == vsnDir && e.Kind != rootfs.Dir && strings.HasSuffix(e.Path, ".boot") {
 				boots = append(boots, e.Path)
 			}
 		}
@@ -77,7 +79,7 @@ func checkReleaseVersion(t *Tree, isDir func(string) bool) []string {
 		}
 	}
 	erlexec := "erts-" + ertsVsn + "/bin/erlexec"
-	if e := t.Lookup(erlexec); e == nil || (e.Kind != File && e.Kind != Hardlink) {
+	if e := t.Lookup(erlexec); e == nil || (e.Kind != rootfs.File && e.Kind != rootfs.Hardlink) {
 		problems = append(problems, fmt.Sprintf("%s names ERTS %s, but there is no %s (build the release with the target's ERTS included)", startErl, ertsVsn, erlexec))
 	}
 	return problems
@@ -105,11 +107,8 @@ func checkReleaseVersion(t *Tree, isDir func(string) bool) []string {
 // only). Application docs, sources and headers are kept: IEx's h/1 reads
 // lib/<app>/doc/chunks. ScrubReleaseThorough removes more. The input is
 // not changed.
-func ScrubRelease(t *Tree) *Tree {
-	m := newMerger(t)
-	scrubNerves(t, m)
-	out, _ := m.tree() // hard links stay consistent: remove keeps their files
-	return out
+func ScrubRelease(t *rootfs.Tree) *rootfs.Tree {
+	return scrubNerves(t)
 }
 
 // Directories ScrubReleaseThorough removes from ERTS and from every
@@ -138,9 +137,8 @@ var scrubERTSTools = []string{"ct_run", "dialyzer", "erlc", "escript", "typer"}
 // below it out of these extra rules (as Nerves' .noscrub opts a directory
 // out of the executable check); a rule for a directory does not apply
 // when a .noscrub is inside it. The input is not changed.
-func ScrubReleaseThorough(t *Tree) *Tree {
-	m := newMerger(t)
-	scrubNerves(t, m)
+func ScrubReleaseThorough(t *rootfs.Tree) *rootfs.Tree {
+	t = scrubNerves(t)
 	noscrub := noscrubDirs(t)
 	exempt := func(p string, dir bool) bool {
 		return exemptByNoscrub(p, noscrub) || dir && slices.ContainsFunc(noscrub, func(d string) bool {
@@ -150,55 +148,57 @@ func ScrubReleaseThorough(t *Tree) *Tree {
 	removed := map[string]bool{}
 	for _, e := range t.Entries {
 		p := e.Path
-		if removed[p] || m.entries[p] == nil || p == "." {
+		if removed[p] || p == "." {
 			continue
 		}
-		parts := strings.Split(p, "/")
-		name := parts[len(parts)-1]
-		top := parts[0]
-		inApp := len(parts) >= 2 && (top == "lib" && len(parts) >= 3 || strings.HasPrefix(top, "erts-"))
-		switch {
-		case e.Kind == Dir && inApp && appLevel(parts) && slices.Contains(scrubAppDirs, name) && !exempt(p, true):
-			removed[p] = true
-			for _, e := range subtree(t, p) {
-				if m.entries[e.Path] != nil {
-					removed[e.Path] = true
-				}
+		if !thoroughJunk(e, strings.Split(p, "/"), exempt) {
+			continue
+		}
+		removed[p] = true
+		if e.Kind == rootfs.Dir {
+			for _, e := range t.Subtree(p) {
+				removed[e.Path] = true
 			}
-		case e.Kind != Dir && strings.HasPrefix(top, "erts-") && len(parts) == 3 && parts[1] == "bin" &&
-			slices.Contains(scrubERTSTools, name) && !exempt(p, false):
-			removed[p] = true
-		case e.Kind != Dir && (strings.HasSuffix(name, ".a") || strings.HasSuffix(name, ".h")) &&
-			!inPriv(parts) && !exempt(p, false):
-			removed[p] = true
 		}
 	}
-	m.remove(removed)
-	m.removeEmptyDirs()
-	out, _ := m.tree()
-	return out
+	return t.Without(removed).WithoutEmptyDirs()
 }
 
-// scrubNerves applies scrub-otp-release.sh's removals (see ScrubRelease)
-// to m, which starts as t.
-func scrubNerves(t *Tree, m *merger) {
-	m.removeEmptyDirs()
+// thoroughJunk says whether ScrubReleaseThorough removes e (whose path
+// is parts), a directory with all that is below it.
+func thoroughJunk(e *rootfs.Entry, parts []string, exempt func(p string, dir bool) bool) bool {
+	name, top := parts[len(parts)-1], parts[0]
+	inApp := len(parts) >= 2 && (top == "lib" && len(parts) >= 3 || strings.HasPrefix(top, "erts-"))
+	switch {
+	case e.Kind == rootfs.Dir:
+		return inApp && appLevel(parts) && slices.Contains(scrubAppDirs, name) && !exempt(e.Path, true)
+	case strings.HasPrefix(top, "erts-") && len(parts) == 3 && parts[1] == "bin" && slices.Contains(scrubERTSTools, name):
+		return !exempt(e.Path, false)
+	case strings.HasSuffix(name, ".a") || strings.HasSuffix(name, ".h"):
+		return !inPriv(parts) && !exempt(e.Path, false)
+	}
+	return false
+}
+
+// scrubNerves applies scrub-otp-release.sh's removals (see ScrubRelease).
+func scrubNerves(t *rootfs.Tree) *rootfs.Tree {
+	t = t.WithoutEmptyDirs()
 	removed := map[string]bool{}
 	for _, e := range t.Entries {
 		p := e.Path
 		switch {
-		case m.entries[p] == nil || p == ".":
-		case !strings.Contains(p, "/") && (e.Kind == File || e.Kind == Hardlink):
+		case p == ".":
+		case !strings.Contains(p, "/") && (e.Kind == rootfs.File || e.Kind == rootfs.Hardlink):
 			removed[p] = true
-		case strings.HasPrefix(p, "releases/") && e.Kind != Dir && releaseJunk(path.Base(p)):
+		case strings.HasPrefix(p, "releases/") && e.Kind != rootfs.Dir && releaseJunk(path.Base(p)):
 			removed[p] = true
 		}
 	}
 	// find -delete visits a directory after its contents and removes it if
 	// they all went.
-	below := subtree(t, "releases")
+	below := t.Subtree("releases")
 	for i, e := range slices.Backward(below) {
-		if e.Kind != Dir || m.entries[e.Path] == nil || !releaseJunk(path.Base(e.Path)) {
+		if e.Kind != rootfs.Dir || !releaseJunk(path.Base(e.Path)) {
 			continue
 		}
 		emptied := true
@@ -206,7 +206,7 @@ func scrubNerves(t *Tree, m *merger) {
 			if !strings.HasPrefix(c.Path, e.Path+"/") {
 				break
 			}
-			if m.entries[c.Path] != nil && !removed[c.Path] {
+			if !removed[c.Path] {
 				emptied = false
 				break
 			}
@@ -215,7 +215,7 @@ func scrubNerves(t *Tree, m *merger) {
 			removed[e.Path] = true
 		}
 	}
-	m.remove(removed)
+	return t.Without(removed)
 }
 
 // appLevel reports whether parts names a directory directly in an
@@ -243,7 +243,7 @@ func releaseJunk(name string) bool {
 }
 
 // noscrubDirs lists the directories holding a .noscrub file.
-func noscrubDirs(t *Tree) []string {
+func noscrubDirs(t *rootfs.Tree) []string {
 	var dirs []string
 	for _, e := range t.Entries {
 		if path.Base(e.Path) == ".noscrub" {

@@ -1,4 +1,4 @@
-package rootfs
+package erlang
 
 import (
 	"bytes"
@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/firmwright/firmwright/rootfs"
+	"github.com/firmwright/firmwright/rootfs/rootfstest"
 )
 
 // elfHeader writes a minimal ELF header by hand: enough for
@@ -39,8 +42,8 @@ func TestCheckELF(t *testing.T) {
 	armEABI4 := elfHeader(t, elf.ELFCLASS32, elf.EM_ARM, 0x04000400)
 	x86 := elfHeader(t, elf.ELFCLASS64, elf.EM_X86_64, 0)
 	macho := "\xcf\xfa\xed\xfe\x07\x00\x00\x01"
-	release := func(nif string) *Tree {
-		return memTree(t,
+	release := func(nif string) *rootfs.Tree {
+		return rootfstest.MemTree(t,
 			"erts-13.2/bin/beam.smp f 755 0:0 "+nif,
 			"lib/app-1.0/priv/nif.so f 644 0:0 "+nif,
 			"lib/app-1.0/priv/host.so f 644 0:0 "+x86,
@@ -55,11 +58,11 @@ func TestCheckELF(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		tree   *Tree
-		target Target
+		tree   *rootfs.Tree
+		target ELFTarget
 		want   []string
 	}{{
-		name: "aarch64", tree: release(aarch64), target: TargetAArch64,
+		name: "aarch64", tree: release(aarch64), target: ELFAArch64,
 		want: []string{
 			"3 files in the release are not built for AARCH64 64-bit little-endian:",
 			"  lib/app-1.0/priv/host.so: X86_64 64-bit little-endian, expected AARCH64 64-bit little-endian",
@@ -67,23 +70,23 @@ func TestCheckELF(t *testing.T) {
 			"  lib/app-1.0/priv/truncated: a truncated ELF header, expected AARCH64 64-bit little-endian",
 		},
 	}, {
-		name: "armhf target, aarch64 files", tree: release(aarch64), target: TargetARMHardFloat,
+		name: "armhf target, aarch64 files", tree: release(aarch64), target: ELFARMHardFloat,
 		want: []string{
 			"5 files in the release are not built for ARM 32-bit little-endian, EABI5, hard-float:",
 			"  erts-13.2/bin/beam.smp: AARCH64 64-bit little-endian, expected ARM 32-bit little-endian, EABI5, hard-float",
 			"  lib/app-1.0/priv/nif.so: AARCH64 64-bit little-endian, expected ARM 32-bit little-endian, EABI5, hard-float",
 		},
 	}, {
-		name: "armhf target, soft-float files", tree: release(armsf), target: TargetARMHardFloat,
+		name: "armhf target, soft-float files", tree: release(armsf), target: ELFARMHardFloat,
 		want: []string{"  lib/app-1.0/priv/nif.so: ARM 32-bit little-endian, EABI5, soft-float, expected ARM 32-bit little-endian, EABI5, hard-float"},
 	}, {
-		name: "armhf target, EABI4", tree: release(armEABI4), target: TargetARMHardFloat,
+		name: "armhf target, EABI4", tree: release(armEABI4), target: ELFARMHardFloat,
 		want: []string{"  lib/app-1.0/priv/nif.so: ARM 32-bit little-endian, EABI4, hard-float, expected ARM 32-bit little-endian, EABI5, hard-float"},
 	}, {
-		name: "armhf", tree: release(armhf), target: TargetARMHardFloat,
+		name: "armhf", tree: release(armhf), target: ELFARMHardFloat,
 		want: []string{"3 files in the release", "To keep a directory's files unchecked, put an empty .noscrub file in it."},
 	}, {
-		name: "clean", tree: memTree(t, "lib/a/priv/x.so f 755 0:0 "+armhf, "lib/a/ebin/a.beam f 644 0:0 FOR1"), target: TargetARMHardFloat,
+		name: "clean", tree: rootfstest.MemTree(t, "lib/a/priv/x.so f 755 0:0 "+armhf, "lib/a/ebin/a.beam f 644 0:0 FOR1"), target: ELFARMHardFloat,
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -140,14 +143,14 @@ func TestCheckELFGoBinaries(t *testing.T) {
 	}
 	arm64 := build("arm64", "GOARCH=arm64")
 	arm := build("arm", "GOARCH=arm", "GOARM=7")
-	tr := func(data string) *Tree { return memTree(t, "erts-13.2/bin/prog f 755 0:0 "+data) }
-	if err := CheckELF(tr(arm64), TargetAArch64); err != nil {
+	tr := func(data string) *rootfs.Tree { return rootfstest.MemTree(t, "erts-13.2/bin/prog f 755 0:0 "+data) }
+	if err := CheckELF(tr(arm64), ELFAArch64); err != nil {
 		t.Error(err)
 	}
-	if err := CheckELF(tr(arm), TargetARMHardFloat); err != nil {
+	if err := CheckELF(tr(arm), ELFARMHardFloat); err != nil {
 		t.Error(err)
 	}
-	err = CheckELF(tr(arm64), TargetARMHardFloat)
+	err = CheckELF(tr(arm64), ELFARMHardFloat)
 	if err == nil || !strings.Contains(err.Error(), "erts-13.2/bin/prog: AARCH64 64-bit little-endian, expected ARM 32-bit little-endian, EABI5, hard-float") {
 		t.Errorf("arm64 binary on an ARM target: %v", err)
 	}

@@ -1,4 +1,4 @@
-package rootfs
+package squashfs
 
 import (
 	"encoding/binary"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/firmwright/firmwright/rootfs"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -29,7 +30,7 @@ func FuzzSquashFS(f *testing.F) {
 		if err := os.WriteFile(p, img, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		tree, err := FromSquashFS(p)
+		tree, err := ReadFile(p)
 		if err != nil {
 			return
 		}
@@ -66,7 +67,7 @@ func TestSquashFSCorrupt(t *testing.T) {
 						done <- fmt.Errorf("panic: %v", r)
 					}
 				}()
-				_, err := FromSquashFS(p)
+				_, err := ReadFile(p)
 				done <- err
 			}()
 			var err error
@@ -96,11 +97,11 @@ func TestSquashFSCraftedGood(t *testing.T) {
 	if err := os.WriteFile(p, c.image(2), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tr, err := FromSquashFS(p)
+	tr, err := ReadFile(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tr.Entries) != 2 || tr.Entries[1].Path != "f" || tr.Entries[1].Kind != File {
+	if len(tr.Entries) != 2 || tr.Entries[1].Path != "f" || tr.Entries[1].Kind != rootfs.File {
 		t.Errorf("read %v", tr.Entries)
 	}
 }

@@ -1,4 +1,4 @@
-package rootfs
+package erlang
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/firmwright/firmwright/internal/oracle"
+	"github.com/firmwright/firmwright/rootfs/rootfstest"
 )
 
 // etfEncode writes the terms bootInstructions reads, by hand: atoms,
@@ -72,7 +73,7 @@ func TestBootOrderHandMade(t *testing.T) {
 	}
 	for name, data := range map[string][]byte{"plain": boot, "compressed": compressed(boot)} {
 		t.Run(name, func(t *testing.T) {
-			tr := memTree(t,
+			tr := rootfstest.MemTree(t,
 				"sbin/init f 755 0:0 erlinit",
 				"etc/erlinit.config f 644 0:0 -v",
 				"srv/erlang/lib/app-1.0/ebin/app.beam f 644 0:0 b",
@@ -105,7 +106,7 @@ func TestBootOrderHandMade(t *testing.T) {
 }
 
 func TestBootOrderErrors(t *testing.T) {
-	tr := memTree(t,
+	tr := rootfstest.MemTree(t,
 		"r/releases/1/bad.boot f 644 0:0 not a term",
 		"r/releases/1/list.boot f 644 0:0 \x83\x6a",
 	)
@@ -188,7 +189,7 @@ io:put_chars(L), halt().`).Output()
 			}
 		}
 	}
-	got, err := BootOrder(memTree(t, specs...), "srv/erlang/releases/0.1.0/start.boot")
+	got, err := BootOrder(rootfstest.MemTree(t, specs...), "srv/erlang/releases/0.1.0/start.boot")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package rootfs
+package erlang
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/firmwright/firmwright/rootfs"
 )
 
 // FloatABI is the ARM floating-point calling convention an ELF file's
@@ -21,8 +23,8 @@ const (
 	FloatSoft
 )
 
-// Target is the machine a release's native code must be built for.
-type Target struct {
+// ELFTarget is the machine a release's native code must be built for.
+type ELFTarget struct {
 	Machine elf.Machine
 	Class   elf.Class
 	// Data is the byte order; 0 does not check it.
@@ -33,14 +35,40 @@ type Target struct {
 	ARMFloat FloatABI
 }
 
-// Targets of the Raspberry Pi systems: rpi0 and rpi3 are 32-bit ARM
-// with hardware floating point (armv6 and armv7 both use the hard-float
-// EABI5 ABI), rpi4 and rpi5 are AArch64.
+// ELF targets of the systems: rpi0 and rpi3 are 32-bit ARM with
+// hardware floating point (armv6 and armv7 both use the hard-float EABI5
+// ABI), rpi4, rpi5 and qemu-aarch64 are AArch64.
 var (
-	TargetARMHardFloat = Target{Machine: elf.EM_ARM, Class: elf.ELFCLASS32, Data: elf.ELFDATA2LSB, ARMEABI: 5, ARMFloat: FloatHard}
-	TargetAArch64      = Target{Machine: elf.EM_AARCH64, Class: elf.ELFCLASS64, Data: elf.ELFDATA2LSB}
-	TargetX86_64       = Target{Machine: elf.EM_X86_64, Class: elf.ELFCLASS64, Data: elf.ELFDATA2LSB}
+	ELFARMHardFloat = ELFTarget{Machine: elf.EM_ARM, Class: elf.ELFCLASS32, Data: elf.ELFDATA2LSB, ARMEABI: 5, ARMFloat: FloatHard}
+	ELFAArch64      = ELFTarget{Machine: elf.EM_AARCH64, Class: elf.ELFCLASS64, Data: elf.ELFDATA2LSB}
+	ELFX86_64       = ELFTarget{Machine: elf.EM_X86_64, Class: elf.ELFCLASS64, Data: elf.ELFDATA2LSB}
 )
+
+// elfTargetNames are the names system.json and `firmwright rootfs --arch`
+// give the targets.
+var elfTargetNames = []struct {
+	name   string
+	target *ELFTarget
+}{{"aarch64", &ELFAArch64}, {"armhf", &ELFARMHardFloat}, {"x86_64", &ELFX86_64}}
+
+// ELFTargetNamed returns the target called name, one of ELFTargetNames.
+func ELFTargetNamed(name string) (*ELFTarget, bool) {
+	for _, t := range elfTargetNames {
+		if t.name == name {
+			return t.target, true
+		}
+	}
+	return nil, false
+}
+
+// ELFTargetNames lists the targets' names: aarch64, armhf, x86_64.
+func ELFTargetNames() []string {
+	var names []string
+	for _, t := range elfTargetNames {
+		names = append(names, t.name)
+	}
+	return names
+}
 
 // ARM e_flags fields (the ARM ELF ABI).
 const (
@@ -49,7 +77,7 @@ const (
 	efARMFloatSoft = 0x200
 )
 
-func (t Target) String() string {
+func (t ELFTarget) String() string {
 	return describeELF(t.Machine, t.Class, t.Data, t.ARMEABI, t.ARMFloat)
 }
 
@@ -94,11 +122,11 @@ func describeELF(m elf.Machine, c elf.Class, d elf.Data, eabi uint8, fl FloatABI
 // except that it reads every file rather than those with the owner's
 // execute bit, so NIF libraries installed 0644 are caught. As there, a
 // file in or below a directory holding a .noscrub file is not checked.
-func CheckELF(t *Tree, want Target) error {
+func CheckELF(t *rootfs.Tree, want ELFTarget) error {
 	noscrub := noscrubDirs(t)
 	var bad []string
 	for _, e := range t.Entries {
-		if e.Kind != File || e.Open == nil || exemptByNoscrub(e.Path, noscrub) {
+		if e.Kind != rootfs.File || e.Open == nil || exemptByNoscrub(e.Path, noscrub) {
 			continue
 		}
 		found, ok, err := elfHeaderMismatch(e, want)
@@ -120,7 +148,7 @@ func CheckELF(t *Tree, want Target) error {
 
 // elfHeaderMismatch reads e's first bytes; ok is true when e is not ELF
 // or Mach-O or matches want, else found describes it.
-func elfHeaderMismatch(e *Entry, want Target) (found string, ok bool, err error) {
+func elfHeaderMismatch(e *rootfs.Entry, want ELFTarget) (found string, ok bool, err error) {
 	rc, err := e.Open()
 	if err != nil {
 		return "", false, err

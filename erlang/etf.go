@@ -1,4 +1,4 @@
-package rootfs
+package erlang
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package rootfs
+package squashfs
 
 import (
 	"bytes"
@@ -11,28 +11,29 @@ import (
 	"path"
 	"time"
 
+	"github.com/firmwright/firmwright/rootfs"
 	"github.com/klauspost/compress/zlib"
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
 	"github.com/ulikunitz/xz"
 )
 
-// FromSquashFS reads a SquashFS 4.0 image (Buildroot's rootfs.squashfs)
+// ReadFile reads a SquashFS 4.0 image (Buildroot's rootfs.squashfs)
 // compressed with gzip, xz, zstd or lz4. LZO and legacy LZMA images are
 // refused, as are xz images made with a BCJ filter (-Xbcj), which the Go
 // xz decoder does not implement. Kept: uid/gid, permissions with
 // setuid/setgid/sticky, mtimes, symlinks, device numbers, fifos, sockets,
 // extended attributes, and hard links (directory entries sharing an inode:
 // the first in tree order is the File). Entry.Open reopens the image and
-// decompresses one block at a time. See build.go for the rules every
+// decompresses one block at a time. rootfs.Builder has the rules every
 // reader follows.
 //
 // This is a small reader of our own rather than go-diskfs's: that one
 // masks modes to the permission bits (setuid is lost), does not expose
 // device numbers, cannot decompress mksquashfs's lz4 blocks (it expects
 // LZ4 frames) and re-reads a whole directory on every file open.
-func FromSquashFS(path string) (*Tree, error) {
-	return readSquashFS(source{name: path, path: path})
+func ReadFile(path string) (*rootfs.Tree, error) {
+	return Read(rootfs.FileSource(path))
 }
 
 // The SquashFS 4.0 on-disk format, as squashfs-tools and the kernel
@@ -65,7 +66,7 @@ type sqSuper struct {
 
 // squashfs is an open image's tables, kept as plain data after the scan.
 type squashfs struct {
-	src   source
+	src   rootfs.Source
 	ra    io.ReaderAt
 	sb    sqSuper
 	ids   []uint32
@@ -85,8 +86,9 @@ type sqMetaBlock struct {
 	next int64
 }
 
-func readSquashFS(src source) (*Tree, error) {
-	ra, c, err := src.readerAt()
+// Read reads the SquashFS image that src holds (see ReadFile).
+func Read(src rootfs.Source) (*rootfs.Tree, error) {
+	ra, c, err := src.ReaderAt()
 	if err != nil {
 		return nil, err
 	}
@@ -94,10 +96,10 @@ func readSquashFS(src source) (*Tree, error) {
 	s := &squashfs{src: src, ra: ra, meta: map[int64]sqMetaBlock{}}
 	size, err := readerSize(ra)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", src.name, err)
+		return nil, fmt.Errorf("%s: %w", src.Name, err)
 	}
 	if err := s.readSuper(size); err != nil {
-		return nil, fmt.Errorf("%s: %w", src.name, err)
+		return nil, fmt.Errorf("%s: %w", src.Name, err)
 	}
 	if s.sb.compression == 6 {
 		// DecodeAll is safe for concurrent use, so Opens share it.
@@ -106,23 +108,23 @@ func readSquashFS(src source) (*Tree, error) {
 		}
 	}
 	if s.ids, err = s.readIDs(); err != nil {
-		return nil, fmt.Errorf("%s: id table: %w", src.name, err)
+		return nil, fmt.Errorf("%s: id table: %w", src.Name, err)
 	}
 	if s.frags, err = s.readFragments(); err != nil {
-		return nil, fmt.Errorf("%s: fragment table: %w", src.name, err)
+		return nil, fmt.Errorf("%s: fragment table: %w", src.Name, err)
 	}
 	x, err := s.readXattrIndex()
 	if err != nil {
-		return nil, fmt.Errorf("%s: xattr table: %w", src.name, err)
+		return nil, fmt.Errorf("%s: xattr table: %w", src.Name, err)
 	}
-	b := newBuilder(src.name)
+	b := rootfs.NewBuilder(src.Name)
 	w := sqWalk{s: s, b: b, xattrs: x, files: map[uint32]string{}, refs: map[uint64]string{}, listings: map[uint64]string{}}
 	if err := w.inode(".", s.sb.root); err != nil {
 		return nil, err
 	}
 	// Opens need only the block lists and the fragment table.
 	s.ra, s.meta = nil, nil
-	return b.tree()
+	return b.Tree()
 }
 
 // readerSize returns the size of the file or buffer behind ra.
@@ -476,7 +478,7 @@ func (s *squashfs) xattrs(x *sqXattrs, id uint32) (map[string][]byte, error) {
 // sqWalk turns the directory tree into entries.
 type sqWalk struct {
 	s      *squashfs
-	b      *builder
+	b      *rootfs.Builder
 	xattrs *sqXattrs
 	// files maps an inode number to the path of its File, for hard links.
 	files map[uint32]string
@@ -495,24 +497,24 @@ func (w *sqWalk) inode(p string, ref uint64) error {
 	m := s.metaAt(s.sb.inodeTable, ref)
 	typ, mode, uidIdx, gidIdx, mtime, ino := m.u16(), m.u16(), m.u16(), m.u16(), m.u32(), m.u32()
 	if m.err != nil {
-		return w.b.errorf(p, "inode: %v", m.err)
+		return w.b.Errorf(p, "inode: %v", m.err)
 	}
 	isDir := typ == 1 || typ == 8
 	if p == "." && !isDir {
-		return w.b.errorf(p, "the root inode is of type %d, not a directory", typ)
+		return w.b.Errorf(p, "the root inode is of type %d, not a directory", typ)
 	}
 	if first, ok := w.refs[ref]; ok {
 		if isDir {
-			return w.b.errorf(p, "directory already visited as %s (listed twice, or a loop)", first)
+			return w.b.Errorf(p, "directory already visited as %s (listed twice, or a loop)", first)
 		}
 	} else if w.refs[ref] = p; len(w.refs) > int(s.sb.inodes) {
-		return w.b.errorf(p, "more inodes than the %d the superblock counts", s.sb.inodes)
+		return w.b.Errorf(p, "more inodes than the %d the superblock counts", s.sb.inodes)
 	}
 	if int(uidIdx) >= len(s.ids) || int(gidIdx) >= len(s.ids) {
-		return w.b.errorf(p, "uid/gid index %d/%d past the id table (%d ids)", uidIdx, gidIdx, len(s.ids))
+		return w.b.Errorf(p, "uid/gid index %d/%d past the id table (%d ids)", uidIdx, gidIdx, len(s.ids))
 	}
-	e := &Entry{
-		Path: p, Mode: permFromUnix(uint32(mode)), UID: s.ids[uidIdx], GID: s.ids[gidIdx],
+	e := &rootfs.Entry{
+		Path: p, Mode: rootfs.PermFromUnix(uint32(mode)), UID: s.ids[uidIdx], GID: s.ids[gidIdx],
 		ModTime: time.Unix(int64(mtime), 0).UTC(),
 	}
 	xattr := uint32(sqNoXattr)
@@ -520,10 +522,10 @@ func (w *sqWalk) inode(p string, ref uint64) error {
 	var dirOffset uint16
 	switch typ {
 	case 1: // basic directory
-		e.Kind = Dir
+		e.Kind = rootfs.Dir
 		dirBlock, _, dirSize, dirOffset = m.u32(), m.u32(), uint32(m.u16()), m.u16()
 	case 8: // extended directory
-		e.Kind = Dir
+		e.Kind = rootfs.Dir
 		_, dirSize, dirBlock, _ = m.u32(), m.u32(), m.u32(), m.u32()
 		_, dirOffset, xattr = m.u16(), m.u16(), m.u32()
 	case 2, 9: // basic, extended file
@@ -536,7 +538,7 @@ func (w *sqWalk) inode(p string, ref uint64) error {
 			frag, fragOff, xattr = m.u32(), m.u32(), m.u32()
 		}
 		if size > math.MaxInt64 {
-			return w.b.errorf(p, "file size %d is out of range", size)
+			return w.b.Errorf(p, "file size %d is out of range", size)
 		}
 		n := size / uint64(s.sb.blockSize)
 		if frag == sqNoFragment && size%uint64(s.sb.blockSize) != 0 {
@@ -544,7 +546,7 @@ func (w *sqWalk) inode(p string, ref uint64) error {
 		}
 		// Each block's size takes 4 bytes of the inode table.
 		if n > s.sb.bytesUsed/4+1 {
-			return w.b.errorf(p, "file of %d bytes is larger than the image", size)
+			return w.b.Errorf(p, "file of %d bytes is larger than the image", size)
 		}
 		f := &sqFile{s: s, start: start, size: int64(size), frag: frag, fragOff: fragOff}
 		end := start
@@ -555,32 +557,32 @@ func (w *sqWalk) inode(p string, ref uint64) error {
 			}
 			f.blocks = append(f.blocks, b)
 			if b&^sqDataUncomp > s.sb.blockSize {
-				return w.b.errorf(p, "data block of %d bytes (the block size is %d)", b&^sqDataUncomp, s.sb.blockSize)
+				return w.b.Errorf(p, "data block of %d bytes (the block size is %d)", b&^sqDataUncomp, s.sb.blockSize)
 			}
 			if end += uint64(b &^ sqDataUncomp); end > s.sb.bytesUsed || end < start {
-				return w.b.errorf(p, "file data at %d runs past the image's %d bytes", start, s.sb.bytesUsed)
+				return w.b.Errorf(p, "file data at %d runs past the image's %d bytes", start, s.sb.bytesUsed)
 			}
 		}
-		e.Kind, e.Size, e.Open = File, int64(size), f.open
+		e.Kind, e.Size, e.Open = rootfs.File, int64(size), f.open
 		if first, ok := w.files[ino]; ok {
-			e = &Entry{Path: p, Kind: Hardlink, Link: first}
+			e = &rootfs.Entry{Path: p, Kind: rootfs.Hardlink, Link: first}
 		} else {
 			w.files[ino] = p
 		}
 	case 3, 10: // basic, extended symlink
-		e.Kind = Symlink
+		e.Kind = rootfs.Symlink
 		_, n := m.u32(), m.u32()
 		if n == 0 || n > 4096 {
-			return w.b.errorf(p, "symlink target length %d out of range 1..4096", n)
+			return w.b.Errorf(p, "symlink target length %d out of range 1..4096", n)
 		}
 		e.Link = string(m.bytes(int(n)))
 		if typ == 10 {
 			xattr = m.u32()
 		}
 	case 4, 5, 11, 12: // block, char device
-		e.Kind = BlockDevice
+		e.Kind = rootfs.BlockDevice
 		if typ == 5 || typ == 12 {
-			e.Kind = CharDevice
+			e.Kind = rootfs.CharDevice
 		}
 		_, dev := m.u32(), m.u32()
 		e.DevMajor, e.DevMinor = (dev>>8)&0xfff, dev&0xff|(dev>>12)&0xfff00
@@ -588,38 +590,38 @@ func (w *sqWalk) inode(p string, ref uint64) error {
 			xattr = m.u32()
 		}
 	case 6, 7, 13, 14: // fifo, socket
-		e.Kind = FIFO
+		e.Kind = rootfs.FIFO
 		if typ == 7 || typ == 14 {
-			e.Kind = Socket
+			e.Kind = rootfs.Socket
 		}
 		m.u32()
 		if typ >= 13 {
 			xattr = m.u32()
 		}
 	default:
-		return w.b.errorf(p, "unknown inode type %d", typ)
+		return w.b.Errorf(p, "unknown inode type %d", typ)
 	}
 	if m.err != nil {
-		return w.b.errorf(p, "inode: %v", m.err)
+		return w.b.Errorf(p, "inode: %v", m.err)
 	}
-	if e.Kind != Hardlink {
+	if e.Kind != rootfs.Hardlink {
 		x, err := s.xattrs(w.xattrs, xattr)
 		if err != nil {
-			return w.b.errorf(p, "%v", err)
+			return w.b.Errorf(p, "%v", err)
 		}
 		e.Xattrs = x
 	}
-	w.b.add(e)
-	if e.Kind != Dir || dirSize <= 3 {
+	w.b.Add(e)
+	if e.Kind != rootfs.Dir || dirSize <= 3 {
 		return nil
 	}
 	listing := uint64(dirBlock)<<16 | uint64(dirOffset)
 	if first, ok := w.listings[listing]; ok {
-		return w.b.errorf(p, "directory listing shared with %s", first)
+		return w.b.Errorf(p, "directory listing shared with %s", first)
 	}
 	w.listings[listing] = p
 	if w.depth++; w.depth > 512 {
-		return w.b.errorf(p, "directories nested deeper than 512")
+		return w.b.Errorf(p, "directories nested deeper than 512")
 	}
 	defer func() { w.depth-- }()
 	return w.dir(p, s.metaAt(s.sb.dirTable, listing), int(dirSize)-3)
@@ -637,7 +639,7 @@ func (w *sqWalk) dir(p string, m *sqMeta, size int) error {
 		m.u32() // the inode number base, unused: hard links are found by inode number
 		size -= 12
 		if count > 256 {
-			return w.b.errorf(p, "directory header with %d entries (at most 256)", count)
+			return w.b.Errorf(p, "directory header with %d entries (at most 256)", count)
 		}
 		for range count {
 			off := m.u16()
@@ -645,21 +647,21 @@ func (w *sqWalk) dir(p string, m *sqMeta, size int) error {
 			m.u16() // type, which the inode repeats
 			n := int(m.u16()) + 1
 			if n > sqNameMax {
-				return w.b.errorf(p, "directory entry name of %d bytes (at most %d)", n, sqNameMax)
+				return w.b.Errorf(p, "directory entry name of %d bytes (at most %d)", n, sqNameMax)
 			}
 			name := string(m.bytes(n))
 			size -= 8 + n
 			if m.err != nil {
-				return w.b.errorf(p, "directory listing: %v", m.err)
+				return w.b.Errorf(p, "directory listing: %v", m.err)
 			}
 			if name == "." || name == ".." || bytes.ContainsAny([]byte(name), "/\x00") {
-				return w.b.errorf(p, "bad name %q in directory", name)
+				return w.b.Errorf(p, "bad name %q in directory", name)
 			}
 			children = append(children, child{name, uint64(start)<<16 | uint64(off)})
 		}
 	}
 	if size < 0 {
-		return w.b.errorf(p, "directory listing overruns its size")
+		return w.b.Errorf(p, "directory listing overruns its size")
 	}
 	for _, c := range children {
 		if err := w.inode(path.Join(p, c.name), c.ref); err != nil {
@@ -680,7 +682,7 @@ type sqFile struct {
 }
 
 func (f *sqFile) open() (io.ReadCloser, error) {
-	ra, c, err := f.s.src.readerAt()
+	ra, c, err := f.s.src.ReaderAt()
 	if err != nil {
 		return nil, err
 	}
@@ -704,7 +706,7 @@ func (r *sqFileReader) Read(p []byte) (int, error) {
 		}
 		var err error
 		if r.buf, err = r.block(); err != nil {
-			return 0, fmt.Errorf("%s: %w", r.f.s.src.name, err)
+			return 0, fmt.Errorf("%s: %w", r.f.s.src.Name, err)
 		}
 		r.done += int64(len(r.buf))
 	}
@@ -766,3 +768,11 @@ func (r *sqFileReader) read(pos int64, size uint32) ([]byte, error) {
 }
 
 func (r *sqFileReader) Close() error { return r.c.Close() }
+
+// noEOF turns an end of file inside a structure into the truncation it is.
+func noEOF(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
