@@ -1,11 +1,13 @@
 package builder
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"sort"
 	"strings"
 
+	"github.com/firmwright/firmwright/fwup/apply"
 	"github.com/firmwright/firmwright/fwup/conf"
 	"github.com/firmwright/firmwright/fwup/fat"
 )
@@ -26,99 +28,15 @@ type fatPlan struct {
 	counts map[int64]int64
 }
 
-// errNoFit is a FAT action that failed, with where.
-type errNoFit struct {
-	offset int64
-	err    error
-}
-
-func (e *errNoFit) Error() string { return e.err.Error() }
-
-// run replays the FAT actions of the complete task.
+// run replays the complete task's FAT actions with apply's own.
 func (p *fatPlan) run() error {
-	task := p.cfg.root.Find("task", "complete")
-	if task == nil {
-		return nil
-	}
-	v := fat.NewVolumes(newSparseDisk())
-	var handlers []*conf.Section
-	if h := task.Handler("on-init"); h != nil {
-		handlers = append(handlers, h)
-	}
-	for _, res := range p.cfg.root.Sections("file-resource") {
-		if h := task.Find("on-resource", res.Title); h != nil {
-			handlers = append(handlers, h)
-		}
-	}
-	if h := task.Handler("on-finish"); h != nil {
-		handlers = append(handlers, h)
-	}
-	for _, h := range handlers {
-		for _, c := range h.Calls {
-			if err := p.call(v, h.Title, c); err != nil {
-				return err
+	return apply.FATReplay{Config: p.cfg.root, Task: "complete", Sizes: p.sizes,
+		MkfsCount: func(off, count int64) int64 {
+			if n, ok := p.counts[off]; ok {
+				return n
 			}
-		}
-	}
-	return nil
-}
-
-func (p *fatPlan) call(v *fat.Volumes, resource string, c conf.Call) error {
-	if !strings.HasPrefix(c.Name, "fat_") || len(c.Args) < 1 {
-		return nil
-	}
-	off, err := conf.ParseInt(c.Args[0])
-	if err != nil {
-		return nil // fwup's own checks report it at create time
-	}
-	arg := func(i int) string {
-		if i < len(c.Args) {
-			return c.Args[i]
-		}
-		return ""
-	}
-	fail := func(err error) error {
-		if err == nil {
-			return nil
-		}
-		return &errNoFit{offset: off, err: fmt.Errorf("%s: %w", c, err)}
-	}
-	switch c.Name {
-	case "fat_mkfs":
-		count, _ := conf.ParseInt(arg(1))
-		if n, ok := p.counts[off]; ok {
-			count = n
-		}
-		return fail(v.Mkfs(off, count))
-	case "fat_mkdir":
-		return fail(v.Mkdir(off, arg(1)))
-	case "fat_touch":
-		return fail(v.Touch(off, arg(1)))
-	case "fat_setlabel":
-		return fail(v.SetLabel(off, arg(1)))
-	case "fat_cp":
-		if len(c.Args) == 4 {
-			to, _ := conf.ParseInt(arg(2))
-			return fail(v.Copy(off, arg(1), to, arg(3)))
-		}
-		return fail(v.Copy(off, arg(1), off, arg(2)))
-	case "fat_write":
-		name := arg(1)
-		if name == "" {
-			name = resource
-		}
-		if err := v.Truncate(off, name); err != nil {
-			return fail(err)
-		}
-		zeros := make([]byte, 1<<20)
-		for at, size := int64(0), p.sizes[resource]; at < size; at += int64(len(zeros)) {
-			n := min(int64(len(zeros)), size-at)
-			if err := v.PWrite(off, name, at, zeros[:n]); err != nil {
-				return fail(err)
-			}
-		}
-	}
-	return nil
+			return count
+		}}.Run()
 }
 
 // checkBootFit fails, saying what to change, when the complete task's
@@ -137,21 +55,26 @@ func checkBootFit(cfg *fwupConfig, kernelHint string) error {
 	}
 	p := &fatPlan{cfg: cfg, sizes: sizes, counts: map[int64]int64{}}
 	err := p.run()
-	nf, ok := err.(*errNoFit)
-	if !ok {
+	var nf *apply.FATError
+	switch {
+	case err == nil:
 		return nil
+	case !errors.As(err, &nf):
+		return err
+	case !errors.Is(err, fat.ErrNoSpace):
+		return fmt.Errorf("the complete task's %s would fail when the card is made: %v", nf.Call, nf.Err)
 	}
 	return bootFitError(p, nf, kernelHint)
 }
 
-func bootFitError(p *fatPlan, nf *errNoFit, kernelHint string) error {
+func bootFitError(p *fatPlan, nf *apply.FATError, kernelHint string) error {
 	cfg := p.cfg
-	count := p.cfg.partitionCount(nf.offset)
-	name := strings.TrimSuffix(cfg.varFor(nf.offset, "_PART_OFFSET"), "_PART_OFFSET")
+	count := p.cfg.partitionCount(nf.Offset)
+	name := strings.TrimSuffix(cfg.varFor(nf.Offset, "_PART_OFFSET"), "_PART_OFFSET")
 	countVar := name + "_PART_COUNT"
-	label := fatLabel(cfg, nf.offset)
+	label := fatLabel(cfg, nf.Offset)
 	if label == "" {
-		label = fmt.Sprintf("the FAT partition at block %d", nf.offset)
+		label = fmt.Sprintf("the FAT partition at block %d", nf.Offset)
 	}
 	// What goes there, largest first.
 	type file struct {
@@ -164,7 +87,7 @@ func bootFitError(p *fatPlan, nf *errNoFit, kernelHint string) error {
 	images := cfg.env["NERVES_SDK_IMAGES"]
 	for _, res := range cfg.root.Sections("file-resource") {
 		h := task.Find("on-resource", res.Title)
-		if h == nil || !writesTo(h, nf.offset) {
+		if h == nil || !writesTo(h, nf.Offset) {
 			continue
 		}
 		size := p.sizes[res.Title]
@@ -182,13 +105,13 @@ func bootFitError(p *fatPlan, nf *errNoFit, kernelHint string) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s is too small for its files: they take %s, and %s = %d blocks holds %s (fwup would fail: %v).\n  Files: %s",
-		label, humanSize(total), countVar, count, humanSize(count*512), nf.err, strings.Join(descs, ", "))
+		label, humanSize(total), countVar, count, humanSize(count*512), nf, strings.Join(descs, ", "))
 	or := "Either"
 	if kernelHint != "" {
 		fmt.Fprintf(&b, "\n  Either %s", kernelHint)
 		or = "Or"
 	}
-	if need := p.smallestFit(nf.offset, count); need > 0 && name != "" {
+	if need := p.smallestFit(nf.Offset, count); need > 0 && name != "" {
 		fmt.Fprintf(&b, "\n  %s make the partition larger: --define %s=%d or more (the partitions after it move with it, so cards made with the old layout need a complete burn, not an upgrade).", or, countVar, need)
 	}
 	return fmt.Errorf("%s", b.String())
@@ -236,56 +159,6 @@ func (p *fatPlan) smallestFit(offset, count int64) int64 {
 		}
 	}
 	return (hi + 2047) / 2048 * 2048
-}
-
-// sparseDisk is a disk in memory that keeps only pages holding something
-// other than zeros.
-type sparseDisk struct{ pages map[int64][]byte }
-
-const sparsePage = 4096
-
-func newSparseDisk() *sparseDisk { return &sparseDisk{pages: map[int64][]byte{}} }
-
-func (d *sparseDisk) ReadAt(p []byte, off int64) (int, error) {
-	for n := 0; n < len(p); {
-		pg, in := (off+int64(n))/sparsePage, int((off+int64(n))%sparsePage)
-		k := min(len(p)-n, sparsePage-in)
-		if page, ok := d.pages[pg]; ok {
-			copy(p[n:n+k], page[in:])
-		} else {
-			clear(p[n : n+k])
-		}
-		n += k
-	}
-	return len(p), nil
-}
-
-func (d *sparseDisk) WriteAt(p []byte, off int64) (int, error) {
-	for n := 0; n < len(p); {
-		pg, in := (off+int64(n))/sparsePage, int((off+int64(n))%sparsePage)
-		k := min(len(p)-n, sparsePage-in)
-		page, ok := d.pages[pg]
-		if !ok {
-			if allZero(p[n : n+k]) {
-				n += k
-				continue
-			}
-			page = make([]byte, sparsePage)
-			d.pages[pg] = page
-		}
-		copy(page[in:], p[n:n+k])
-		n += k
-	}
-	return len(p), nil
-}
-
-func allZero(b []byte) bool {
-	for _, c := range b {
-		if c != 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // writesTo reports whether a handler puts a file on the FAT at offset.

@@ -15,6 +15,7 @@ import (
 	"github.com/firmwright/firmwright/fwup"
 	"github.com/firmwright/firmwright/fwup/apply"
 	"github.com/firmwright/firmwright/fwup/keys"
+	"github.com/firmwright/firmwright/fwup/meta"
 	"github.com/firmwright/firmwright/internal/atomicfile"
 	"github.com/firmwright/firmwright/rootfs"
 	"github.com/firmwright/firmwright/systems"
@@ -120,7 +121,7 @@ func Build(spec Spec) (*Result, error) {
 		plan, err := fwup.Create(w, in.cfg.data, fwup.CreateOptions{Env: in.cfg.env, Name: in.cfg.path,
 			Dir: filepath.Dir(in.cfg.path), Time: spec.Time, Key: spec.SignKey})
 		if err == nil {
-			res.UUID = fwup.UUID(plan.Meta)
+			res.UUID = meta.UUID(plan.Meta)
 		}
 		return err
 	})
@@ -143,7 +144,7 @@ func Build(spec Spec) (*Result, error) {
 			return nil, err
 		}
 	}
-	res.Nickname = fwup.Nickname(res.UUID)
+	res.Nickname = meta.Nickname(res.UUID)
 	if fi, err := os.Stat(spec.Output); err == nil {
 		res.FwSize = fi.Size()
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/firmwright/firmwright/fwup/archive"
 	"github.com/firmwright/firmwright/fwup/conf"
 	"github.com/firmwright/firmwright/fwup/keys"
+	"github.com/firmwright/firmwright/fwup/meta"
 )
 
 // CreateOptions are the inputs of Create besides the config text.
@@ -118,9 +119,6 @@ func checkResourceName(name string) error {
 // maxArchivePath is fwup's FWFILE_MAX_ARCHIVE_PATH.
 const maxArchivePath = 512
 
-// maxMetaConfSize bounds meta.conf, as fwup does when reading it.
-const maxMetaConfSize = 50000
-
 // Write writes the plan's archive: the signature when a key is given, then
 // meta.conf, then every resource in declaration order.
 func (p *Plan) Write(w io.Writer, opts CreateOptions) error {
@@ -137,7 +135,7 @@ func (p *Plan) Write(w io.Writer, opts CreateOptions) error {
 	}
 	zw := archive.NewWriter(w)
 	if opts.Key != nil {
-		if err := zw.WriteStored(archive.Entry{Name: SignatureName}, keys.Sign(opts.Key, p.Meta)); err != nil {
+		if err := zw.WriteStored(archive.Entry{Name: meta.SignatureName}, keys.Sign(opts.Key, p.Meta)); err != nil {
 			return err
 		}
 	}
@@ -145,7 +143,7 @@ func (p *Plan) Write(w io.Writer, opts CreateOptions) error {
 		return err
 	}
 	for _, res := range p.Resources {
-		err := zw.WriteDeflated(archive.Entry{Name: EntryName(res.Name)}, res.DataSize(), func(dst io.Writer) (archive.Deflated, error) {
+		err := zw.WriteDeflated(archive.Entry{Name: meta.EntryName(res.Name)}, res.DataSize(), func(dst io.Writer) (archive.Deflated, error) {
 			src := res.Open()
 			defer src.Close()
 			check := newHashCheck(src)
@@ -162,10 +160,10 @@ func (p *Plan) Write(w io.Writer, opts CreateOptions) error {
 	return zw.Close()
 }
 
-func writeMeta(zw *archive.Writer, meta []byte, t time.Time, level int) error {
+func writeMeta(zw *archive.Writer, conf []byte, t time.Time, level int) error {
 	mtime := t.UTC()
-	return zw.WriteDeflated(archive.Entry{Name: MetaConfName, Modified: &mtime}, int64(len(meta)), func(dst io.Writer) (archive.Deflated, error) {
-		return archive.Deflate(dst, bytes.NewReader(meta), level, 1)
+	return zw.WriteDeflated(archive.Entry{Name: meta.MetaConfName, Modified: &mtime}, int64(len(conf)), func(dst io.Writer) (archive.Deflated, error) {
+		return archive.Deflate(dst, bytes.NewReader(conf), level, 1)
 	})
 }
 
@@ -176,30 +174,4 @@ func Create(w io.Writer, config []byte, opts CreateOptions) (*Plan, error) {
 		return nil, err
 	}
 	return p, p.Write(w, opts)
-}
-
-// Archive entry names.
-const (
-	MetaConfName  = "meta.conf"
-	SignatureName = "meta.conf.ed25519"
-)
-
-// EntryName maps a resource name to its archive path: data/NAME, or the
-// name without its slash for a resource named "/...".
-func EntryName(resource string) string {
-	if len(resource) > 0 && resource[0] == '/' {
-		return resource[1:]
-	}
-	return "data/" + resource
-}
-
-// ResourceName maps an archive path back to a resource name.
-func ResourceName(entry string) string {
-	if len(entry) > 5 && entry[:5] == "data/" {
-		return entry[5:]
-	}
-	if entry == "data/" {
-		return ""
-	}
-	return "/" + entry
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/firmwright/firmwright/fwup/meta"
 	"github.com/firmwright/firmwright/internal/fwtest"
 )
 
@@ -53,10 +54,10 @@ func TestMetaConfMatchesFwup(t *testing.T) {
 		if tc.uuid == "" {
 			continue
 		}
-		if u := UUID(p.Meta); u != tc.uuid {
+		if u := meta.UUID(p.Meta); u != tc.uuid {
 			t.Errorf("uuid %s, want %s", u, tc.uuid)
 		}
-		if n := Nickname(UUID(p.Meta)); n != tc.nickname {
+		if n := meta.Nickname(meta.UUID(p.Meta)); n != tc.nickname {
 			t.Errorf("nickname %s, want %s", n, tc.nickname)
 		}
 	}
@@ -132,8 +133,8 @@ func miscDir(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	meta, _ := io.ReadAll(rc)
-	if err := os.WriteFile(dir+"/meta.conf", meta, 0o644); err != nil {
+	metaConf, _ := io.ReadAll(rc)
+	if err := os.WriteFile(dir+"/meta.conf", metaConf, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -172,9 +173,9 @@ func TestManySparseRuns(t *testing.T) {
 	if !strings.Contains(string(p.Meta), "length={") {
 		t.Skip("this filesystem keeps no holes")
 	}
-	m := MapOf(fwtest.Parse(t, "meta.conf", dir, p.Meta).Find("file-resource", "s"))
-	if len(m) != exactSparseRuns+1 || m.TotalSize() != 300*64<<10 {
-		t.Fatalf("map has %d runs for %d bytes, want %d runs for %d", len(m), m.TotalSize(), exactSparseRuns+1, 300*64<<10)
+	m := meta.MapOf(fwtest.Parse(t, "meta.conf", dir, p.Meta).Find("file-resource", "s"))
+	if len(m) != meta.ExactSparseRuns+1 || m.TotalSize() != 300*64<<10 {
+		t.Fatalf("map has %d runs for %d bytes, want %d runs for %d", len(m), m.TotalSize(), meta.ExactSparseRuns+1, 300*64<<10)
 	}
 	var fw bytes.Buffer
 	if err := p.Write(&fw, CreateOptions{Env: map[string]string{}, Name: "t.conf", Dir: dir}); err != nil {
@@ -182,5 +183,21 @@ func TestManySparseRuns(t *testing.T) {
 	}
 	if _, err := Verify(bytes.NewReader(fw.Bytes()), "t.fw", nil, map[string]string{}); err != nil {
 		t.Errorf("the archive does not verify: %v", err)
+	}
+}
+
+// TestCreateDefersMetaUUID: ${FWUP_META_UUID} and ${FWUP_META_NICKNAME}
+// are not known at create time, so both spellings reach meta.conf as
+// references for apply to expand (fwup's test 155).
+func TestCreateDefersMetaUUID(t *testing.T) {
+	config := `task complete { on-finish { info("a ${FWUP_META_UUID}") info("b \${FWUP_META_NICKNAME}") } }`
+	p, err := Prepare([]byte(config), CreateOptions{Env: map[string]string{}, Name: "t.conf"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`a ${FWUP_META_UUID}`, `b ${FWUP_META_NICKNAME}`} {
+		if !strings.Contains(string(p.Meta), want) {
+			t.Errorf("meta.conf lacks %q:\n%s", want, p.Meta)
+		}
 	}
 }

@@ -6,97 +6,26 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"golang.org/x/crypto/blake2b"
 
 	"github.com/firmwright/firmwright/fwup/conf"
+	"github.com/firmwright/firmwright/fwup/meta"
 	"github.com/firmwright/firmwright/internal/holes"
 )
-
-// SparseMap is fwup's run list for a resource: alternating data and hole
-// lengths in bytes, starting with data (0 when the file starts with a hole).
-// A plain file is a single data run.
-type SparseMap []int64
-
-// DataSize is the number of bytes stored in the archive.
-func (m SparseMap) DataSize() int64 {
-	var n int64
-	for i := 0; i < len(m); i += 2 {
-		n += m[i]
-	}
-	return n
-}
-
-// TotalSize is the resource's length with its holes.
-func (m SparseMap) TotalSize() int64 {
-	var n int64
-	for _, r := range m {
-		n += r
-	}
-	return n
-}
-
-// appendRun adds a data (hole=false) or hole run, merging with the last run
-// of the same kind.
-func (m SparseMap) appendRun(hole bool, n int64) SparseMap {
-	if n == 0 {
-		return m
-	}
-	if len(m) == 0 {
-		if hole {
-			return SparseMap{0, n}
-		}
-		return SparseMap{n}
-	}
-	lastIsHole := len(m)%2 == 0
-	if lastIsHole == hole {
-		m[len(m)-1] += n
-		return m
-	}
-	return append(m, n)
-}
-
-// exactSparseRuns is how many runs fwup maps exactly (its map holds 256
-// entries and stops two short); everything after them is stored as one
-// data run.
-const exactSparseRuns = 254
-
-func (m SparseMap) limit() SparseMap {
-	if len(m) <= exactSparseRuns+1 {
-		return m
-	}
-	var rest int64
-	for _, r := range m[exactSparseRuns:] {
-		rest += r
-	}
-	return append(m[:exactSparseRuns:exactSparseRuns], rest)
-}
-
-// Lengths returns the map as meta.conf's `length` items.
-func (m SparseMap) Lengths() []string {
-	if len(m) == 0 {
-		return []string{"0"}
-	}
-	out := make([]string, len(m))
-	for i, r := range m {
-		out[i] = strconv.FormatInt(r, 10)
-	}
-	return out
-}
 
 // part is one source of a resource's bytes.
 type part struct {
 	path     string // host file; "" for inline contents
 	contents string
-	runs     SparseMap
+	runs     meta.SparseMap
 }
 
 // Resource is a file-resource whose inputs have been located and measured.
 type Resource struct {
 	Name  string
-	Map   SparseMap
+	Map   meta.SparseMap
 	Hash  string // lowercase hex BLAKE2b-256 of the data bytes
 	parts []part
 }
@@ -127,7 +56,7 @@ func (r *Resource) copyData(w io.Writer) error {
 	return nil
 }
 
-func copyRuns(w io.Writer, path string, runs SparseMap) error {
+func copyRuns(w io.Writer, path string, runs meta.SparseMap) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -156,7 +85,7 @@ func resolveResource(sec *conf.Section) (*Resource, error) {
 	if !sec.Has("host-path") {
 		c := sec.String("contents")
 		res.parts = []part{{contents: c}}
-		res.Map = SparseMap{}.appendRun(false, int64(len(c)))
+		res.Map = meta.SparseMap{}.AppendRun(false, int64(len(c)))
 		return res, nil
 	}
 	sparse := sec.Bool("skip-holes")
@@ -175,26 +104,26 @@ func resolveResource(sec *conf.Section) (*Resource, error) {
 		}
 		res.parts = append(res.parts, part{path: full, runs: runs})
 		for i, n := range runs {
-			res.Map = res.Map.appendRun(i%2 == 1, n)
+			res.Map = res.Map.AppendRun(i%2 == 1, n)
 		}
 	}
-	if limited := res.Map.limit(); len(limited) != len(res.Map) {
+	if limited := res.Map.Limit(); len(limited) != len(res.Map) {
 		// Past the last exact run, holes are stored as data: read them.
 		var cut int64
-		for _, n := range limited[:exactSparseRuns] {
+		for _, n := range limited[:meta.ExactSparseRuns] {
 			cut += n
 		}
 		var at int64
 		for i := range res.parts {
-			var runs SparseMap
+			var runs meta.SparseMap
 			for j, n := range res.parts[i].runs {
 				hole := j%2 == 1
 				if before := min(n, max(0, cut-at)); before > 0 {
-					runs = runs.appendRun(hole, before)
+					runs = runs.AppendRun(hole, before)
 					n -= before
 					at += before
 				}
-				runs = runs.appendRun(false, n)
+				runs = runs.AppendRun(false, n)
 				at += n
 			}
 			res.parts[i].runs = runs
@@ -207,7 +136,7 @@ func resolveResource(sec *conf.Section) (*Resource, error) {
 // fileRuns maps a host file's data and holes with SEEK_DATA/SEEK_HOLE when
 // sparse is set; otherwise, or where the filesystem cannot tell, the whole
 // file is data.
-func fileRuns(path string, sparse bool) (SparseMap, error) {
+func fileRuns(path string, sparse bool) (meta.SparseMap, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -220,9 +149,9 @@ func fileRuns(path string, sparse bool) (SparseMap, error) {
 		size = 0
 	}
 	if !sparse {
-		return SparseMap{}.appendRun(false, size), nil
+		return meta.SparseMap{}.AppendRun(false, size), nil
 	}
-	var m SparseMap
+	var m meta.SparseMap
 	var off int64
 	for off < size {
 		data, err := f.Seek(off, holes.SeekData)
@@ -230,7 +159,7 @@ func fileRuns(path string, sparse bool) (SparseMap, error) {
 			// ENXIO: nothing but a hole up to the end.
 			data = size
 		}
-		m = m.appendRun(true, data-off)
+		m = m.AppendRun(true, data-off)
 		if data >= size {
 			break
 		}
@@ -238,7 +167,7 @@ func fileRuns(path string, sparse bool) (SparseMap, error) {
 		if err != nil {
 			hole = size
 		}
-		m = m.appendRun(false, hole-data)
+		m = m.AppendRun(false, hole-data)
 		off = hole
 	}
 	return m, nil

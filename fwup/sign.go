@@ -10,6 +10,7 @@ import (
 
 	"github.com/firmwright/firmwright/fwup/archive"
 	"github.com/firmwright/firmwright/fwup/keys"
+	"github.com/firmwright/firmwright/fwup/meta"
 )
 
 // Resign rewrites an archive signed with key, as fwup -S does: any old
@@ -33,24 +34,24 @@ func Resign(w io.Writer, r io.Reader, key ed25519.PrivateKey, t time.Time, tmpDi
 			return err
 		}
 		switch {
-		case h.Name == SignatureName:
+		case h.Name == meta.SignatureName:
 			continue
-		case h.Name == MetaConfName:
+		case h.Name == meta.MetaConfName:
 			if sawMeta {
 				return errors.New("Invalid firmware. More than one meta.conf found")
 			}
 			sawMeta = true
-			meta, err := readAll(zr, maxMetaConfSize)
+			conf, err := meta.ReadEntry(zr, meta.MaxConfSize)
 			if err != nil {
 				return errors.New("Error reading meta.conf from archive.")
 			}
-			if len(meta) < 10 || len(meta) >= maxMetaConfSize {
-				return errorf("Unexpected meta.conf size: %d", len(meta))
+			if len(conf) < 10 || len(conf) >= meta.MaxConfSize {
+				return errorf("Unexpected meta.conf size: %d", len(conf))
 			}
-			if err := zw.WriteStored(archive.Entry{Name: SignatureName}, keys.Sign(key, meta)); err != nil {
+			if err := zw.WriteStored(archive.Entry{Name: meta.SignatureName}, keys.Sign(key, conf)); err != nil {
 				return err
 			}
-			if err := writeMeta(zw, meta, t, 9); err != nil {
+			if err := writeMeta(zw, conf, t, 9); err != nil {
 				return err
 			}
 		case !sawMeta:

@@ -10,6 +10,7 @@ import (
 	"github.com/firmwright/firmwright/fwup/gpt"
 	"github.com/firmwright/firmwright/fwup/mbr"
 	"github.com/firmwright/firmwright/fwup/ubootenv"
+	"github.com/firmwright/firmwright/internal/cstr"
 )
 
 // checkTable checks mbr, gpt and uboot-environment sections as fwup does
@@ -61,7 +62,7 @@ func foldGPTBoot(sec *conf.Section) {
 		if !p.Bool("boot") {
 			continue
 		}
-		flags, _ := strtoull(p.String("flags"))
+		flags, _, _ := cstr.Strtoull(p.String("flags"))
 		p.Set("flags", fmt.Sprintf("0x%x", flags|4))
 		p.Set("boot", "false")
 	}

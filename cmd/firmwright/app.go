@@ -16,6 +16,7 @@ import (
 	"github.com/firmwright/firmwright/fwup/cmdline"
 	"github.com/firmwright/firmwright/fwup/conf"
 	"github.com/firmwright/firmwright/fwup/keys"
+	"github.com/firmwright/firmwright/fwup/meta"
 	"github.com/firmwright/firmwright/internal/atomicfile"
 )
 
@@ -98,7 +99,7 @@ func createCommand(sys *system) *cli.Command {
 			if err := atomicfile.Write(out, 0o644, func(w io.Writer) error { return plan.Write(w, opts) }); err != nil {
 				return fmt.Errorf("%s: %w", out, err)
 			}
-			fmt.Fprintf(sys.Stdout, "%s: uuid %s (%s)\n", out, fwup.UUID(plan.Meta), fwup.Nickname(fwup.UUID(plan.Meta)))
+			fmt.Fprintf(sys.Stdout, "%s: uuid %s (%s)\n", out, meta.UUID(plan.Meta), meta.Nickname(meta.UUID(plan.Meta)))
 			return nil
 		},
 	}
@@ -236,7 +237,7 @@ func infoCommand(sys *system) *cli.Command {
 				return err
 			}
 			defer f.Close()
-			m, err := fwup.ReadMeta(archive.NewReader(f), name, pubs, sys.Env)
+			m, err := meta.Read(archive.NewReader(f), name, pubs, sys.Env)
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
@@ -256,7 +257,7 @@ func infoCommand(sys *system) *cli.Command {
 				info.Signature = "unsigned"
 			}
 			for _, sec := range m.Config.Sections("file-resource") {
-				mp := fwup.MapOf(sec)
+				mp := meta.MapOf(sec)
 				info.Resources = append(info.Resources, resourceInfo{Name: sec.Title, Length: mp.TotalSize(),
 					Stored: mp.DataSize(), Sparse: len(mp) > 1, BLAKE2b: sec.String("blake2b-256")})
 			}

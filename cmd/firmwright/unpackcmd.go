@@ -8,11 +8,11 @@ import (
 	"os"
 
 	"github.com/firmwright/firmwright/fwup/cmdline"
+	"github.com/firmwright/firmwright/fwup/meta"
 	"github.com/firmwright/firmwright/rootfs/squashfs"
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/firmwright/firmwright/fwup"
 	"github.com/firmwright/firmwright/fwup/archive"
 	"github.com/firmwright/firmwright/rootfs"
 )
@@ -71,7 +71,7 @@ func extractResource(fw, name string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("%s: %s", fw, cmdline.ArchiveMessage(err))
 		}
-		if h.Name != fwup.EntryName(name) {
+		if h.Name != meta.EntryName(name) {
 			continue
 		}
 		tmp, err := os.CreateTemp("", "firmwright-unpack-*.img")

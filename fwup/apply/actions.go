@@ -1,20 +1,12 @@
 package apply
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/firmwright/firmwright/internal/cstr"
 )
 
-// action is one function a handler may call. argv[0] is its name, as in
-// fwup. Arguments were checked when the archive was created; at apply
-// time numbers are read as fwup reads them (strtoull, no checks).
-type action struct {
-	// units is the progress the action will report.
-	units func(e *engine, argv []string) (int64, error)
-	run   func(e *engine, argv []string) error
-}
+// Progress units of the actions (Action.units): what each will report.
 
 // oneBlock is the progress fwup arbitrarily gives actions that do not
 // move data.
@@ -22,41 +14,16 @@ func oneBlock(*engine, []string) (int64, error) { return BlockSize, nil }
 
 func noUnits(*engine, []string) (int64, error) { return 0, nil }
 
-var actions map[string]action
-
-func init() {
-	actions = map[string]action{
-		"raw_write":  {func(e *engine, _ []string) (int64, error) { return e.resourceUnits(false), nil }, (*engine).rawWrite},
-		"raw_memset": {memsetUnits, (*engine).rawMemset},
-		"trim":       {trimUnits, (*engine).trim},
-		"info":       {noUnits, func(e *engine, argv []string) error { e.warn("%s", argv[1]); return nil }},
-		"error":      {noUnits, func(e *engine, argv []string) error { return errors.New(argv[1]) }},
-
-		"fat_mkfs":     {oneBlock, (*engine).fatMkfs},
-		"fat_write":    {func(e *engine, _ []string) (int64, error) { return e.resourceUnits(true), nil }, (*engine).fatWrite},
-		"fat_attrib":   {oneBlock, (*engine).fatAttrib},
-		"fat_mv":       {oneBlock, (*engine).fatMove},
-		"fat_mv!":      {oneBlock, (*engine).fatMove},
-		"fat_rm":       {oneBlock, (*engine).fatRemove},
-		"fat_rm!":      {oneBlock, (*engine).fatRemove},
-		"fat_cp":       {oneBlock, (*engine).fatCopy},
-		"fat_mkdir":    {oneBlock, (*engine).fatMkdir},
-		"fat_setlabel": {oneBlock, (*engine).fatSetLabel},
-		"fat_touch":    {oneBlock, (*engine).fatTouch},
-
-		"mbr_write":      {oneBlock, (*engine).mbrWrite},
-		"gpt_write":      {func(*engine, []string) (int64, error) { return gptUnits, nil }, (*engine).gptWrite},
-		"uboot_clearenv": {ubootUnits, (*engine).ubootClearenv},
-		"uboot_setenv":   {ubootUnits, (*engine).ubootSetenv},
-		"uboot_unsetenv": {ubootUnits, (*engine).ubootUnsetenv},
-		"uboot_recover":  {ubootUnits, (*engine).ubootRecover},
-
-		"path_write":   {func(e *engine, _ []string) (int64, error) { return e.resourceUnits(false), nil }, (*engine).pathWrite},
-		"pipe_write":   {func(e *engine, _ []string) (int64, error) { return e.resourceUnits(true), nil }, (*engine).pipeWrite},
-		"execute":      {oneBlock, (*engine).execute},
-		"reboot_param": {oneBlock, (*engine).rebootParam},
-	}
+func constUnits(n int64) func(*engine, []string) (int64, error) {
+	return func(*engine, []string) (int64, error) { return n, nil }
 }
+
+// dataUnits is the resource's stored bytes (raw_write, path_write).
+func dataUnits(e *engine, _ []string) (int64, error) { return e.resourceUnits(false), nil }
+
+// lengthUnits is the resource's length with its holes (fat_write,
+// pipe_write).
+func lengthUnits(e *engine, _ []string) (int64, error) { return e.resourceUnits(true), nil }
 
 // ull reads a number argument as fwup does: strtoull, whatever follows
 // ignored.

@@ -1,4 +1,4 @@
-package apply
+package apply_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/firmwright/firmwright/fwup"
+	"github.com/firmwright/firmwright/fwup/apply"
 )
 
 // BenchmarkApplyInMemory applies a firmware with a 48 MiB raw rootfs and
@@ -34,7 +35,7 @@ func BenchmarkApplyInMemory(b *testing.B) {
 	}
 	b.SetBytes(56 << 20)
 	for b.Loop() {
-		if _, err := applyBytes(fw.Bytes(), &memTarget{}, Options{}); err != nil {
+		if _, err := applyBytes(fw.Bytes(), &apply.Memory{}, apply.Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -119,3 +119,27 @@ func TestTrimFailedMessage(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// memTarget is an image held in memory; limit > 0 makes writes past it
+// fail, like a full disk.
+type memTarget struct {
+	b     []byte
+	limit int64
+}
+
+func (m *memTarget) ReadAt(p []byte, off int64) (int, error) {
+	if off >= int64(len(m.b)) {
+		return 0, nil
+	}
+	return copy(p, m.b[off:]), nil
+}
+
+func (m *memTarget) WriteAt(p []byte, off int64) (int, error) {
+	if m.limit > 0 && off+int64(len(p)) > m.limit {
+		return 0, errors.New("no space left on device")
+	}
+	if end := off + int64(len(p)); end > int64(len(m.b)) {
+		m.b = append(m.b, make([]byte, end-int64(len(m.b)))...)
+	}
+	return copy(m.b[off:], p), nil
+}

@@ -12,10 +12,10 @@ import (
 	"io"
 	"strings"
 
-	"github.com/firmwright/firmwright/fwup"
 	"github.com/firmwright/firmwright/fwup/archive"
 	"github.com/firmwright/firmwright/fwup/conf"
 	"github.com/firmwright/firmwright/fwup/fat"
+	"github.com/firmwright/firmwright/fwup/meta"
 )
 
 // BlockSize is fwup's block: offsets and counts in configs are in blocks.
@@ -85,7 +85,7 @@ const (
 // engine is one apply run.
 type engine struct {
 	opts  Options
-	meta  *fwup.Meta
+	meta  *meta.Meta
 	cfg   *conf.Section
 	task  *conf.Section
 	cache *Cache
@@ -95,6 +95,8 @@ type engine struct {
 	event *conf.Section // the handler running
 	data  *resourceData // the resource an on-resource handler consumes
 	zr    *archive.Reader
+	// replay, when set, is a dry run of FAT actions (FATReplay).
+	replay *FATReplay
 }
 
 // Run applies the archive read from r to t. Nothing is written to t before
@@ -106,11 +108,11 @@ func Run(r io.Reader, t Target, opts Options) error {
 	e.prog.add(0)
 	in := &countingReader{r: r, p: e.prog}
 	e.zr = archive.NewReader(in)
-	meta, err := fwup.ReadApplyMeta(e.zr, opts.Input, opts.PublicKeys, opts.Env)
+	m, err := meta.ReadForApply(e.zr, opts.Input, opts.PublicKeys, opts.Env)
 	if err != nil {
 		return err
 	}
-	e.meta, e.cfg = meta, meta.Config
+	e.meta, e.cfg = m, m.Config
 	copts := opts.Cache
 	copts.SizeMB = int(e.cfg.Int("block-cache-size-mb"))
 	copts.Warn = func(msg string) { e.warn("%s", msg) }
@@ -215,7 +217,7 @@ func (e *engine) runTask() (err error) {
 			// only a resource still missing makes that an error.
 			break
 		}
-		name := fwup.ResourceName(h.Name)
+		name := meta.ResourceName(h.Name)
 		if name == "" {
 			continue
 		}
@@ -229,9 +231,9 @@ func (e *engine) runTask() (err error) {
 			continue
 		}
 		handler := e.task.Find("on-resource", name)
-		m := fwup.MapOf(e.cfg.Find("file-resource", name))
+		m := meta.MapOf(e.cfg.Find("file-resource", name))
 		if len(m) == 0 {
-			m = fwup.SparseMap{0}
+			m = meta.SparseMap{0}
 		}
 		if len(m) == 1 && h.SizeKnown && h.Size != m.DataSize() {
 			if err := deltaError(handler, name, h.Size, m.DataSize()); err != nil {
@@ -277,7 +279,7 @@ func (e *engine) handle(h *conf.Section, fn func(*engine, []string) error) error
 	defer func() { e.event = nil }()
 	for _, c := range h.Calls {
 		argv := append([]string{c.Name}, c.Args...)
-		if len(argv) > 10 {
+		if len(argv) > MaxCallArgs {
 			return errors.New("Unexpected argc value in funlist")
 		}
 		if err := fn(e, argv); err != nil {
@@ -288,9 +290,9 @@ func (e *engine) handle(h *conf.Section, fn func(*engine, []string) error) error
 }
 
 func (e *engine) callProgress(argv []string) error {
-	a, ok := actions[argv[0]]
-	if !ok {
-		return errors.New("Unknown function")
+	a, err := validCall(ContextOf(e.event), argv)
+	if err != nil {
+		return err
 	}
 	units, err := a.units(e, argv)
 	if err != nil {
@@ -301,9 +303,9 @@ func (e *engine) callProgress(argv []string) error {
 }
 
 func (e *engine) callRun(argv []string) error {
-	a, ok := actions[argv[0]]
-	if !ok {
-		return errors.New("Unknown function")
+	a, err := validCall(ContextOf(e.event), argv)
+	if err != nil {
+		return err
 	}
 	return a.run(e, argv)
 }

@@ -1,9 +1,8 @@
-package apply
+package apply_test
 
 import (
 	"bytes"
 	"crypto/ed25519"
-	"errors"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -12,31 +11,8 @@ import (
 	"time"
 
 	"github.com/firmwright/firmwright/fwup"
+	"github.com/firmwright/firmwright/fwup/apply"
 )
-
-// memTarget is an image held in memory; limit > 0 makes writes past it
-// fail, like a full disk.
-type memTarget struct {
-	b     []byte
-	limit int64
-}
-
-func (m *memTarget) ReadAt(p []byte, off int64) (int, error) {
-	if off >= int64(len(m.b)) {
-		return 0, nil
-	}
-	return copy(p, m.b[off:]), nil
-}
-
-func (m *memTarget) WriteAt(p []byte, off int64) (int, error) {
-	if m.limit > 0 && off+int64(len(p)) > m.limit {
-		return 0, errors.New("no space left on device")
-	}
-	if end := off + int64(len(p)); end > int64(len(m.b)) {
-		m.b = append(m.b, make([]byte, end-int64(len(m.b)))...)
-	}
-	return copy(m.b[off:], p), nil
-}
 
 // faultConfig exercises the common actions and reports on-error.
 const faultConfig = `
@@ -74,13 +50,13 @@ func faultArchive(t testing.TB, key ed25519.PrivateKey) []byte {
 	return fw.Bytes()
 }
 
-func applyBytes(fw []byte, t *memTarget, opts Options) ([]string, error) {
+func applyBytes(fw []byte, t *apply.Memory, opts apply.Options) ([]string, error) {
 	var infos []string
 	opts.Info = func(m string) { infos = append(infos, m) }
 	if opts.Task == "" {
 		opts.Task = "complete"
 	}
-	return infos, Run(bytes.NewReader(fw), t, opts)
+	return infos, apply.Run(bytes.NewReader(fw), t, opts)
 }
 
 // TestFaults: a cut archive, a flipped byte, a wrong key and a full
@@ -88,7 +64,7 @@ func applyBytes(fw []byte, t *memTarget, opts Options) ([]string, error) {
 // on-error ran; with a bad signature nothing was written.
 func TestFaults(t *testing.T) {
 	fw := faultArchive(t, nil)
-	if _, err := applyBytes(fw, &memTarget{}, Options{}); err != nil {
+	if _, err := applyBytes(fw, &apply.Memory{}, apply.Options{}); err != nil {
 		t.Fatalf("intact archive: %v", err)
 	}
 	// Cuts past meta.conf happen once the task has started.
@@ -98,7 +74,7 @@ func TestFaults(t *testing.T) {
 	centralDir := bytes.Index(fw, []byte("PK\x01\x02"))
 	for i := 1; i < 64; i++ {
 		cut := fw[:len(fw)*i/64]
-		infos, err := applyBytes(cut, &memTarget{}, Options{})
+		infos, err := applyBytes(cut, &apply.Memory{}, apply.Options{})
 		if len(cut) >= centralDir {
 			if err != nil {
 				t.Errorf("cut at %d/64, in the central directory: %v", i, err)
@@ -121,7 +97,7 @@ func TestFaults(t *testing.T) {
 	at := bytes.Index(fw, []byte("data/rootfs.img")) + 2000
 	bad := bytes.Clone(fw)
 	bad[at] ^= 0x55
-	infos, err := applyBytes(bad, &memTarget{}, Options{})
+	infos, err := applyBytes(bad, &apply.Memory{}, apply.Options{})
 	if err == nil || len(infos) == 0 || infos[len(infos)-1] != "on-error ran" {
 		t.Errorf("flipped byte: err %v, infos %q", err, infos)
 	}
@@ -130,26 +106,26 @@ func TestFaults(t *testing.T) {
 	priv := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{3}, ed25519.SeedSize))
 	other := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{5}, ed25519.SeedSize)).Public().(ed25519.PublicKey)
 	signed := faultArchive(t, priv)
-	target := &memTarget{}
-	if _, err := applyBytes(signed, target, Options{PublicKeys: []ed25519.PublicKey{other}}); err == nil ||
+	target := &apply.Memory{}
+	if _, err := applyBytes(signed, target, apply.Options{PublicKeys: []ed25519.PublicKey{other}}); err == nil ||
 		err.Error() != "Firmware archive's meta.conf fails digital signature verification." {
 		t.Errorf("wrong key: %v", err)
 	}
-	if len(target.b) != 0 {
-		t.Errorf("wrong key: %d bytes written", len(target.b))
+	if target.Size() != 0 {
+		t.Errorf("wrong key: %d bytes written", target.Size())
 	}
-	if _, err := applyBytes(fw, target, Options{PublicKeys: []ed25519.PublicKey{other}}); err == nil ||
-		err.Error() != "Expecting signed firmware archive." || len(target.b) != 0 {
-		t.Errorf("unsigned with a key: %v, %d bytes written", err, len(target.b))
+	if _, err := applyBytes(fw, target, apply.Options{PublicKeys: []ed25519.PublicKey{other}}); err == nil ||
+		err.Error() != "Expecting signed firmware archive." || target.Size() != 0 {
+		t.Errorf("unsigned with a key: %v, %d bytes written", err, target.Size())
 	}
 
 	// A full destination.
-	infos, err = applyBytes(fw, &memTarget{limit: 4 << 20}, Options{})
+	infos, err = applyBytes(fw, &apply.Memory{Limit: 4 << 20}, apply.Options{})
 	if err == nil || !strings.Contains(err.Error(), "Check media size") || infos[len(infos)-1] != "on-error ran" {
 		t.Errorf("full destination: err %v, infos %q", err, infos)
 	}
 	// A device of known size that is too small.
-	infos, err = applyBytes(fw, &memTarget{}, Options{Cache: CacheOptions{End: 4 << 20}})
+	infos, err = applyBytes(fw, &apply.Memory{}, apply.Options{Cache: apply.CacheOptions{End: 4 << 20}})
 	if err == nil || !strings.Contains(err.Error(), "Check media size") || infos[len(infos)-1] != "on-error ran" {
 		t.Errorf("small device: err %v, infos %q", err, infos)
 	}
@@ -158,10 +134,10 @@ func TestFaults(t *testing.T) {
 // FuzzApply: no archive, however broken, makes the engine panic.
 func FuzzApply(f *testing.F) {
 	f.Add(faultArchive(f, nil))
-	if b, err := os.ReadFile(refDir + "/misc/misc.fw"); err == nil {
+	if b, err := os.ReadFile("../../../shared/fixtures/fwup-ref/misc/misc.fw"); err == nil {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, fw []byte) {
-		applyBytes(fw, &memTarget{limit: 64 << 20}, Options{})
+		applyBytes(fw, &apply.Memory{Limit: 64 << 20}, apply.Options{})
 	})
 }

@@ -6,50 +6,51 @@ import (
 	"github.com/firmwright/firmwright/fwup/ubootenv"
 )
 
-// requirement reports whether a task's require-* holds. argv[0] is its
-// name. Anything that goes wrong means "not met": the next task is tried.
-type requirement func(e *engine, argv []string) bool
+// The requirements (Action.met): whether a task's require-* holds. argv[0]
+// is the name. Anything that goes wrong means "not met": the next task is
+// tried.
 
-var requirements = map[string]requirement{
-	"require-partition-offset": func(e *engine, argv []string) bool {
-		t, ok := e.readMBR()
-		part := int(long(argv[1]))
-		return ok && part >= 0 && part < mbr.MaxPrimary && int64(t.Partitions[part].BlockOffset) == int64(ull(argv[2]))
-	},
-	"require-fat-file-exists": func(e *engine, argv []string) bool {
-		return len(argv) == 3 && e.fat.Exists(int64(ull(argv[1])), argv[2])
-	},
-	"require-fat-file-match": func(e *engine, argv []string) bool {
-		return len(argv) == 4 && e.fat.FileMatches(int64(ull(argv[1])), argv[2], argv[3])
-	},
-	"require-uboot-variable": func(e *engine, argv []string) bool {
-		if len(argv) != 4 {
-			return false
-		}
-		sec := e.cfg.Find("uboot-environment", argv[1])
-		if sec == nil {
-			return false
-		}
-		env, err := ubootenv.FromConfig(sec)
-		if err != nil || e.readEnv(env) != nil {
-			return false
-		}
-		v, err := env.Get(argv[2])
-		return err == nil && v == argv[3]
-	},
-	"require-path-on-device": func(e *engine, argv []string) bool {
-		return len(argv) == 3 && e.opts.Host != nil && e.opts.Host.PathOnDevice(argv[1], argv[2])
-	},
-	"require-path-at-offset": func(e *engine, argv []string) bool {
-		return len(argv) == 3 && e.opts.Host != nil && e.opts.Host.PathAtOffset(argv[1], int64(ull(argv[2])))
-	},
-	"require-execute": func(e *engine, argv []string) bool {
-		if !e.opts.Unsafe || e.opts.Host == nil || argv[1] == "" {
-			return false
-		}
-		status, err := e.opts.Host.Run(argv[1])
-		return err == nil && status == 0
-	},
+func (e *engine) partitionAtOffset(argv []string) bool {
+	t, ok := e.readMBR()
+	part := int(long(argv[1]))
+	return ok && part >= 0 && part < mbr.MaxPrimary && int64(t.Partitions[part].BlockOffset) == int64(ull(argv[2]))
+}
+
+func (e *engine) fatFileExists(argv []string) bool {
+	return e.fat.Exists(int64(ull(argv[1])), argv[2])
+}
+
+func (e *engine) fatFileMatches(argv []string) bool {
+	return e.fat.FileMatches(int64(ull(argv[1])), argv[2], argv[3])
+}
+
+func (e *engine) ubootVariableIs(argv []string) bool {
+	sec := e.cfg.Find("uboot-environment", argv[1])
+	if sec == nil {
+		return false
+	}
+	env, err := ubootenv.FromConfig(sec)
+	if err != nil || e.readEnv(env) != nil {
+		return false
+	}
+	v, err := env.Get(argv[2])
+	return err == nil && v == argv[3]
+}
+
+func (e *engine) pathOnDevice(argv []string) bool {
+	return e.opts.Host != nil && e.opts.Host.PathOnDevice(argv[1], argv[2])
+}
+
+func (e *engine) pathAtOffset(argv []string) bool {
+	return e.opts.Host != nil && e.opts.Host.PathAtOffset(argv[1], int64(ull(argv[2])))
+}
+
+func (e *engine) executeSucceeds(argv []string) bool {
+	if !e.opts.Unsafe || e.opts.Host == nil || argv[1] == "" {
+		return false
+	}
+	status, err := e.opts.Host.Run(argv[1])
+	return err == nil && status == 0
 }
 
 // readMBR decodes the target's MBR through the cache.
@@ -78,14 +79,14 @@ func (e *engine) legacyRequirementsMet(task *conf.Section) bool {
 func (e *engine) requirementsMet(task *conf.Section) bool {
 	for _, c := range task.Calls {
 		argv := append([]string{c.Name}, c.Args...)
-		if len(argv) > 10 {
+		if len(argv) > MaxCallArgs {
 			return false
 		}
-		req, ok := requirements[c.Name]
-		if !ok {
+		req, err := validCall(InTask, argv)
+		if err != nil {
 			return false
 		}
-		met := req(e, argv)
+		met := req.met(e, argv)
 		var a1, sep, a2 string
 		if len(argv) >= 2 {
 			a1 = argv[1]

@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/firmwright/firmwright/fwup/meta"
 	"golang.org/x/crypto/blake2b"
-
-	"github.com/firmwright/firmwright/fwup"
 )
 
 // chunkSize is how much resource data is handed to an action at a time.
@@ -22,7 +21,7 @@ const chunkSize = 16 << 10
 // same stream, so a second consuming action finds it empty (as in fwup).
 type resourceData struct {
 	r    io.Reader
-	m    fwup.SparseMap
+	m    meta.SparseMap
 	ix   int   // the data run being read; len(m) at the end
 	used int64 // bytes of that run already returned
 	off  int64 // offset in the resource of the next byte
@@ -30,7 +29,7 @@ type resourceData struct {
 	left []byte // read but not yet returned (past a run's end)
 }
 
-func newResourceData(r io.Reader, m fwup.SparseMap) *resourceData {
+func newResourceData(r io.Reader, m meta.SparseMap) *resourceData {
 	d := &resourceData{r: r, m: m}
 	if m[0] == 0 {
 		if len(m) > 2 {
@@ -87,7 +86,7 @@ func (d *resourceData) next() ([]byte, int64, error) {
 }
 
 // endingHole is the size of the hole a resource ends with.
-func endingHole(m fwup.SparseMap) int64 {
+func endingHole(m meta.SparseMap) int64 {
 	if len(m) >= 2 && len(m)%2 == 0 {
 		return m[len(m)-1]
 	}
@@ -97,7 +96,7 @@ func endingHole(m fwup.SparseMap) int64 {
 // resourceUnits is a consuming action's progress units: the data bytes,
 // or with countHoles the whole length.
 func (e *engine) resourceUnits(countHoles bool) int64 {
-	m := fwup.MapOf(e.cfg.Find("file-resource", e.event.Title))
+	m := meta.MapOf(e.cfg.Find("file-resource", e.event.Title))
 	if countHoles {
 		return m.TotalSize()
 	}
@@ -109,6 +108,9 @@ func (e *engine) resourceUnits(countHoles bool) int64 {
 // and BLAKE2b-256 against meta.conf (fwup's process_resource). The checks
 // come after the writes: a resource is never held whole.
 func (e *engine) consume(argv0 string, countHoles bool, write func(p []byte, off int64) error, finalHole func(hole, size int64) error) error {
+	if e.replay != nil {
+		return e.replayConsume(write)
+	}
 	name := e.event.Title
 	res := e.cfg.Find("file-resource", name)
 	if res == nil {
@@ -118,9 +120,9 @@ func (e *engine) consume(argv0 string, countHoles bool, write func(p []byte, off
 	if len(want) != 64 {
 		return fmt.Errorf("invalid blake2b hash for '%s'", name)
 	}
-	m := fwup.MapOf(res)
+	m := meta.MapOf(res)
 	if len(m) == 0 {
-		m = fwup.SparseMap{0}
+		m = meta.SparseMap{0}
 	}
 	h, _ := blake2b.New256(nil)
 	var total, last int64

@@ -11,6 +11,7 @@ import (
 	"github.com/firmwright/firmwright/fwup"
 	"github.com/firmwright/firmwright/fwup/archive"
 	"github.com/firmwright/firmwright/fwup/keys"
+	"github.com/firmwright/firmwright/fwup/meta"
 )
 
 // usage is fwup 1.16.0's help text, printed for -h and on bad usage.
@@ -137,7 +138,7 @@ func (r *run) immediate(command string) (done bool, err error) {
 		io.WriteString(r.sys.Stdout, usage)
 		return true, nil
 	case "version":
-		fmt.Fprintln(r.sys.Stdout, fwup.Version)
+		fmt.Fprintln(r.sys.Stdout, meta.Version)
 		return true, nil
 	case "Z":
 		// In fwup's optstring but unhandled: usage, exit 1.
@@ -207,7 +208,7 @@ func (r *run) showMeta(o *options) error {
 		return err
 	}
 	defer in.Close()
-	m, err := fwup.ReadMeta(archive.NewReader(in), o.input, o.publicKeys, r.sys.Env)
+	m, err := meta.Read(archive.NewReader(in), o.input, o.publicKeys, r.sys.Env)
 	if err != nil {
 		return r.fail("%s", ArchiveMessage(err))
 	}

@@ -39,11 +39,14 @@ type Options struct {
 	Device bool
 }
 
-// Checker is called while parsing. Call sees each function call in a
-// handler and each requirement in a task (and may rewrite it); Section sees
-// each section once it is closed. ErrNoSuchOption from Call rejects the name
-// as libconfuse rejects an unknown option.
+// Checker is called while parsing. Func says which names a handler or a
+// task can call (the fwup actions and requirements, which this package
+// does not list); Call sees each function call in a handler and each
+// requirement in a task (and may rewrite it); Section sees each section
+// once it is closed. ErrNoSuchOption from Call rejects the name as
+// libconfuse rejects an unknown option.
 type Checker interface {
+	Func(sec *Section, name string) bool
 	Call(root, sec *Section, c *Call) error
 	Section(root, parent, sec *Section) error
 	Option(root, sec *Section, name string) error
@@ -133,7 +136,7 @@ func (p *parser) body(sec *Section, braced bool) error {
 
 func (p *parser) item(sec *Section, name token) error {
 	opt := sec.Opt.sub(name.val)
-	isFunc := opt == nil && sec.Opt.HasFunc(name.val)
+	isFunc := opt == nil && (sec.Opt.HasFunc(name.val) || p.isCall(sec, name.val))
 	if opt == nil && !isFunc {
 		if p.opts.Device {
 			return p.skipUnknown()
@@ -383,6 +386,19 @@ func (p *parser) defineSize(res *Section) {
 
 // call runs a function call: define and include act now; calls inside
 // handlers and requirements inside tasks are recorded.
+// isCall reports whether name, in sec, is a call of an fwup action or
+// requirement: what the Checker says, or, without one, any name in a
+// handler or a task.
+func (p *parser) isCall(sec *Section, name string) bool {
+	if !sec.Opt.Calls && !sec.Opt.Requires {
+		return false
+	}
+	if p.opts.Check == nil {
+		return true
+	}
+	return p.opts.Check.Func(sec, name)
+}
+
 func (p *parser) call(sec *Section, c Call) error {
 	if c.Name == "include" {
 		return p.include(c)

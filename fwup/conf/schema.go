@@ -29,9 +29,10 @@ type Option struct {
 	// Sections only.
 	Titled    bool      // name "title" { ... }
 	Sub       []*Option // the options inside
-	Calls     bool      // collects handler calls (raw_write(...)) into funlist
+	Calls     bool      // a handler: collects its action calls (raw_write(...)) into funlist
+	Requires  bool      // a task: collects its require-* calls into reqlist
 	KeepEmpty bool      // printed even with nothing inside (tasks)
-	Funcs     []string  // function names callable inside, besides include
+	Funcs     []string  // the config language's own functions callable inside (include, define…)
 }
 
 // HasFunc reports whether name can be called inside the section.
@@ -43,17 +44,6 @@ func (o *Option) HasFunc(name string) bool {
 	}
 	return false
 }
-
-// Actions are the functions a handler may call, in fwup's table order.
-var Actions = []string{"raw_memset", "raw_write", "fat_mkfs", "fat_attrib", "fat_write", "fat_cp",
-	"fat_mv", "fat_mv!", "fat_rm", "fat_rm!", "fat_mkdir", "fat_setlabel", "fat_touch", "gpt_write",
-	"mbr_write", "trim", "uboot_clearenv", "uboot_recover", "uboot_setenv", "uboot_unsetenv", "error",
-	"info", "path_write", "pipe_write", "execute", "reboot_param"}
-
-// Requirements are the require-* functions of a task.
-var Requirements = []string{"require-partition-offset", "require-fat-file-exists",
-	"require-uboot-variable", "require-path-on-device", "require-path-at-offset",
-	"require-fat-file-match", "require-execute"}
 
 func (o *Option) sub(name string) *Option {
 	for _, s := range o.Sub {
@@ -81,7 +71,7 @@ func section(name string, sub ...*Option) *Option {
 
 // handler is an event section whose body is a list of function calls.
 func handler(name string, titled bool, extra ...*Option) *Option {
-	o := &Option{Name: name, Kind: KindSection, Titled: titled, Calls: true, Funcs: append([]string{"include"}, Actions...)}
+	o := &Option{Name: name, Kind: KindSection, Titled: titled, Calls: true, Funcs: []string{"include"}}
 	o.Sub = append([]*Option{boolDef("verify-on-the-fly")}, extra...)
 	o.Sub = append(o.Sub, &Option{Name: "funlist", Kind: KindString, List: true})
 	return o
@@ -155,8 +145,8 @@ func buildSchema() *Option {
 			str("delta-source-fat-path"),
 		),
 	)
-	task.KeepEmpty = true
-	task.Funcs = append([]string{"include"}, Requirements...)
+	task.KeepEmpty, task.Requires = true, true
+	task.Funcs = []string{"include"}
 	fileResource.Funcs = []string{"include"}
 	ubootEnv := section("uboot-environment",
 		str("block-offset"),

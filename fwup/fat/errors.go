@@ -1,6 +1,9 @@
 package fat
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // result is FatFs's FRESULT: the outcome of one filesystem-level step.
 // The package works with these internally, as FatFs does, and turns them
@@ -76,7 +79,16 @@ type Error struct {
 
 	code    result
 	message string
+	noSpace bool
 }
+
+// ErrNoSpace is what errors.Is finds in an operation that failed because
+// the filesystem is too small for what goes on it: a write that filled
+// it, or a format the partition is too small (or too large) for.
+var ErrNoSpace = errors.New("fat: the filesystem is too small")
+
+// Is reports ErrNoSpace for the failures it stands for.
+func (e *Error) Is(target error) bool { return target == ErrNoSpace && e.noSpace }
 
 // Error returns fwup's wording: "OP(NAME): FATFS: …", or a plain message.
 func (e *Error) Error() string {
@@ -91,7 +103,7 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // opError reports FatFs result r as fwup's glue does for op on name.
 func (v *Volumes) opError(op, name string, r result) *Error {
-	e := &Error{Op: op, Name: name, code: r}
+	e := &Error{Op: op, Name: name, code: r, noSpace: r == frMkfsAborted}
 	if r == frDiskErr {
 		e.Err = v.lastIOErr
 	}

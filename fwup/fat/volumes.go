@@ -368,7 +368,9 @@ func (v *Volumes) PWrite(blockOffset int64, name string, at int64, data []byte) 
 		v.haveCurrent, v.currentName = true, name
 	}
 	diskFull := func(written int) error {
-		return messageError("Error writing file to FAT: %s, expected %d bytes written, got %d (maybe the disk is full?)", name, len(data), written)
+		e := messageError("Error writing file to FAT: %s, expected %d bytes written, got %d (maybe the disk is full?)", name, len(data), written)
+		e.noSpace = true
+		return e
 	}
 	want := uint32(at) // fwup passes the offset as an int
 	if want != fp.fptr {

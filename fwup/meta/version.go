@@ -1,9 +1,28 @@
-package fwup
+package meta
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
+
+// Version is the fwup version firmwright speaks: what --version prints and
+// what require-fwup-version is checked against.
+const Version = "1.16.0"
+
+// CheckRequiredVersion is fwup's require-fwup-version check: req must be
+// a version, and not newer than Version.
+func CheckRequiredVersion(req string) error {
+	need, ok := parseSemver(req)
+	if !ok {
+		return fmt.Errorf("Invalid version '%s' passed to require-fwup-version", req)
+	}
+	have, _ := parseSemver(Version)
+	if compareSemver(need, have) > 0 {
+		return fmt.Errorf("fwup version '%s' required. This is fwup version '%s'.", req, Version)
+	}
+	return nil
+}
 
 // semver is a parsed major.minor.patch version; pre-release and build
 // suffixes are accepted and ignored for ordering, as fwup's check does.

@@ -1,4 +1,4 @@
-package fwup
+package meta
 
 import (
 	_ "embed"

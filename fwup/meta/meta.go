@@ -1,4 +1,4 @@
-package fwup
+package meta
 
 import (
 	"crypto/ed25519"
@@ -27,21 +27,21 @@ type Meta struct {
 	Verified bool
 }
 
-// ReadMeta reads the signature (if any) and meta.conf from the start of an
+// Read reads the signature (if any) and meta.conf from the start of an
 // archive, checks the signature against keys when any are given (as fwup
 // does: none given means no check), and parses meta.conf with env as the
 // device environment (FWUP_META_UUID and FWUP_META_NICKNAME are added). name
 // is the input's name for messages.
-func ReadMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map[string]string) (*Meta, error) {
+func Read(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map[string]string) (*Meta, error) {
 	return readMeta(zr, name, pubs, env, "at beginning of")
 }
 
-// ReadApplyMeta is ReadMeta as fwup's apply words a misplaced meta.conf.
-func ReadApplyMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map[string]string) (*Meta, error) {
+// ReadForApply is Read as fwup's apply words a misplaced meta.conf.
+func ReadForApply(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map[string]string) (*Meta, error) {
 	return readMeta(zr, name, pubs, env, "at the beginning of")
 }
 
-// readMeta is ReadMeta with fwup's wording for a misplaced meta.conf,
+// readMeta is Read with fwup's wording for a misplaced meta.conf,
 // which differs between -V ("at the beginning of") and -l/-m.
 func readMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map[string]string, where string) (*Meta, error) {
 	m := &Meta{}
@@ -50,7 +50,7 @@ func readMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map
 		return nil, readError(err)
 	}
 	if h.Name == SignatureName {
-		sig, err := readAll(zr, keys.SignatureSize)
+		sig, err := ReadEntry(zr, keys.SignatureSize)
 		if err != nil {
 			return nil, err
 		}
@@ -68,11 +68,11 @@ func readMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map
 		}
 		return nil, fmt.Errorf("Expecting meta.conf to be %s %s", where, name)
 	}
-	m.Conf, err = readAll(zr, maxMetaConfSize)
+	m.Conf, err = ReadEntry(zr, MaxConfSize)
 	if err != nil {
 		return nil, err
 	}
-	if n := len(m.Conf); n < 10 || n >= maxMetaConfSize {
+	if n := len(m.Conf); n < 10 || n >= MaxConfSize {
 		return nil, fmt.Errorf("Unexpected meta.conf size: %d", n)
 	}
 	if len(pubs) > 0 {
@@ -105,14 +105,14 @@ func readMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map
 	}
 
 	// An archive may need a newer fwup than this one is.
-	if err := (checker{}).Option(m.Config, m.Config, "require-fwup-version"); err != nil {
+	if err := CheckRequiredVersion(m.Config.String("require-fwup-version")); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
-// readAll reads the current entry, at most max bytes of it.
-func readAll(r io.Reader, max int) ([]byte, error) {
+// ReadEntry reads the current entry, at most max bytes of it.
+func ReadEntry(r io.Reader, max int) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
 	if err != nil {
 		return nil, readError(err)
@@ -174,8 +174,8 @@ func (m *Meta) Tasks() []string {
 	return names
 }
 
-// Signed reports the signature state as fwup -V words it.
-func (m *Meta) verifyMessage() string {
+// VerifyMessage reports the signature state as fwup -V words it.
+func (m *Meta) VerifyMessage() string {
 	switch {
 	case m.Verified:
 		return "Valid archive with a good signature\n"
@@ -184,126 +184,3 @@ func (m *Meta) verifyMessage() string {
 	}
 	return "Valid archive without a signature\n"
 }
-
-// Verify reads a whole archive as fwup -V does: the signature when keys are
-// given, then every resource's length and BLAKE2b-256 against meta.conf, no
-// unknown or repeated entries, and none missing. It returns fwup's success
-// message.
-func Verify(r io.Reader, name string, pubs []ed25519.PublicKey, env map[string]string) (string, error) {
-	zr := archive.NewReader(r)
-	m, err := readMeta(zr, name, pubs, env, "at the beginning of")
-	if err != nil {
-		return "", err
-	}
-	seen := map[string]bool{}
-	for {
-		h, err := zr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", err
-		}
-		res := ResourceName(h.Name)
-		if res == "" {
-			continue
-		}
-		sec := m.Config.Find("file-resource", res)
-		if sec == nil {
-			return "", fmt.Errorf("Can't find file-resource for %s", res)
-		}
-		if seen[res] {
-			return "", fmt.Errorf("Processing %s twice. Archive is corrupt.", res)
-		}
-		seen[res] = true
-		if err := checkEntry(zr, h, sec); err != nil {
-			return "", err
-		}
-	}
-	for _, sec := range m.Config.Sections("file-resource") {
-		if !seen[sec.Title] {
-			return "", fmt.Errorf("Resource %s not found in archive", sec.Title)
-		}
-	}
-	return m.verifyMessage(), nil
-}
-
-// MapOf returns the sparse map meta.conf records for a resource.
-func MapOf(sec *conf.Section) SparseMap {
-	var m SparseMap
-	for _, it := range sec.List("length") {
-		f, _ := conf.ParseInt(it)
-		m = append(m, f)
-	}
-	return m
-}
-
-func checkEntry(zr *archive.Reader, h *archive.Header, sec *conf.Section) error {
-	name := sec.Title
-	m := MapOf(sec)
-	want := m.DataSize()
-	if h.SizeKnown && h.Size != want {
-		if len(m) <= 1 {
-			return checkPatchHeader(zr, name)
-		}
-		return fmt.Errorf("ZIP local header length mismatch for %s", name)
-	}
-	hc := newHashCheck(zr)
-	n, err := io.Copy(io.Discard, hc)
-	if err != nil {
-		return err
-	}
-	if n != want {
-		return fmt.Errorf("ZIP data length mismatch for %s", name)
-	}
-	if hc.sum() != sec.String("blake2b-256") {
-		return fmt.Errorf("Detected blake2b digest mismatch for %s", name)
-	}
-	return nil
-}
-
-// checkPatchHeader accepts a resource whose size differs from meta.conf's
-// when it starts like an xdelta3 (VCDIFF) patch fwup can decode, as fwup -V
-// does: only its header can be checked without the source. The messages
-// are xdelta3's.
-func checkPatchHeader(zr *archive.Reader, name string) error {
-	head := make([]byte, 6)
-	n, _ := io.ReadFull(zr, head)
-	head = head[:n]
-	if err := vcdiffHeaderError(head); err != nil {
-		return errors.New("xdelta3 error: " + err.Error())
-	}
-	_, err := io.Copy(io.Discard, zr)
-	return err
-}
-
-// vcdiffHeaderError checks the start of a VCDIFF file as xdelta3's decoder
-// does; fwup's xdelta3 has no secondary compressors.
-func vcdiffHeaderError(h []byte) error {
-	const secondary, codeTable = 0x01, 0x02
-	switch {
-	case len(h) < 4 || h[0] != 0xd6 || h[1] != 0xc3 || h[2] != 0xc4:
-		return errors.New("not a VCDIFF input")
-	case h[3] != 0:
-		return errors.New("VCDIFF input version > 0 is not supported")
-	case len(h) < 5:
-		return nil
-	case h[4]&^0x07 != 0:
-		return errors.New("unrecognized header indicator bits set")
-	case h[4]&secondary != 0 && len(h) > 5:
-		switch h[5] {
-		case 16:
-			return errors.New("unavailable secondary compressor: FGK Adaptive Huffman")
-		case 1:
-			return errors.New("unavailable secondary compressor: DJW Static Huffman")
-		case 2:
-			return errors.New("unavailable secondary compressor: LZMA")
-		}
-		return errors.New("unknown secondary compressor ID")
-	case h[4]&codeTable != 0:
-		return errors.New("VCD_CODETABLE support was removed")
-	}
-	return nil
-}
-
-func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
