@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/firmwright/firmwright/fwup/cmdline"
@@ -78,9 +80,21 @@ func runApply(sys *system, c *cli.Command, fw string, target apply.Target, copts
 		opts.Progress = apply.NewProgress(0, 100, pl.report)
 	}
 	if err := apply.Run(in, target, opts); err != nil {
-		return fmt.Errorf("%s: %s", fw, cmdline.ArchiveMessage(err))
+		return fmt.Errorf("%s: %s", fw, applyMessage(err))
 	}
 	return nil
+}
+
+// applyMessage words an apply failure for the native commands: fwup's
+// text, and then what the system said behind it (fwup's "Check media
+// size" is, more often than not, "no space left on device").
+func applyMessage(err error) string {
+	msg := cmdline.ArchiveMessage(err)
+	var errno syscall.Errno
+	if errors.As(err, &errno) && !strings.Contains(msg, errno.Error()) {
+		msg += " (" + errno.Error() + ")"
+	}
+	return msg
 }
 
 func imageCommand(sys *system) *cli.Command {

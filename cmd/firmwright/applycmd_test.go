@@ -1,11 +1,15 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/firmwright/firmwright/internal/cstr"
 	"github.com/firmwright/firmwright/internal/fatslack"
 )
 
@@ -65,5 +69,17 @@ func TestApplyRefusesReadOnlyImage(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(img); len(b) != 4096 || strings.Trim(string(b), "\x00") != "" {
 		t.Error("the read-only image was changed")
+	}
+}
+
+// TestApplyMessageSaysTheCause: native commands add what the system said
+// to fwup's words, which keep it behind them.
+func TestApplyMessageSaysTheCause(t *testing.T) {
+	full := cstr.Errorf(&os.PathError{Op: "write", Path: "card.img", Err: syscall.ENOSPC}, "write failed at offset 5. Check media size.")
+	if got, want := applyMessage(fmt.Errorf("apply: %w", full)), "apply: write failed at offset 5. Check media size. (no space left on device)"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := applyMessage(errors.New("Resource x not found in archive")); got != "Resource x not found in archive" {
+		t.Errorf("without a cause: %q", got)
 	}
 }

@@ -1,8 +1,6 @@
 package apply
 
 import (
-	"fmt"
-
 	"github.com/firmwright/firmwright/internal/cstr"
 )
 
@@ -76,7 +74,7 @@ func (e *engine) rawMemset(argv []string) error {
 	}
 	for off := int64(0); off < count; off += BlockSize {
 		if err := e.cache.Stream(block[:], dest+off); err != nil {
-			return fmt.Errorf("raw_memset couldn't write %d bytes to offset %d", BlockSize, dest+off)
+			return cstr.Errorf(err, "raw_memset couldn't write %d bytes to offset %d", BlockSize, dest+off)
 		}
 		e.prog.add(BlockSize)
 	}

@@ -1,6 +1,6 @@
 package apply
 
-import "errors"
+import "github.com/firmwright/firmwright/internal/cstr"
 
 // The FAT actions hand their work to fwup/fat, which keeps FatFs's state
 // (mounted volumes, the open file) for the whole run.
@@ -11,14 +11,14 @@ func (e *engine) fatMkfs(argv []string) error {
 	// target; the last block is written to check it exists and to make an
 	// image file long enough for other tools.
 	if err := e.cache.Trim(off*BlockSize, count*BlockSize, true); err != nil {
-		return errors.New("Error trimming blocks affected by fat_mkfs")
+		return cstr.Errorf(err, "Error trimming blocks affected by fat_mkfs")
 	}
 	ones := make([]byte, BlockSize)
 	for i := range ones {
 		ones[i] = 0xff
 	}
 	if err := e.cache.Stream(ones, (off+count-1)*BlockSize); err != nil {
-		return errors.New("Error clearing final FAT sector")
+		return cstr.Errorf(err, "Error clearing final FAT sector")
 	}
 	if err := e.fat.Mkfs(off, count); err != nil {
 		return err

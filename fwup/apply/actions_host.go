@@ -3,6 +3,8 @@ package apply
 import (
 	"fmt"
 	"io"
+
+	"github.com/firmwright/firmwright/internal/cstr"
 )
 
 // The actions here reach outside the target, so fwup allows them only
@@ -25,7 +27,7 @@ func (e *engine) pathWrite(argv []string) error {
 	path := argv[1]
 	f, err := e.opts.Host.WriteFile(path)
 	if err != nil {
-		return fmt.Errorf("path_write can't open '%s'", path)
+		return cstr.Errorf(err, "path_write can't open '%s'", path)
 	}
 	wa, seekable := f.(io.WriterAt)
 	write := func(p []byte, off int64) error {
@@ -36,7 +38,7 @@ func (e *engine) pathWrite(argv []string) error {
 			_, err = f.Write(p)
 		}
 		if err != nil {
-			return fmt.Errorf("path_write failed to write '%s'", path)
+			return cstr.Errorf(err, "path_write failed to write '%s'", path)
 		}
 		return nil
 	}
@@ -45,7 +47,7 @@ func (e *engine) pathWrite(argv []string) error {
 		return write([]byte{0}, size-1)
 	})
 	if cerr := f.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("path_write failed to write '%s'", path)
+		err = cstr.Errorf(cerr, "path_write failed to write '%s'", path)
 	}
 	return err
 }
@@ -69,12 +71,12 @@ func (e *engine) pipeWrite(argv []string) error {
 		for last < off {
 			n := min(off-last, BlockSize)
 			if _, err := pw.Write(zeros[:n]); err != nil {
-				return fmt.Errorf("pipe_write failed to write '%s'", command)
+				return cstr.Errorf(err, "pipe_write failed to write '%s'", command)
 			}
 			last += n
 		}
 		if _, err := pw.Write(p); err != nil {
-			return fmt.Errorf("pipe_write failed to write '%s'", command)
+			return cstr.Errorf(err, "pipe_write failed to write '%s'", command)
 		}
 		last += int64(len(p))
 		return nil
@@ -82,7 +84,7 @@ func (e *engine) pipeWrite(argv []string) error {
 	err := e.consume(argv[0], true, write, func(_, size int64) error { return write([]byte{0}, size-1) })
 	pw.Close()
 	if perr := <-done; perr != nil {
-		return fmt.Errorf("command '%s' returned an error to pipe_write", command)
+		return cstr.Errorf(perr, "command '%s' returned an error to pipe_write", command)
 	}
 	return err
 }
@@ -93,7 +95,7 @@ func (e *engine) execute(argv []string) error {
 	}
 	status, err := e.opts.Host.Run(argv[1])
 	if err != nil {
-		return fmt.Errorf("execute couldn't run '%s'", argv[1])
+		return cstr.Errorf(err, "execute couldn't run '%s'", argv[1])
 	}
 	if status != 0 {
 		return fmt.Errorf("'%s' failed with exit status %d", argv[1], status)
@@ -110,12 +112,12 @@ func (e *engine) rebootParam(argv []string) error {
 	var err error
 	if p := e.opts.RebootParamPath; p != "" {
 		if f, err = e.opts.Host.WriteFile(p); err != nil {
-			return fmt.Errorf("reboot-param can't open '%s'", p)
+			return cstr.Errorf(err, "reboot-param can't open '%s'", p)
 		}
 	} else {
 		if f, err = e.opts.Host.WriteFile("/run/systemd/reboot-param"); err != nil {
 			if f, err = e.opts.Host.WriteFile("/run/reboot-param"); err != nil {
-				return fmt.Errorf("reboot-param can't open under `/run`")
+				return cstr.Errorf(err, "reboot-param can't open under `/run`")
 			}
 		}
 	}

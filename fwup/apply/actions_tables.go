@@ -37,7 +37,7 @@ func (e *engine) mbrWrite(argv []string) error {
 	}
 	for _, b := range blocks {
 		if _, err := e.cache.WriteAt(b.Data[:], int64(b.LBA)*BlockSize); err != nil {
-			return fmt.Errorf("unexpected error writing mbr: %s", cstr.Strerror(err))
+			return cstr.Errorf(err, "unexpected error writing mbr: %s", cstr.Strerror(err))
 		}
 	}
 	e.prog.add(BlockSize)
@@ -59,7 +59,7 @@ func (e *engine) gptWrite(argv []string) error {
 	}
 	for _, b := range blocks {
 		if _, err := e.cache.WriteAt(b.Data[:], int64(b.LBA)*BlockSize); err != nil {
-			return fmt.Errorf("unexpected error writing gpt: %s", cstr.Strerror(err))
+			return cstr.Errorf(err, "unexpected error writing gpt: %s", cstr.Strerror(err))
 		}
 	}
 	e.prog.add(gptUnits)
@@ -91,15 +91,15 @@ func (e *engine) readEnv(env *ubootenv.Env) error {
 	primary := make([]byte, env.Size())
 	if _, err := e.cache.ReadAt(primary, int64(env.BlockOffset)*BlockSize); err != nil {
 		if env.Redundant {
-			return fmt.Errorf("unexpected error reading primary uboot environment: %s", cstr.Strerror(err))
+			return cstr.Errorf(err, "unexpected error reading primary uboot environment: %s", cstr.Strerror(err))
 		}
-		return fmt.Errorf("unexpected error reading uboot environment: %s", cstr.Strerror(err))
+		return cstr.Errorf(err, "unexpected error reading uboot environment: %s", cstr.Strerror(err))
 	}
 	var secondary []byte
 	if env.Redundant {
 		secondary = make([]byte, env.Size())
 		if _, err := e.cache.ReadAt(secondary, int64(env.RedundBlockOffset)*BlockSize); err != nil {
-			return fmt.Errorf("unexpected error reading redundant uboot environment: %s", cstr.Strerror(err))
+			return cstr.Errorf(err, "unexpected error reading redundant uboot environment: %s", cstr.Strerror(err))
 		}
 	}
 	return env.Read(primary, secondary)
@@ -113,9 +113,9 @@ func (e *engine) writeEnv(env *ubootenv.Env) error {
 	for i, w := range ws {
 		if _, err := e.cache.WriteAt(w.Data, int64(w.BlockOffset)*BlockSize); err != nil {
 			if i > 0 || !env.WritePrimary {
-				return fmt.Errorf("unexpected error writing redundant uboot environment: %s", cstr.Strerror(err))
+				return cstr.Errorf(err, "unexpected error writing redundant uboot environment: %s", cstr.Strerror(err))
 			}
-			return fmt.Errorf("unexpected error writing uboot environment: %s", cstr.Strerror(err))
+			return cstr.Errorf(err, "unexpected error writing uboot environment: %s", cstr.Strerror(err))
 		}
 	}
 	e.prog.add(int64(env.BlockCount) * BlockSize)

@@ -91,8 +91,10 @@ type Cache struct {
 	spare      []byte
 	asyncCheck []byte
 	// bad is the offset of a write that failed, -1 if none: like fwup,
-	// every later write fails too, until Reset.
-	bad int64
+	// every later write fails too, until Reset. badCause is the target's
+	// error there, if it gave one.
+	bad      int64
+	badCause error
 }
 
 // NewCache puts a cache in front of t.
@@ -152,7 +154,7 @@ func (c *Cache) readSegment(off int64, data []byte) error {
 	c.settle()
 	got, err := c.t.ReadAt(data[:n], off)
 	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("unexpected error reading %d bytes at offset %d: %s.\nPossible causes are that the destination is too small, the device (e.g., an SD card) is going bad, or the connection to it is flaky.", n, off, cstr.Strerror(err))
+		return cstr.Errorf(err, "unexpected error reading %d bytes at offset %d: %s.\nPossible causes are that the destination is too small, the device (e.g., an SD card) is going bad, or the connection to it is flaky.", n, off, cstr.Strerror(err))
 	}
 	clear(data[got:])
 	return nil
@@ -195,7 +197,7 @@ func (c *Cache) writeSegment(s *segment) error {
 		err = c.put(s.data[:n], s.off, &c.check)
 	}
 	if err != nil {
-		c.bad = s.off
+		c.bad, c.badCause = s.off, errors.Unwrap(err)
 	}
 	return err
 }
@@ -215,7 +217,10 @@ func (c *Cache) put(data []byte, off int64, check *[]byte) error {
 		}
 	}
 	if got, err := c.t.WriteAt(data, off); err != nil || got != n {
-		return fmt.Errorf("writing %d bytes failed at offset %d. Check media size.", n, off)
+		if err == nil {
+			err = io.ErrShortWrite
+		}
+		return &writeFailed{off: off, n: n, err: err}
 	}
 	if c.opts.VerifyWrites {
 		if got, _ := c.t.ReadAt((*check)[:n], off); got != n {
@@ -238,7 +243,7 @@ func (c *Cache) writeAsync(s *segment) error {
 	}
 	n, err := c.ioSize(s.off)
 	if err != nil {
-		c.bad = s.off
+		c.bad, c.badCause = s.off, err
 		return c.badError()
 	}
 	if c.spare == nil {
@@ -249,28 +254,44 @@ func (c *Cache) writeAsync(s *segment) error {
 	go func(data []byte, off int64, check *[]byte) {
 		err := c.put(data, off, check)
 		if err != nil {
-			err = writeFailed{off}
+			// fwup's writer thread says only where.
+			err = &writeFailed{off: off, err: errors.Unwrap(err)}
 		}
 		c.done <- err
 	}(c.spare[:n], s.off, &c.asyncCheck)
 	return nil
 }
 
-// writeFailed is a streamed write that failed: fwup reports only where.
-type writeFailed struct{ off int64 }
-
-func (w writeFailed) Error() string {
-	return fmt.Sprintf("write failed at offset %d. Check media size.", w.off)
+// writeFailed is a write the target refused, in fwup's words, with the
+// target's error behind it (a full disk, a failing card).
+type writeFailed struct {
+	off int64
+	// n is the size of a direct write; 0 for a streamed one, of which
+	// fwup reports only where it failed.
+	n   int
+	err error
 }
 
-func (c *Cache) badError() error { return writeFailed{c.bad} }
+func (w *writeFailed) Error() string {
+	if w.n == 0 {
+		return fmt.Sprintf("write failed at offset %d. Check media size.", w.off)
+	}
+	return fmt.Sprintf("writing %d bytes failed at offset %d. Check media size.", w.n, w.off)
+}
+
+func (w *writeFailed) Unwrap() error { return w.err }
+
+// badError is the failure of a write that went wrong earlier, or of one
+// past the end of the target.
+func (c *Cache) badError() error { return &writeFailed{off: c.bad, err: c.badCause} }
 
 // settle lets the write in flight finish, keeping its error for later.
 func (c *Cache) settle() {
 	if c.inflight {
 		c.inflight = false
 		if err := <-c.done; err != nil && c.bad < 0 {
-			c.bad = err.(writeFailed).off
+			wf := err.(*writeFailed)
+			c.bad, c.badCause = wf.off, wf.err
 		}
 	}
 }
@@ -459,7 +480,7 @@ func (c *Cache) Flush() error {
 // before running on-error.
 func (c *Cache) Reset() {
 	c.settle()
-	c.bad = -1
+	c.bad, c.badCause = -1, nil
 	for _, s := range c.segs {
 		s.inUse = false
 	}

@@ -3,6 +3,7 @@ package apply_test
 import (
 	"bytes"
 	"crypto/ed25519"
+	"errors"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -27,8 +28,14 @@ task complete {
 }
 `
 
-// faultArchive builds a small archive from random inputs.
+// faultArchive builds a small archive of faultConfig from random inputs.
 func faultArchive(t testing.TB, key ed25519.PrivateKey) []byte {
+	t.Helper()
+	return archiveOf(t, faultConfig, key)
+}
+
+// archiveOf builds an archive of a config of faultConfig's resources.
+func archiveOf(t testing.TB, config string, key ed25519.PrivateKey) []byte {
 	t.Helper()
 	dir := t.TempDir()
 	r := rand.New(rand.NewPCG(1, 2))
@@ -42,7 +49,7 @@ func faultArchive(t testing.TB, key ed25519.PrivateKey) []byte {
 		}
 	}
 	var fw bytes.Buffer
-	_, err := fwup.Create(&fw, []byte(faultConfig), fwup.CreateOptions{Env: map[string]string{"DIR": dir}, Name: "fault.conf", Dir: dir,
+	_, err := fwup.Create(&fw, []byte(config), fwup.CreateOptions{Env: map[string]string{"DIR": dir}, Name: "fault.conf", Dir: dir,
 		Time: time.Unix(1700000000, 0), Key: key})
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +57,7 @@ func faultArchive(t testing.TB, key ed25519.PrivateKey) []byte {
 	return fw.Bytes()
 }
 
-func applyBytes(fw []byte, t *apply.Memory, opts apply.Options) ([]string, error) {
+func applyBytes(fw []byte, t apply.Target, opts apply.Options) ([]string, error) {
 	var infos []string
 	opts.Info = func(m string) { infos = append(infos, m) }
 	if opts.Task == "" {
@@ -123,6 +130,10 @@ func TestFaults(t *testing.T) {
 	infos, err = applyBytes(fw, &apply.Memory{Limit: 4 << 20}, apply.Options{})
 	if err == nil || !strings.Contains(err.Error(), "Check media size") || infos[len(infos)-1] != "on-error ran" {
 		t.Errorf("full destination: err %v, infos %q", err, infos)
+	}
+	// fwup's words, with the target's own error kept behind them.
+	if !errors.Is(err, apply.ErrMemoryFull) {
+		t.Errorf("full destination: %v does not wrap the target's error", err)
 	}
 	// A device of known size that is too small.
 	infos, err = applyBytes(fw, &apply.Memory{}, apply.Options{Cache: apply.CacheOptions{End: 4 << 20}})

@@ -12,6 +12,7 @@ import (
 	"github.com/firmwright/firmwright/fwup/archive"
 	"github.com/firmwright/firmwright/fwup/conf"
 	"github.com/firmwright/firmwright/fwup/keys"
+	"github.com/firmwright/firmwright/internal/cstr"
 )
 
 // Meta is what the front of an archive says: meta.conf, its signature, and
@@ -95,7 +96,7 @@ func readMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map
 	devEnv["FWUP_META_NICKNAME"] = m.Nickname
 	m.Config, err = conf.Parse(MetaConfName, "", m.Conf, conf.Options{Env: devEnv, Device: true})
 	if err != nil {
-		return nil, errors.New("Unexpected error parsing meta.conf")
+		return nil, cstr.Errorf(err, "Unexpected error parsing meta.conf")
 	}
 	// The UUID and nickname are computed, never taken from the archive.
 	if (m.Config.Has("meta-uuid") && m.Config.String("meta-uuid") != m.UUID) ||
