@@ -1,10 +1,8 @@
 package fwup
 
 import (
-	"archive/zip"
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,10 +11,8 @@ import (
 
 	"github.com/firmwright/firmwright/fwup/meta"
 	"github.com/firmwright/firmwright/internal/fwtest"
+	"github.com/firmwright/firmwright/internal/reffwup"
 )
-
-// refDir holds the real-fwup reference fixtures (see its README).
-const refDir = "../../shared/fixtures/fwup-ref"
 
 func refCreateOptions(t *testing.T, conf string) ([]byte, CreateOptions) {
 	t.Helper()
@@ -32,33 +28,35 @@ func refCreateOptions(t *testing.T, conf string) ([]byte, CreateOptions) {
 	}
 }
 
+// TestMetaConfMatchesFwup: our meta.conf of the reference configs is the
+// one inside real fwup's archives of them, so their UUID and nickname are
+// fwup's too (as fwup -m printed them).
 func TestMetaConfMatchesFwup(t *testing.T) {
-	for _, tc := range []struct {
-		conf, meta, uuid, nickname string
-	}{
-		{refDir + "/fwup.conf", refDir + "/meta.conf", "3af3d0c3-bef6-50e7-55df-7490051887dd", "credit-unfold"},
-		{miscDir(t) + "/misc.conf", miscDir(t) + "/meta.conf", "", ""},
+	misc := fwtest.MiscDir(t)
+	for _, tc := range []struct{ conf, fw string }{
+		{fwtest.Ref(t, "fwup.conf"), fwtest.Ref(t, "ref-unsigned.fw")},
+		{misc + "/misc.conf", fwtest.Ref(t, "misc", "misc.fw")},
 	} {
 		data, opts := refCreateOptions(t, tc.conf)
+		if strings.HasSuffix(tc.conf, "misc.conf") {
+			opts.Time = time.Unix(0, 0) // misc.fw was made with SOURCE_DATE_EPOCH=0
+		}
 		p, err := Prepare(data, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := os.ReadFile(tc.meta)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(p.Meta, want) {
+		if want := fwtest.MetaConf(t, tc.fw); !bytes.Equal(p.Meta, want) {
 			t.Errorf("%s: meta.conf differs:\n%s", tc.conf, lineDiff(string(want), string(p.Meta)))
 		}
-		if tc.uuid == "" {
-			continue
-		}
-		if u := meta.UUID(p.Meta); u != tc.uuid {
-			t.Errorf("uuid %s, want %s", u, tc.uuid)
-		}
-		if n := meta.Nickname(meta.UUID(p.Meta)); n != tc.nickname {
-			t.Errorf("nickname %s, want %s", n, tc.nickname)
+		name := filepath.Base(tc.fw)
+		ids := reffwup.Verdict(t, fwtest.Recording(t, "create"), "uuid and nickname of "+name, func(fwup string) string {
+			uuid := reffwup.Run(t, fwup, "", "-m", "-i", tc.fw, "--metadata-key", "meta-uuid")
+			nick := reffwup.Run(t, fwup, "", "-m", "-i", tc.fw, "--metadata-key", "meta-nickname")
+			return uuid.Stdout + nick.Stdout
+		})
+		u := meta.UUID(p.Meta)
+		if got := u + "\n" + meta.Nickname(u) + "\n"; got != ids {
+			t.Errorf("%s: uuid and nickname %q, fwup says %q", name, got, ids)
 		}
 	}
 }
@@ -81,66 +79,6 @@ func lineDiff(want, got string) string {
 	return "(same lines)"
 }
 
-// sparseCopy writes src to dst with holes where runs says (data, hole,
-// data, ...), since git stores fixtures without their holes.
-func sparseCopy(t *testing.T, src, dst string, runs []int64) {
-	t.Helper()
-	data, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Create(dst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var off int64
-	for i, n := range runs {
-		if i%2 == 0 && n > 0 {
-			if _, err := f.WriteAt(data[off:off+n], off); err != nil {
-				t.Fatal(err)
-			}
-		}
-		off += n
-	}
-	if err := f.Truncate(off); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// miscDir recreates fixtures/fwup-ref/misc with sparse.bin's holes (git
-// stores it without them) and the meta.conf inside misc.fw.
-func miscDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	src := refDir + "/misc"
-	for _, f := range []string{"misc.conf", "empty.bin"} {
-		b, err := os.ReadFile(filepath.Join(src, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sparseCopy(t, src+"/sparse.bin", dir+"/sparse.bin", []int64{8192, 401408, 4096, 634880})
-	zr, err := zip.OpenReader(src + "/misc.fw")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	rc, err := zr.Open("meta.conf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	metaConf, _ := io.ReadAll(rc)
-	if err := os.WriteFile(dir+"/meta.conf", metaConf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// TestDevNullResource: fwup accepts any openable host path (its test 089).
 func TestDevNullResource(t *testing.T) {
 	p, err := Prepare([]byte(`file-resource devnull { host-path = "/dev/null" }`), CreateOptions{Env: map[string]string{}, Name: "t.conf", Dir: "."})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/firmwright/firmwright/builder"
+	"github.com/firmwright/firmwright/internal/fwtest"
 	"github.com/firmwright/firmwright/systems"
 )
 
@@ -41,7 +42,7 @@ func Inputs(t testing.TB, sys *systems.System, kernelSize int) (images, release 
 	WriteBase(t, images, true)
 
 	release = filepath.Join(dir, "release")
-	boot, err := os.ReadFile(filepath.Join(repoRoot(t), "erlang/testdata/boot/demo.boot"))
+	boot, err := os.ReadFile(filepath.Join(fwtest.RepoRoot(t), "erlang/testdata/boot/demo.boot"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,23 +118,4 @@ func System(t testing.TB, name string) *systems.System {
 		t.Fatal(err)
 	}
 	return s
-}
-
-// repoRoot is the module's root, found from this file's package
-// directory whichever package's test runs.
-func repoRoot(t testing.TB) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
 }

@@ -17,11 +17,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/firmwright/firmwright/internal/fwtest"
 )
 
 // BenchmarkApplyRef applies the fixtures' ref-signed.fw (a 56 MB image).
 func BenchmarkApplyRef(b *testing.B) {
-	fw, err := filepath.Abs(filepath.Join(refDir, "ref-signed.fw"))
+	fw, err := filepath.Abs(fwtest.Ref(b, "ref-signed.fw"))
 	if err != nil {
 		b.Fatal(err)
 	}

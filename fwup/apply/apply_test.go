@@ -11,9 +11,13 @@ import (
 
 	"github.com/firmwright/firmwright/fwup/keys"
 	"github.com/firmwright/firmwright/internal/fatslack"
+	"github.com/firmwright/firmwright/internal/fwtest"
+	"github.com/firmwright/firmwright/internal/reffwup"
 )
 
-const refDir = "../../../shared/fixtures/fwup-ref"
+// refDir is the fwup reference set (testdata/fwup-ref, made by a real
+// fwup with testdata/record-fwup).
+const refDir = "../../testdata/fwup-ref"
 
 // maskedSums reads images.masked.sha256: the reference images' sha256
 // with FAT file slack zeroed.
@@ -111,8 +115,8 @@ func TestCompleteAndUpgrade(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, _ := os.Stat(img)
-	if st.Size() != 56623104 {
-		t.Errorf("complete.img is %d bytes, want fwup's 56623104 (128 KiB segments)", st.Size())
+	if want := len(fwtest.ReadZstd(t, refDir+"/complete.img.zst")); st.Size() != int64(want) {
+		t.Errorf("complete.img is %d bytes, want fwup's %d (128 KiB segments)", st.Size(), want)
 	}
 	if got := maskedFileSum(t, img); got != sums["complete.img"] {
 		t.Fatalf("complete.img masked sha256 = %s, want %s", got, sums["complete.img"])
@@ -128,8 +132,16 @@ func TestCompleteAndUpgrade(t *testing.T) {
 	if strings.Join(infos, "|") != "Upgrading partition B" {
 		t.Errorf("info() printed %q", infos)
 	}
-	want, _ := os.ReadFile(refDir + "/reboot-param.txt")
-	if got := host.files["reboot-param"]; got == nil || got.String() != string(want) {
+	want := reffwup.Verdict(t, fwtest.Recording(t, "apply"), "reboot param of upgrade", func(fwup string) string {
+		dir := t.TempDir()
+		os.WriteFile(dir+"/x.img", fwtest.ReadZstd(t, refDir+"/complete.img.zst"), 0o644)
+		if r := reffwup.Run(t, fwup, dir, "-a", "-q", "-d", "x.img", "-i", fwtest.Ref(t, "ref-signed.fw"), "-t", "upgrade", "--reboot-param-path", "param"); r.Exit != 0 {
+			t.Fatalf("fwup: %+v", r)
+		}
+		b, _ := os.ReadFile(dir + "/param")
+		return string(b)
+	})
+	if got := host.files["reboot-param"]; got == nil || got.String() != want {
 		t.Errorf("reboot param = %v, want %q", got, want)
 	}
 }
@@ -141,7 +153,7 @@ func TestMiscGPT(t *testing.T) {
 	if _, err := applyFile(t, refDir+"/misc/misc.fw", img, "complete", Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if got := maskedFileSum(t, img); got != "4809092c64bef1b7c4ce560c73035733deb718a44bf709819f0c3d124f8eeda9" {
-		t.Errorf("gpt.img masked sha256 = %s", got)
+	if got, want := maskedFileSum(t, img), maskedSums(t)["misc/gpt.img"]; got != want {
+		t.Errorf("gpt.img masked sha256 = %s, want %s", got, want)
 	}
 }

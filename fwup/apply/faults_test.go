@@ -13,6 +13,7 @@ import (
 
 	"github.com/firmwright/firmwright/fwup"
 	"github.com/firmwright/firmwright/fwup/apply"
+	"github.com/firmwright/firmwright/internal/fwtest"
 )
 
 // faultConfig exercises the common actions and reports on-error.
@@ -145,7 +146,7 @@ func TestFaults(t *testing.T) {
 // FuzzApply: no archive, however broken, makes the engine panic.
 func FuzzApply(f *testing.F) {
 	f.Add(faultArchive(f, nil))
-	if b, err := os.ReadFile("../../../shared/fixtures/fwup-ref/misc/misc.fw"); err == nil {
+	if b, err := os.ReadFile(fwtest.Ref(f, "misc", "misc.fw")); err == nil {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, fw []byte) {

@@ -9,8 +9,9 @@ import (
 	"github.com/firmwright/firmwright/internal/fatslack"
 )
 
-// fixtures is the shared fwup reference data, read in place.
-const fixtures = "../../../shared/fixtures/fwup-ref"
+// fixtures is the fwup reference set (testdata/fwup-ref, made by a real
+// fwup with testdata/record-fwup).
+const fixtures = "../../testdata/fwup-ref"
 
 // memDevice is a growable in-memory Device: reads past the end return
 // zeros, as fwup's cache does for a new image file.

@@ -2,6 +2,7 @@ package fat
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -10,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/firmwright/firmwright/internal/fwtest"
+	"github.com/firmwright/firmwright/internal/reffwup"
 )
 
 // The tests in this file apply configs with a real fwup
@@ -464,50 +468,60 @@ func oracleScenarios() []scenario {
 	return out
 }
 
-// TestAgainstFwup compares Volumes with the real fwup on every scenario.
+// oracleVerdict is what real fwup did with a scenario: its error, or the
+// image it made (masked sha256 of its bytes without trailing zeros).
+type oracleVerdict struct {
+	Err   string `json:"err,omitempty"`
+	Image string `json:"image,omitempty"`
+}
+
+// imageSum is how a scenario's image is compared: FAT slack masked,
+// trailing zeros (a file's length, not its contents) dropped.
+func imageSum(t *testing.T, img []byte) string {
+	m := bytes.TrimRight(masked(t, img), "\x00")
+	return fmt.Sprintf("%x", sha256.Sum256(m))
+}
+
+// TestAgainstFwup compares Volumes with what real fwup did on every
+// scenario (recorded; live with FIRMWRIGHT_REF_FWUP).
 func TestAgainstFwup(t *testing.T) {
-	fwup := os.Getenv("FIRMWRIGHT_REF_FWUP")
-	if fwup == "" {
-		t.Skip("set FIRMWRIGHT_REF_FWUP to a fwup binary to compare with it")
-	}
 	for _, s := range oracleScenarios() {
 		t.Run(s.name, func(t *testing.T) {
-			want, wantErr := s.runFwup(t, fwup)
-			if wantErr != s.wantErr {
-				t.Fatalf("the scenario is wrong: fwup says %q, expected %q", wantErr, s.wantErr)
+			want := reffwup.Verdict(t, fwtest.Recording(t, "fat"), s.name, func(fwup string) oracleVerdict {
+				img, msg := s.runFwup(t, fwup)
+				if msg != "" {
+					return oracleVerdict{Err: msg}
+				}
+				if dir := os.Getenv("FAT_ORACLE_KEEP"); dir != "" {
+					// Keep fwup's image (unmasked) and the config for a closer look.
+					base := filepath.Join(dir, strings.ReplaceAll(s.name, "/", "-"))
+					os.WriteFile(base+".want.img", img, 0o644)
+					os.WriteFile(base+".conf", []byte(s.config(t, t.TempDir())), 0o644)
+				}
+				return oracleVerdict{Image: imageSum(t, img)}
+			})
+			if want.Err != s.wantErr {
+				t.Fatalf("the scenario is wrong: fwup says %q, expected %q", want.Err, s.wantErr)
 			}
 			got, gotErr := s.replay(t)
-			if gotErr != wantErr {
-				t.Fatalf("error %q, fwup's %q", gotErr, wantErr)
+			if gotErr != want.Err {
+				t.Fatalf("error %q, fwup's %q", gotErr, want.Err)
 			}
-			if wantErr != "" {
+			if want.Err != "" {
 				return // fwup's image after a failure depends on its cache
 			}
-			n := max(len(got), len(want))
-			got, want = sectorRange(got, 0, n), sectorRange(want, 0, n)
-			if dir := os.Getenv("FAT_ORACLE_KEEP"); dir != "" {
-				// Keep the images (unmasked) and the config for a closer look.
-				base := filepath.Join(dir, strings.ReplaceAll(s.name, "/", "-"))
-				os.WriteFile(base+".got.img", got, 0o644)
-				os.WriteFile(base+".want.img", want, 0o644)
-				os.WriteFile(base+".conf", []byte(s.config(t, t.TempDir())), 0o644)
-			}
-			g, w := masked(t, got), masked(t, want)
-			if !bytes.Equal(g, w) {
-				t.Fatalf("image differs from fwup's:\n%s", diffImages(g, w))
+			if sum := imageSum(t, got); sum != want.Image {
+				t.Fatalf("image (masked sha256 %s) differs from fwup's (%s)", sum, want.Image)
 			}
 		})
 	}
 }
 
-// TestRequirementsAgainstFwup checks Exists and FileMatches against
-// fwup's require-fat-file-exists and require-fat-file-match on an image
-// fwup wrote.
+// TestRequirementsAgainstFwup checks Exists and FileMatches against what
+// fwup's require-fat-file-exists and require-fat-file-match said of the
+// same FAT (recorded; live with FIRMWRIGHT_REF_FWUP). fwup's image and
+// ours hold the same files, so ours answers for it.
 func TestRequirementsAgainstFwup(t *testing.T) {
-	fwup := os.Getenv("FIRMWRIGHT_REF_FWUP")
-	if fwup == "" {
-		t.Skip("set FIRMWRIGHT_REF_FWUP to a fwup binary to compare with it")
-	}
 	data := randomData(9, 10000)
 	copy(data[8183:], "needle")
 	copy(data[4093:], "pin")
@@ -515,6 +529,43 @@ func TestRequirementsAgainstFwup(t *testing.T) {
 		init:      []act{do("fat_mkfs", 0, 5000), do("fat_mkdir", 0, "dir")},
 		resources: []resource{fileRes(0, "dir/Hay Stack", data)},
 	}
+	reqs := []act{
+		do("require-fat-file-exists", 0, "dir/hay stack"),
+		do("require-fat-file-exists", 0, "dir"),
+		do("require-fat-file-exists", 0, "nope"),
+		do("require-fat-file-match", 0, "dir/Hay Stack", "needle"),
+		do("require-fat-file-match", 0, "dir/Hay Stack", "pin"),
+		do("require-fat-file-match", 0, "dir/Hay Stack", ""),
+		do("require-fat-file-match", 0, "dir/Hay Stack", string(data[5000:5100])),
+		do("require-fat-file-match", 0, "nope", ""),
+	}
+	want := reffwup.Verdict(t, fwtest.Recording(t, "fat"), "requirements", func(fwup string) []bool {
+		return fwupRequirements(t, fwup, s, reqs)
+	})
+	img, msg := s.replay(t)
+	if msg != "" {
+		t.Fatal(msg)
+	}
+	v := NewVolumes(&memDevice{data: img})
+	if len(want) != len(reqs) {
+		t.Fatalf("%d recorded answers for %d requirements", len(want), len(reqs))
+	}
+	for i, req := range reqs {
+		var got bool
+		if req.fn == "require-fat-file-exists" {
+			got = v.Exists(0, strArg(req, 1))
+		} else {
+			got = v.FileMatches(0, strArg(req, 1), strArg(req, 2))
+		}
+		if got != want[i] {
+			t.Errorf("%d: %s: got %v, fwup %v", i, req.conf(), got, want[i])
+		}
+	}
+}
+
+// fwupRequirements asks real fwup whether each requirement holds on the
+// image it makes of s.
+func fwupRequirements(t *testing.T, fwup string, s scenario, reqs []act) []bool {
 	img, msg := s.runFwup(t, fwup)
 	if msg != "" {
 		t.Fatal(msg)
@@ -524,17 +575,8 @@ func TestRequirementsAgainstFwup(t *testing.T) {
 	if err := os.WriteFile(imgPath, img, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	v := NewVolumes(&memDevice{data: img})
-	for i, req := range []act{
-		do("require-fat-file-exists", 0, "dir/hay stack"),
-		do("require-fat-file-exists", 0, "dir"),
-		do("require-fat-file-exists", 0, "nope"),
-		do("require-fat-file-match", 0, "dir/Hay Stack", "needle"),
-		do("require-fat-file-match", 0, "dir/Hay Stack", "pin"),
-		do("require-fat-file-match", 0, "dir/Hay Stack", ""),
-		do("require-fat-file-match", 0, "dir/Hay Stack", string(data[5000:5100])),
-		do("require-fat-file-match", 0, "nope", ""),
-	} {
+	var met []bool
+	for _, req := range reqs {
 		conf := fmt.Sprintf("task check.yes {\n  %s\n  on-init { info(\"yes\") }\n}\ntask check.no {\n  on-init { info(\"no\") }\n}\n", req.conf())
 		confPath, fw := filepath.Join(dir, "c.conf"), filepath.Join(dir, "c.fw")
 		if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
@@ -547,15 +589,7 @@ func TestRequirementsAgainstFwup(t *testing.T) {
 		if err != nil {
 			t.Fatalf("fwup -a: %v\n%s", err, out)
 		}
-		want := strings.Contains(string(out), "fwup: yes")
-		var got bool
-		if req.fn == "require-fat-file-exists" {
-			got = v.Exists(0, strArg(req, 1))
-		} else {
-			got = v.FileMatches(0, strArg(req, 1), strArg(req, 2))
-		}
-		if got != want {
-			t.Errorf("%d: %s: got %v, fwup %v", i, req.conf(), got, want)
-		}
+		met = append(met, strings.Contains(string(out), "fwup: yes"))
 	}
+	return met
 }

@@ -2,8 +2,9 @@ package gpt
 
 import "github.com/firmwright/firmwright/internal/fwtest"
 
-// fixtures is the shared fwup reference directory (see its README.md).
-const fixtures = "../../../shared/fixtures/fwup-ref"
+// fixtures is the fwup reference set (testdata/fwup-ref, made by a real
+// fwup with testdata/record-fwup).
+const fixtures = "../../testdata/fwup-ref"
 
 // apply writes blocks in order onto an empty image and keeps the
 // non-zero ones, as the fwtest.Golden files do.

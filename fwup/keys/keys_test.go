@@ -6,16 +6,18 @@ import (
 	"encoding/base64"
 	"os"
 	"testing"
+
+	"github.com/firmwright/firmwright/internal/fwtest"
 )
 
 // TestKeyForms accepts every form fwup accepts: its key files, with and
 // without a trailing newline, raw bytes, and unpadded Base64.
 func TestKeyForms(t *testing.T) {
-	pubFile, err := os.ReadFile("../../../shared/fixtures/fwup-ref/fwup-key.pub")
+	pubFile, err := os.ReadFile(fwtest.Ref(t, "fwup-key.pub"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	privFile, err := os.ReadFile("../../../shared/fixtures/fwup-ref/fwup-key.priv")
+	privFile, err := os.ReadFile(fwtest.Ref(t, "fwup-key.priv"))
 	if err != nil {
 		t.Fatal(err)
 	}

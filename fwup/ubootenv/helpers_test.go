@@ -7,8 +7,9 @@ import (
 	"github.com/firmwright/firmwright/internal/fwtest"
 )
 
-// fixtures is the shared fwup reference directory (see its README.md).
-const fixtures = "../../../shared/fixtures/fwup-ref"
+// fixtures is the fwup reference set (testdata/fwup-ref, made by a real
+// fwup with testdata/record-fwup).
+const fixtures = "../../testdata/fwup-ref"
 
 // parseEnv parses "uboot-environment x { BODY }".
 func parseEnv(t *testing.T, body string) *conf.Section {

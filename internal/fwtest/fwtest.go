@@ -4,13 +4,16 @@
 package fwtest
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -200,4 +203,106 @@ func CompareGolden(t testing.TB, got, want Golden) {
 			t.Errorf("block %d:\n got %x\nwant %x", lba, got[lba], want[lba])
 		}
 	}
+}
+
+// Ref is the path of a file of the fwup reference set
+// (testdata/fwup-ref at the module's root: what a real fwup made of
+// fwup.conf and misc/misc.conf, by testdata/record-fwup).
+func Ref(t testing.TB, elem ...string) string {
+	t.Helper()
+	return filepath.Join(append([]string{RepoRoot(t), "testdata", "fwup-ref"}, elem...)...)
+}
+
+// Recording is the path of a test's recorded fwup verdicts
+// (internal/reffwup): testdata/reffwup/NAME.json at the module's root.
+func Recording(t testing.TB, name string) string {
+	t.Helper()
+	return filepath.Join(RepoRoot(t), "testdata", "reffwup", name+".json")
+}
+
+// RepoRoot is the module's root: where this file's source lies, two
+// folders up (tests change directory, so the working directory will not
+// do), else the first folder above the working directory with a go.mod.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
+		return filepath.Dir(filepath.Dir(filepath.Dir(file)))
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// sparseRuns is misc/sparse.bin's layout: data, hole, data, hole (git
+// keeps only the data runs, in misc/sparse.data).
+var sparseRuns = []int64{8192, 401408, 4096, 634880}
+
+// MiscDir makes misc.conf's inputs in a new directory and returns it:
+// misc.conf, empty.bin and sparse.bin with its holes.
+func MiscDir(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"misc.conf", "empty.bin"} {
+		b, err := os.ReadFile(Ref(t, "misc", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(Ref(t, "misc", "sparse.data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(dir, "sparse.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var off, from int64
+	for i, n := range sparseRuns {
+		if i%2 == 0 {
+			if _, err := f.WriteAt(data[from:from+n], off); err != nil {
+				t.Fatal(err)
+			}
+			from += n
+		}
+		off += n
+	}
+	if err := f.Truncate(off); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// MetaConf returns the meta.conf inside the archive at path.
+func MetaConf(t testing.TB, path string) []byte {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	rc, err := zr.Open("meta.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
