@@ -16,6 +16,7 @@ import (
 	"github.com/firmwright/firmwright/fwup/fat"
 	"github.com/firmwright/firmwright/fwup/mbr"
 	"github.com/firmwright/firmwright/fwup/ubootenv"
+	"github.com/firmwright/firmwright/internal/fwtest"
 	"github.com/firmwright/firmwright/rootfs/squashfs"
 )
 
@@ -96,7 +97,10 @@ func (c *card) apply(fw io.Reader, task string, root int64) (info, param string,
 	var msgs []string
 	err = apply.Run(fw, c.f, apply.Options{Task: task, Host: runningSlot{root}, RebootParamPath: paramPath,
 		Info: func(m string) { msgs = append(msgs, m) }})
-	p, _ := os.ReadFile(paramPath)
+	p, rerr := os.ReadFile(paramPath)
+	if rerr != nil && !os.IsNotExist(rerr) {
+		c.t.Fatal(rerr) // a task that sets no reboot param writes no file
+	}
 	return strings.Join(msgs, "\n"), string(p), err
 }
 
@@ -123,11 +127,11 @@ func TestTrybootUpdate(t *testing.T) {
 	if got := c.file(bootAOff, "cmdline.txt"); !strings.Contains(got, "root=/dev/mmcblk0p5 ") {
 		t.Errorf("BOOT-A cmdline.txt = %q", got)
 	}
-	kernel, _ := os.ReadFile(filepath.Join(spec.Images, "Image"))
+	kernel := fwtest.ReadFile(t, filepath.Join(spec.Images, "Image"))
 	if c.file(bootAOff, "kernel8.img") != string(kernel) {
 		t.Error("BOOT-A kernel8.img is not images/Image")
 	}
-	start4, _ := os.ReadFile(filepath.Join(spec.Images, "rpi-firmware/start4x.elf"))
+	start4 := fwtest.ReadFile(t, filepath.Join(spec.Images, "rpi-firmware/start4x.elf"))
 	if c.file(bootAOff, "start4.elf") != string(start4) || c.file(autobootOff, "start4.elf") != string(start4) {
 		t.Error("start4.elf (from start4x.elf) is not on both AUTOBOOT and BOOT-A")
 	}
@@ -140,7 +144,7 @@ func TestTrybootUpdate(t *testing.T) {
 	})
 
 	// upgrade, running A
-	fw, _ := os.ReadFile(spec.Output)
+	fw := fwtest.ReadFile(t, spec.Output)
 	info, param, err := c.apply(bytes.NewReader(fw), "upgrade", rootfsAOff)
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +233,7 @@ func TestOpsAndProvision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fw, _ := os.ReadFile(spec.Output)
+	fw := fwtest.ReadFile(t, spec.Output)
 	c := openCard(t, spec.Image)
 	if err := apply.Run(bytes.NewReader(fw), c.f, apply.Options{Task: "provision", Env: map[string]string{"NERVES_SERIAL_NUMBER": "77"}}); err != nil {
 		t.Fatal(err)
@@ -269,7 +273,7 @@ func TestOpsAndProvision(t *testing.T) {
 	if _, err := builder.Build(other); err != nil {
 		t.Fatal(err)
 	}
-	rpi3, _ := os.ReadFile(other.Output)
+	rpi3 := fwtest.ReadFile(t, other.Output)
 	for _, task := range []string{"upgrade", "provision"} {
 		if _, _, err := c.apply(bytes.NewReader(rpi3), task, rootfsBOff); err == nil || !strings.Contains(err.Error(), "Expecting platform=rpi3 and architecture=arm") {
 			t.Errorf("rpi3 firmware, task %s, on an rpi4 card: %v", task, err)
@@ -302,7 +306,7 @@ func TestMigrateFromOldLayout(t *testing.T) {
 	f.Close()
 
 	c := openCard(t, img)
-	fw, _ := os.ReadFile(spec.Output)
+	fw := fwtest.ReadFile(t, spec.Output)
 	info, param, err := c.apply(bytes.NewReader(fw), "upgrade", 0)
 	if err != nil {
 		t.Fatal(err)

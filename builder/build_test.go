@@ -2,11 +2,11 @@ package builder_test
 
 import (
 	"bytes"
-	"os"
 	"testing"
 
 	"github.com/firmwright/firmwright/builder"
 	"github.com/firmwright/firmwright/builder/buildertest"
+	"github.com/firmwright/firmwright/internal/fwtest"
 )
 
 func TestBuildEverySystem(t *testing.T) {
@@ -32,8 +32,8 @@ func TestReproducible(t *testing.T) {
 		if _, err := builder.Build(spec); err != nil {
 			t.Fatal(err)
 		}
-		fw, _ := os.ReadFile(spec.Output)
-		img, _ := os.ReadFile(spec.Image)
+		fw := fwtest.ReadFile(t, spec.Output)
+		img := fwtest.ReadFile(t, spec.Image)
 		fws, imgs = append(fws, fw), append(imgs, img)
 	}
 	if !bytes.Equal(fws[0], fws[1]) {

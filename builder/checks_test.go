@@ -11,6 +11,7 @@ import (
 
 	"github.com/firmwright/firmwright/builder"
 	"github.com/firmwright/firmwright/builder/buildertest"
+	"github.com/firmwright/firmwright/internal/fwtest"
 )
 
 // buildFails runs a build that must fail before writing anything, and
@@ -60,7 +61,7 @@ func TestKernelTooBig(t *testing.T) {
 
 	// With an Image.gz beside the Image, the build takes the one that fits.
 	spec.Defines = nil
-	image, _ := os.ReadFile(filepath.Join(spec.Images, "Image"))
+	image := fwtest.ReadFile(t, filepath.Join(spec.Images, "Image"))
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
 	zw.Write(image[:12<<20]) // random bytes do not shrink: keep it small enough
@@ -135,7 +136,7 @@ func TestOutputsWholeOrNotAtAll(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("build: %v", err)
 	}
-	if data, _ := os.ReadFile(spec.Output); string(data) != "old" {
+	if data := fwtest.ReadFile(t, spec.Output); string(data) != "old" {
 		t.Error("a failed build replaced the .fw")
 	}
 	if _, err := os.Stat(spec.Image); err == nil {

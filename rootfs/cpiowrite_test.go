@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/firmwright/firmwright/internal/fwtest"
 	"github.com/firmwright/firmwright/internal/oracle"
 	"github.com/firmwright/firmwright/rootfs"
 	"github.com/firmwright/firmwright/rootfs/rootfstest"
@@ -69,7 +70,7 @@ func TestWriteCPIOWithGNUCpio(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil && os.Geteuid() == 0 {
 		t.Fatalf("cpio -id: %v\n%s", err, out)
 	}
-	if data, _ := os.ReadFile(filepath.Join(dir, "bin/sh")); string(data) != "bb" {
+	if data := fwtest.ReadFile(t, filepath.Join(dir, "bin/sh")); string(data) != "bb" {
 		t.Errorf("bin/sh (hard link to busybox) holds %q", data)
 	}
 }

@@ -115,16 +115,48 @@ dev/console char device 0600 0:0 0 5,1
 	}
 }
 
-// readAll opens every file of a tree, as a fuzz check.
-func readAll(tr *rootfs.Tree) {
+// writeTar writes a tree as a tar archive with Go's archive/tar, as a
+// second writer for FuzzTar's round trip.
+func writeTar(tr *rootfs.Tree) ([]byte, error) {
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
 	for _, e := range tr.Entries {
-		if e.Open != nil {
-			if r, err := e.Open(); err == nil {
-				io.Copy(io.Discard, r)
-				r.Close()
+		h := &tar.Header{Name: "./" + e.Path, Mode: int64(rootfs.UnixPerm(e.Mode)), Uid: int(e.UID), Gid: int(e.GID),
+			ModTime: e.ModTime, Linkname: e.Link, Devmajor: int64(e.DevMajor), Devminor: int64(e.DevMinor), Format: tar.FormatPAX}
+		for k, v := range e.Xattrs {
+			if h.PAXRecords == nil {
+				h.PAXRecords = map[string]string{}
+			}
+			h.PAXRecords["SCHILY.xattr."+k] = string(v)
+		}
+		flag, ok := map[rootfs.Kind]byte{rootfs.File: tar.TypeReg, rootfs.Dir: tar.TypeDir, rootfs.Symlink: tar.TypeSymlink,
+			rootfs.Hardlink: tar.TypeLink, rootfs.CharDevice: tar.TypeChar, rootfs.BlockDevice: tar.TypeBlock, rootfs.FIFO: tar.TypeFifo}[e.Kind]
+		if !ok {
+			return nil, fmt.Errorf("tar cannot hold the %s %s", e.Kind, e.Path)
+		}
+		h.Typeflag = flag
+		if e.Path == "." {
+			h.Name = "./"
+		}
+		if e.Kind == rootfs.File {
+			h.Size = e.Size
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			return nil, err
+		}
+		if e.Kind == rootfs.File {
+			r, err := e.Open()
+			if err != nil {
+				return nil, err
+			}
+			_, err = io.Copy(tw, r)
+			r.Close()
+			if err != nil {
+				return nil, err
 			}
 		}
 	}
+	return b.Bytes(), tw.Close()
 }
 
 func FuzzCPIO(f *testing.F) {
@@ -132,9 +164,16 @@ func FuzzCPIO(f *testing.F) {
 		newc("l", 0o120777, 1, 3, "a") + newc("TRAILER!!!", 0, 1, 0, "")))
 	f.Add([]byte(strings.Replace(newc("f", 0o100644, 1, 2, "abc"), "070701", "070702", 1) + newc("TRAILER!!!", 0, 1, 0, "")))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if tr, err := rootfs.ReadCPIO(rootfs.MemorySource("fuzz", data)); err == nil {
-			readAll(tr)
+		tr, err := rootfs.ReadCPIO(rootfs.MemorySource("fuzz", data))
+		if err != nil {
+			return
 		}
+		rootfstest.Validate(t, tr)
+		rootfstest.RoundTrip(t, tr, func(tr *rootfs.Tree) ([]byte, error) {
+			var b bytes.Buffer
+			err := rootfs.WriteCPIO(&b, tr)
+			return b.Bytes(), err
+		}, func(b []byte) (*rootfs.Tree, error) { return rootfs.ReadCPIO(rootfs.MemorySource("again", b)) })
 	})
 }
 
@@ -144,8 +183,11 @@ func FuzzTar(f *testing.F) {
 		&tar.Header{Name: "./c", Typeflag: tar.TypeLink, Linkname: "a/b"},
 		&tar.Header{Name: "./d", Typeflag: tar.TypeChar, Devmajor: 5, Devminor: 1}))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if tr, err := rootfs.ReadTar(rootfs.MemorySource("fuzz", data)); err == nil {
-			readAll(tr)
+		tr, err := rootfs.ReadTar(rootfs.MemorySource("fuzz", data))
+		if err != nil {
+			return
 		}
+		rootfstest.Validate(t, tr)
+		rootfstest.RoundTrip(t, tr, writeTar, func(b []byte) (*rootfs.Tree, error) { return rootfs.ReadTar(rootfs.MemorySource("again", b)) })
 	})
 }

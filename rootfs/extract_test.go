@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/firmwright/firmwright/internal/fwtest"
 	"github.com/firmwright/firmwright/rootfs"
 )
 
@@ -62,7 +63,7 @@ func TestExtractRoundTrip(t *testing.T) {
 			t.Errorf("%s: got %+v, want %+v", want.Path, g, want)
 		}
 	}
-	if b, _ := os.ReadFile(filepath.Join(dir, "bin/ash")); string(b) != "hello" {
+	if b := fwtest.ReadFile(t, filepath.Join(dir, "bin/ash")); string(b) != "hello" {
 		t.Errorf("hard link reads %q", b)
 	}
 	if st, _ := os.Stat(filepath.Join(dir, "bin/busybox")); st.Mode()&fs.ModeSetuid == 0 {
@@ -101,7 +102,7 @@ func TestExtractStaysInside(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(outside, "f")); err == nil {
 			t.Errorf("%s: wrote through a symlink", name)
 		}
-		if b, _ := os.ReadFile(victim); string(b) != "keep" {
+		if b := fwtest.ReadFile(t, victim); string(b) != "keep" {
 			t.Errorf("%s: changed a file outside", name)
 		}
 	}

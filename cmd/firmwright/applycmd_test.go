@@ -11,6 +11,7 @@ import (
 
 	"github.com/firmwright/firmwright/internal/cstr"
 	"github.com/firmwright/firmwright/internal/fatslack"
+	"github.com/firmwright/firmwright/internal/fwtest"
 )
 
 // TestImageAndApplyCommands: `firmwright image` makes fwup's complete
@@ -28,14 +29,14 @@ func TestImageAndApplyCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := os.ReadFile(img)
+	b := fwtest.ReadFile(t, img)
 	if got := fatslack.MaskedSHA256(b); got != sums["complete.img"] {
 		t.Errorf("image: masked sha256 %s, want fwup's %s", got, sums["complete.img"])
 	}
 	if _, errOut, code = runCLI(t, map[string]string{}, "apply", signed, "--device", img, "--task", "upgrade", "-q", "--reboot-param-path", filepath.Join(dir, "param")); code != 0 {
 		t.Fatalf("apply: exit %d: %s", code, errOut)
 	}
-	b, _ = os.ReadFile(img)
+	b = fwtest.ReadFile(t, img)
 	if got := fatslack.MaskedSHA256(b); got != sums["upgraded-b.img"] {
 		t.Errorf("apply upgrade: masked sha256 %s, want fwup's %s", got, sums["upgraded-b.img"])
 	}
@@ -71,7 +72,7 @@ func TestApplyRefusesReadOnlyImage(t *testing.T) {
 	if code == 0 || !strings.Contains(errOut, "read-only") {
 		t.Errorf("apply: exit %d, %q", code, errOut)
 	}
-	if b, _ := os.ReadFile(img); len(b) != 4096 || strings.Trim(string(b), "\x00") != "" {
+	if b := fwtest.ReadFile(t, img); len(b) != 4096 || strings.Trim(string(b), "\x00") != "" {
 		t.Error("the read-only image was changed")
 	}
 }

@@ -200,7 +200,7 @@ func TestFwupCommandLines(t *testing.T) {
 		{args: "-a -F -d x.img -i ref-signed.fw -t complete", left: maskedFile("x.img"), progress: true},
 		{args: "-a -d complete.img -i ref-signed.fw -t upgrade --reboot-param-path reboot-param.txt -p fwup-key.pub -n",
 			setup: withComplete, progress: true, left: func(t *testing.T, dir string) string {
-				b, _ := os.ReadFile(filepath.Join(dir, "reboot-param.txt"))
+				b := fwtest.ReadFile(t, filepath.Join(dir, "reboot-param.txt"))
 				return maskedFile("complete.img")(t, dir) + " reboot-param " + string(b)
 			}},
 		{args: "-a -d complete.img -i ref-signed.fw -t upgrade.a -q", setup: withComplete},
@@ -242,7 +242,7 @@ func TestCreateMatchesReference(t *testing.T) {
 	out := t.TempDir()
 	env := map[string]string{"SOURCE_DATE_EPOCH": "1700000000"}
 	t.Chdir(dir)
-	priv, _ := os.ReadFile("fwup-key.priv")
+	priv := fwtest.ReadFile(t, "fwup-key.priv")
 	for _, args := range [][]string{
 		{"fwup", "-c", "-f", "fwup.conf", "-o", out + "/u.fw"},
 		{"fwup", "-c", "-f", "fwup.conf", "-s", "fwup-key.priv", "-o", out + "/s.fw"},

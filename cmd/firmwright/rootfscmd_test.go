@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/firmwright/firmwright/internal/fwtest"
 	"github.com/firmwright/firmwright/rootfs/squashfs"
 )
 
@@ -130,8 +131,8 @@ func TestRootfsCommand(t *testing.T) {
 	// Reproducible with SOURCE_DATE_EPOCH.
 	img2 := filepath.Join(dir, "rootfs2.img")
 	runCLI(t, env, "rootfs", "--base", base, "--release", rel, "--overlay", overlay, "--erlinit", user, "-o", img2)
-	a, _ := os.ReadFile(img)
-	b, _ := os.ReadFile(img2)
+	a := fwtest.ReadFile(t, img)
+	b := fwtest.ReadFile(t, img2)
 	if string(a) != string(b) {
 		t.Error("two builds with the same SOURCE_DATE_EPOCH differ")
 	}
@@ -142,13 +143,13 @@ func TestRootfsCommand(t *testing.T) {
 	os.Chtimes(filepath.Join(overlay, "etc/issue"), old, old)
 	img3 := filepath.Join(dir, "rootfs3.img")
 	runCLI(t, env, "rootfs", "--base", base, "--release", rel, "--overlay", overlay, "--erlinit", user, "-o", img3)
-	if c, _ := os.ReadFile(img3); string(a) != string(c) {
+	if c := fwtest.ReadFile(t, img3); string(a) != string(c) {
 		t.Error("older input mtimes changed the image under SOURCE_DATE_EPOCH")
 	}
 
 	// Bad inputs: each refused with a message naming it, no image left.
 	corrupt := filepath.Join(dir, "corrupt.tar")
-	tarBytes, _ := os.ReadFile(base)
+	tarBytes := fwtest.ReadFile(t, base)
 	os.WriteFile(corrupt, tarBytes[:700], 0o644)
 	badSquash := filepath.Join(dir, "bad.squashfs")
 	os.WriteFile(badSquash, append([]byte("hsqs"), make([]byte, 200)...), 0o644)

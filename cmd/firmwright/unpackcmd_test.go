@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/firmwright/firmwright/internal/fwtest"
 	"github.com/firmwright/firmwright/rootfs"
 	"github.com/firmwright/firmwright/rootfs/squashfs"
 )
@@ -60,7 +61,7 @@ task complete { on-resource rootfs.img { raw_write(0) } }
 	if _, errOut, code := runCLI(t, map[string]string{}, "unpack", fw, "-o", to); code != 0 {
 		t.Fatalf("unpack -o: %s", errOut)
 	}
-	if b, _ := os.ReadFile(filepath.Join(to, "etc/erlinit.config")); !bytes.Equal(b, []byte("-v\n-c tty")) {
+	if b := fwtest.ReadFile(t, filepath.Join(to, "etc/erlinit.config")); !bytes.Equal(b, []byte("-v\n-c tty")) {
 		t.Errorf("extracted erlinit.config = %q", b)
 	}
 	if _, errOut, code := runCLI(t, map[string]string{}, "unpack", fw, "--resource", "nope"); code == 0 || !strings.Contains(errOut, "no resource nope") {

@@ -138,7 +138,7 @@ func TestCompleteAndUpgrade(t *testing.T) {
 		if r := reffwup.Run(t, fwup, dir, "-a", "-q", "-d", "x.img", "-i", fwtest.Ref(t, "ref-signed.fw"), "-t", "upgrade", "--reboot-param-path", "param"); r.Exit != 0 {
 			t.Fatalf("fwup: %+v", r)
 		}
-		b, _ := os.ReadFile(dir + "/param")
+		b := fwtest.ReadFile(t, dir+"/param")
 		return string(b)
 	})
 	if got := host.files["reboot-param"]; got == nil || got.String() != want {

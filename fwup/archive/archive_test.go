@@ -136,14 +136,68 @@ func FuzzReader(f *testing.F) {
 	f.Add(build(f, 1, map[string][]byte{"meta.conf": []byte("meta-product=x\n"), "data/x": []byte("hello")}, []string{"meta.conf", "data/x"}))
 	f.Add([]byte("PK\x03\x04"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		zr := NewReader(bytes.NewReader(b))
-		for i := 0; i < 100; i++ {
-			if _, err := zr.Next(); err != nil {
-				return
+		entries, ok := readEntries(NewReader(bytes.NewReader(b)))
+		if !ok || len(entries) == 0 {
+			return
+		}
+		// What reads, the writer writes again (stored, then deflated),
+		// and that reads back the same.
+		for _, deflate := range []bool{false, true} {
+			var out bytes.Buffer
+			zw := NewWriter(&out)
+			for _, e := range entries {
+				mtime := e.mtime
+				var err error
+				if deflate {
+					err = zw.WriteDeflated(Entry{Name: e.name, Modified: &mtime}, int64(len(e.data)), func(dst io.Writer) (Deflated, error) {
+						return Deflate(dst, bytes.NewReader(e.data), 6, 1)
+					})
+				} else {
+					err = zw.WriteStored(Entry{Name: e.name, Modified: &mtime}, e.data)
+				}
+				if err != nil {
+					return // a name the writer refuses
+				}
 			}
-			if _, err := io.Copy(io.Discard, io.LimitReader(zr, 1<<20)); err != nil {
-				return
+			if err := zw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			again, ok := readEntries(NewReader(&out))
+			if !ok || len(again) != len(entries) {
+				t.Fatalf("read back %d entries (whole: %v), wrote %d", len(again), ok, len(entries))
+			}
+			for i := range again {
+				if again[i].name != entries[i].name || !bytes.Equal(again[i].data, entries[i].data) || !again[i].mtime.Equal(entries[i].mtime) {
+					t.Fatalf("entry %d read back as %q (%d bytes, %v), written %q (%d bytes, %v)", i,
+						again[i].name, len(again[i].data), again[i].mtime, entries[i].name, len(entries[i].data), entries[i].mtime)
+				}
 			}
 		}
 	})
+}
+
+type fuzzEntry struct {
+	name  string
+	mtime time.Time
+	data  []byte
+}
+
+// readEntries reads an archive's entries (at most 100, 1 MiB each);
+// ok is false if reading stopped at an error.
+func readEntries(zr *Reader) (entries []fuzzEntry, ok bool) {
+	for range 100 {
+		h, err := zr.Next()
+		if err == io.EOF {
+			return entries, true
+		}
+		if err != nil {
+			return entries, false
+		}
+		data, err := io.ReadAll(io.LimitReader(zr, 1<<20))
+		if err != nil || len(data) == 1<<20 {
+			return entries, false
+		}
+		entries = append(entries, fuzzEntry{h.Name, h.Modified, data})
+	}
+	return entries, false
 }

@@ -306,3 +306,13 @@ func MetaConf(t testing.TB, path string) []byte {
 	}
 	return b
 }
+
+// ReadFile reads a file a test needs, failing the test if it cannot.
+func ReadFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

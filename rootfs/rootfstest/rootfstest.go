@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -42,6 +43,16 @@ func Sh(t testing.TB, dir, script string) { t.Helper(); Run(t, dir, "sh", "-c", 
 // sharing it, so trees compare equal whichever name a reader made the File.
 func Dump(t testing.TB, tr *rootfs.Tree) string {
 	t.Helper()
+	d, err := DumpTree(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// DumpTree is Dump without a test: an error when a hard link names no
+// file or a file cannot be read whole (fuzzers read damaged trees).
+func DumpTree(tr *rootfs.Tree) (string, error) {
 	groups := map[string][]string{}
 	for _, e := range tr.Entries {
 		if e.Kind == rootfs.Hardlink {
@@ -53,14 +64,18 @@ func Dump(t testing.TB, tr *rootfs.Tree) string {
 		f, kind := e, e.Kind
 		if e.Kind == rootfs.Hardlink {
 			if f = tr.Lookup(e.Link); f == nil || f.Kind != rootfs.File {
-				t.Fatalf("%s: hard link to %s, which is not a file in the tree", e.Path, e.Link)
+				return "", fmt.Errorf("%s: hard link to %s, which is not a file in the tree", e.Path, e.Link)
 			}
 			kind = rootfs.File
 		}
 		fmt.Fprintf(&sb, "%s %s %04o %d:%d %d", e.Path, kind, rootfs.UnixPerm(e.Mode), e.UID, e.GID, e.ModTime.Unix())
 		switch kind {
 		case rootfs.File:
-			fmt.Fprintf(&sb, " size=%d sha=%s", f.Size, contentHash(t, f))
+			sum, err := contentHash(f)
+			if err != nil {
+				return "", err
+			}
+			fmt.Fprintf(&sb, " size=%d sha=%s", f.Size, sum)
 			if g := groups[f.Path]; len(g) > 0 {
 				fmt.Fprintf(&sb, " links=%s", strings.Join(slices.Sorted(slices.Values(append(g, f.Path))), ","))
 			}
@@ -69,36 +84,65 @@ func Dump(t testing.TB, tr *rootfs.Tree) string {
 		case rootfs.CharDevice, rootfs.BlockDevice:
 			fmt.Fprintf(&sb, " %d,%d", e.DevMajor, e.DevMinor)
 		}
-		for _, k := range slices.Sorted(func(yield func(string) bool) {
-			for k := range e.Xattrs {
-				if !yield(k) {
-					return
-				}
-			}
-		}) {
+		for _, k := range slices.Sorted(maps.Keys(e.Xattrs)) {
 			fmt.Fprintf(&sb, " %s=%x", k, e.Xattrs[k])
 		}
 		sb.WriteByte('\n')
 	}
-	return sb.String()
+	return sb.String(), nil
 }
 
-func contentHash(t testing.TB, e *rootfs.Entry) string {
-	t.Helper()
+func contentHash(e *rootfs.Entry) (string, error) {
 	r, err := e.Open()
 	if err != nil {
-		t.Fatalf("%s: %v", e.Path, err)
+		return "", fmt.Errorf("%s: %w", e.Path, err)
 	}
 	defer r.Close()
 	h := sha256.New()
 	n, err := io.Copy(h, r)
 	if err != nil {
-		t.Fatalf("%s: reading: %v", e.Path, err)
+		return "", fmt.Errorf("%s: reading: %w", e.Path, err)
 	}
 	if n != e.Size {
-		t.Fatalf("%s: read %d bytes, Size says %d", e.Path, n, e.Size)
+		return "", fmt.Errorf("%s: read %d bytes, Size says %d", e.Path, n, e.Size)
 	}
-	return fmt.Sprintf("%x", h.Sum(nil))[:12]
+	return fmt.Sprintf("%x", h.Sum(nil))[:12], nil
+}
+
+// roundTripMax bounds the contents RoundTrip writes out.
+const roundTripMax = 4 << 20
+
+// RoundTrip is a fuzzers' property: a tree that was read, written out
+// (write; it may refuse the tree) and read back (read) is the same tree.
+// It fails the test when the second reading differs from the first or
+// fails.
+func RoundTrip(t *testing.T, tr *rootfs.Tree, write func(*rootfs.Tree) ([]byte, error), read func([]byte) (*rootfs.Tree, error)) {
+	t.Helper()
+	var size int64
+	for _, e := range tr.Entries {
+		size += e.Size
+	}
+	if size > roundTripMax {
+		return // fuzzers make sparse files of gigabytes: not worth writing out
+	}
+	before, err := DumpTree(tr)
+	if err != nil {
+		return // a damaged tree is not written out
+	}
+	data, err := write(tr)
+	if err != nil {
+		return
+	}
+	again, err := read(data)
+	if err != nil {
+		t.Fatalf("what was written does not read back: %v", err)
+	}
+	if err := rootfs.Validate(again); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := DumpTree(again); err != nil || after != before {
+		t.Fatalf("read back differs (%v):\n%s\nfirst read:\n%s", err, after, before)
+	}
 }
 
 // Sample is the tree every reader test archives with real tools: every

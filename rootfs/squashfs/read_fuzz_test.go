@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/firmwright/firmwright/rootfs"
+	"github.com/firmwright/firmwright/rootfs/rootfstest"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -34,6 +35,7 @@ func FuzzSquashFS(f *testing.F) {
 		if err != nil {
 			return
 		}
+		rootfstest.Validate(t, tree)
 		for _, e := range tree.Entries {
 			if e.Open == nil {
 				continue
@@ -43,6 +45,19 @@ func FuzzSquashFS(f *testing.F) {
 				r.Close()
 			}
 		}
+		// What reads, our writer writes again, and that reads the same.
+		rootfstest.RoundTrip(t, tree, func(tr *rootfs.Tree) ([]byte, error) {
+			out := filepath.Join(t.TempDir(), "again.squashfs")
+			f, err := os.Create(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if err := Write(f, tr, Options{}); err != nil {
+				return nil, err
+			}
+			return os.ReadFile(out)
+		}, func(b []byte) (*rootfs.Tree, error) { return Read(rootfs.MemorySource("again", b)) })
 	})
 }
 
