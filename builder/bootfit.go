@@ -10,6 +10,7 @@ import (
 	"github.com/firmwright/firmwright/fwup/apply"
 	"github.com/firmwright/firmwright/fwup/conf"
 	"github.com/firmwright/firmwright/fwup/fat"
+	"github.com/firmwright/firmwright/systems"
 )
 
 // The boot partitions are FAT filesystems that fwup makes and fills while
@@ -70,7 +71,7 @@ func checkBootFit(cfg *fwupConfig, kernelHint string) error {
 func bootFitError(p *fatPlan, nf *apply.FATError, kernelHint string) error {
 	cfg := p.cfg
 	count := p.cfg.partitionCount(nf.Offset)
-	name := strings.TrimSuffix(cfg.varFor(nf.Offset, "_PART_OFFSET"), "_PART_OFFSET")
+	name := systems.PartitionName(cfg.vars, nf.Offset)
 	countVar := name + "_PART_COUNT"
 	label := fatLabel(cfg, nf.Offset)
 	if label == "" {

@@ -58,45 +58,11 @@ func Build(spec Spec) (*Result, error) {
 	}
 	r.done(fmt.Sprintf("ops.fw for %s", OpsPath), int64(len(ops)))
 
-	target, _ := spec.System.ELFTarget()
-	rfs := &Rootfs{Base: in.base, Release: spec.Release, Overlays: spec.Overlays, Delete: spec.Delete, ErlinitDefaults: in.erlinit,
-		Erlinit: spec.Erlinit, Target: target, ModTime: spec.ModTime, TempDir: tmp,
-		Generated: []rootfs.GeneratedFile{
-			{Path: OpsPath, Mode: 0o644, Data: ops},
-			{Path: RevertPath, Link: "ops.fw"},
-		}}
-	rfs.Device = func(base *rootfs.Tree) ([]rootfs.GeneratedFile, error) {
-		return deviceFiles(spec.DeviceFirmwright, base, *target)
-	}
-	if spec.PublicKey != nil {
-		rfs.Generated = append(rfs.Generated, rootfs.GeneratedFile{Path: PublicKeyPath, Mode: 0o644, Data: keys.Encode(spec.PublicKey)})
-	}
-	tree, order, err := rfs.Assemble(spec.Now, spec.Report)
-	r.start = r.now()
-	if err != nil {
-		return nil, err
-	}
-	rootfsPath := in.env["ROOTFS"]
-	f, err := os.Create(rootfsPath)
-	if err != nil {
-		return nil, err
-	}
-	err = WriteSquashFS(f, tree, order, spec.SquashFS, spec.ModTime)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, fmt.Errorf("rootfs.img: %w", err)
-	}
+	rfs := in.rootfs(spec, ops, tmp)
 	res := &Result{}
-	if fi, err := os.Stat(rootfsPath); err == nil {
-		res.RootfsSize = fi.Size()
+	if res.RootfsSize, err = rfs.writeImage(in.env["ROOTFS"], spec.SquashFS, r); err != nil {
+		return nil, err
 	}
-	comp := spec.SquashFS.Compression
-	if comp == "" {
-		comp = "gzip"
-	}
-	r.done(fmt.Sprintf("rootfs.img SquashFS %s, %d entries", comp, len(tree.Entries)), res.RootfsSize)
 	if err := in.checkRootfsFits(res.RootfsSize); err != nil {
 		return nil, err
 	}
@@ -158,6 +124,26 @@ func Build(spec Spec) (*Result, error) {
 	}
 	r.done(what, res.FwSize)
 	return res, nil
+}
+
+// rootfs is the root filesystem a build makes: the base, the release,
+// the generated files (ops.fw, revert.fw, the update key) and the device
+// binary.
+func (in *inputs) rootfs(spec Spec, ops []byte, tmp string) *Rootfs {
+	target, _ := spec.System.ELFTarget()
+	rfs := &Rootfs{Base: in.base, Release: spec.Release, Overlays: spec.Overlays, Delete: spec.Delete, ErlinitDefaults: in.erlinit,
+		Erlinit: spec.Erlinit, Target: target, ModTime: spec.ModTime, TempDir: tmp,
+		Generated: []rootfs.GeneratedFile{
+			{Path: OpsPath, Mode: 0o644, Data: ops},
+			{Path: RevertPath, Link: "ops.fw"},
+		}}
+	rfs.Device = func(base *rootfs.Tree) ([]rootfs.GeneratedFile, error) {
+		return deviceFiles(spec.DeviceFirmwright, base, *target)
+	}
+	if spec.PublicKey != nil {
+		rfs.Generated = append(rfs.Generated, rootfs.GeneratedFile{Path: PublicKeyPath, Mode: 0o644, Data: keys.Encode(spec.PublicKey)})
+	}
+	return rfs
 }
 
 // WriteImage applies fw's complete task to a new image file, as

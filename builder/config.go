@@ -5,8 +5,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 
 	"github.com/firmwright/firmwright/fwup/conf"
 )
@@ -35,24 +33,6 @@ func parseConfig(path string, env map[string]string) (*fwupConfig, error) {
 		return nil, err
 	}
 	return &fwupConfig{path: path, data: data, env: env, vars: vars, root: root}, nil
-}
-
-// varFor returns the name of the variable ending in suffix whose value is
-// v ("BOOT_A_PART_OFFSET" for 63), for messages; "" if there is none.
-func (c *fwupConfig) varFor(v int64, suffix string) string {
-	var names []string
-	for k, s := range c.vars {
-		if strings.HasSuffix(k, suffix) {
-			if n, err := conf.ParseInt(s); err == nil && n == v {
-				names = append(names, k)
-			}
-		}
-	}
-	sort.Strings(names)
-	if len(names) == 0 {
-		return ""
-	}
-	return names[0]
 }
 
 // partitionCount is the MBR block count of the partition starting at

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/firmwright/firmwright/erlang"
+	"github.com/firmwright/firmwright/internal/atomicfile"
 	"github.com/firmwright/firmwright/rootfs"
 	"github.com/firmwright/firmwright/rootfs/squashfs"
 )
@@ -50,7 +51,40 @@ type Rootfs struct {
 // returns the tree with its read-ahead file order. Stages go to report
 // (which may be nil), timed with now (untimed when nil).
 func (s *Rootfs) Assemble(now func() time.Time, report func(Stage)) (*rootfs.Tree, []string, error) {
-	r := newReporter(now, report)
+	return s.assemble(newReporter(now, report))
+}
+
+// WriteImage assembles the root filesystem and writes it to path as a
+// SquashFS image (whole or not at all), reporting each stage as Assemble
+// does and then the image's. It returns the image's size.
+func (s *Rootfs) WriteImage(path string, opts SquashFS, now func() time.Time, report func(Stage)) (int64, error) {
+	return s.writeImage(path, opts, newReporter(now, report))
+}
+
+func (s *Rootfs) writeImage(path string, opts SquashFS, r *reporter) (int64, error) {
+	tree, order, err := s.assemble(r)
+	if err != nil {
+		return 0, err
+	}
+	err = atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		return WriteSquashFS(w.(*os.File), tree, order, opts, s.ModTime)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	comp := opts.Compression
+	if comp == "" {
+		comp = "gzip"
+	}
+	r.done(fmt.Sprintf("%s SquashFS %s, %d entries", filepath.Base(path), comp, len(tree.Entries)), fi.Size())
+	return fi.Size(), nil
+}
+
+func (s *Rootfs) assemble(r *reporter) (*rootfs.Tree, []string, error) {
 	base, err := ReadBase(s.Base, s.TempDir)
 	if err != nil {
 		return nil, nil, err

@@ -181,6 +181,9 @@ func (f *fakeSys) Reboot(cmd uint32, arg string) error {
 
 func (f *fakeSys) Sleep(d time.Duration) { f.record("sleep %v", d) }
 
+// Now is the real clock: Wait deadlines in the fake are real ones.
+func (f *fakeSys) Now() time.Time { return time.Now() }
+
 // run runs Run on f and returns its log; hung reports a run that ended
 // waiting forever.
 func (f *fakeSys) run(t *testing.T) (log string, hung bool) {

@@ -341,7 +341,7 @@ func (r *initRun) waitRelease(pid int) (req syscall.Signal, status int, exited b
 		default:
 			if _, ok := requestAction(ev.Signal); ok {
 				req = ev.Signal
-				deadline = time.Now().Add(r.cfg.gracefulTimeout)
+				deadline = r.sys.Now().Add(r.cfg.gracefulTimeout)
 			}
 		}
 	}
@@ -429,7 +429,7 @@ func (r *initRun) killAll(sig syscall.Signal, wait time.Duration) {
 		// ESRCH: nothing else is running.
 		return
 	}
-	deadline := time.Now().Add(wait)
+	deadline := r.sys.Now().Add(wait)
 	for {
 		if _, err := r.sys.Wait(deadline); err != nil {
 			return

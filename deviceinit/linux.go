@@ -262,3 +262,5 @@ func (s *linuxSystem) Reboot(cmd uint32, arg string) error {
 }
 
 func (s *linuxSystem) Sleep(d time.Duration) { time.Sleep(d) }
+
+func (s *linuxSystem) Now() time.Time { return time.Now() }

@@ -69,6 +69,8 @@ type System interface {
 	// RebootRestart2 argument.
 	Reboot(cmd uint32, arg string) error
 	Sleep(d time.Duration)
+	// Now is the clock (deadlines for the release's shutdown).
+	Now() time.Time
 }
 
 // Event is what Wait returns: Pid and Status for a child that ended,

@@ -154,6 +154,11 @@ func (d *etfDecoder) term(depth int) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	return d.body(tag, depth)
+}
+
+// body decodes a term's body by its tag.
+func (d *etfDecoder) body(tag, depth int) (any, error) {
 	switch tag {
 	case etfSmallInteger:
 		n, err := d.u8()
@@ -165,158 +170,188 @@ func (d *etfDecoder) term(depth int) (any, error) {
 		}
 		return int64(int32(binary.BigEndian.Uint32(p))), nil
 	case etfSmallBig, etfLargeBig:
-		var n int
-		if tag == etfSmallBig {
-			n, err = d.u8()
-		} else {
-			n, err = d.u32()
-		}
-		if err != nil {
-			return nil, err
-		}
-		sign, err := d.u8()
-		if err != nil {
-			return nil, err
-		}
-		le, err := d.take(n)
-		if err != nil {
-			return nil, err
-		}
-		be := make([]byte, n)
-		for i, c := range le {
-			be[n-1-i] = c
-		}
-		v := new(big.Int).SetBytes(be)
-		if sign != 0 {
-			v.Neg(v)
-		}
-		if v.IsInt64() {
-			return v.Int64(), nil
-		}
-		return v, nil
+		return d.bigInteger(tag)
 	case etfNewFloat:
-		p, err := d.take(8)
-		if err != nil {
-			return nil, err
-		}
-		return math.Float64frombits(binary.BigEndian.Uint64(p)), nil
+		return d.newFloat()
 	case etfFloat:
-		p, err := d.take(31)
-		if err != nil {
-			return nil, err
-		}
-		var f float64
-		if _, err := fmt.Sscanf(string(bytes.TrimRight(p, "\x00")), "%g", &f); err != nil {
-			return nil, fmt.Errorf("bad float %q", bytes.TrimRight(p, "\x00"))
-		}
-		return f, nil
-	case etfAtomTag, etfAtomUTF8:
-		n, err := d.u16()
-		if err != nil {
-			return nil, err
-		}
-		p, err := d.take(n)
-		return etfAtom(p), err
-	case etfSmallAtom, etfSmallAtomUTF8:
-		n, err := d.u8()
-		if err != nil {
-			return nil, err
-		}
-		p, err := d.take(n)
-		return etfAtom(p), err
+		return d.oldFloat()
+	case etfAtomTag, etfAtomUTF8, etfSmallAtom, etfSmallAtomUTF8:
+		return d.atom(tag)
 	case etfSmallTuple, etfLargeTuple:
-		var n int
-		if tag == etfSmallTuple {
-			n, err = d.u8()
-		} else {
-			n, err = d.u32()
-		}
-		if err != nil {
-			return nil, err
-		}
-		t := make(etfTuple, 0, min(n, 1024))
-		for range n {
-			v, err := d.term(depth + 1)
-			if err != nil {
-				return nil, err
-			}
-			t = append(t, v)
-		}
-		return t, nil
+		return d.tuple(tag, depth)
 	case etfNil:
 		return etfList{}, nil
 	case etfString:
-		n, err := d.u16()
-		if err != nil {
-			return nil, err
-		}
-		p, err := d.take(n)
-		if err != nil {
-			return nil, err
-		}
-		l := etfList{Elems: make([]any, n)}
-		for i, c := range p {
-			l.Elems[i] = int64(c)
-		}
-		return l, nil
+		return d.charlist()
 	case etfListTag:
-		n, err := d.u32()
+		return d.list(depth)
+	case etfBinary, etfBitBinary:
+		return d.binary(tag)
+	case etfMapTag:
+		return d.mapTerm(depth)
+	}
+	return nil, fmt.Errorf("unsupported term tag %d", tag)
+}
+
+// count reads a length: one byte for the small forms, four otherwise.
+func (d *etfDecoder) count(small bool) (int, error) {
+	if small {
+		return d.u8()
+	}
+	return d.u32()
+}
+
+func (d *etfDecoder) bigInteger(tag int) (any, error) {
+	n, err := d.count(tag == etfSmallBig)
+	if err != nil {
+		return nil, err
+	}
+	sign, err := d.u8()
+	if err != nil {
+		return nil, err
+	}
+	le, err := d.take(n)
+	if err != nil {
+		return nil, err
+	}
+	be := make([]byte, n)
+	for i, c := range le {
+		be[n-1-i] = c
+	}
+	v := new(big.Int).SetBytes(be)
+	if sign != 0 {
+		v.Neg(v)
+	}
+	if v.IsInt64() {
+		return v.Int64(), nil
+	}
+	return v, nil
+}
+
+func (d *etfDecoder) newFloat() (any, error) {
+	p, err := d.take(8)
+	if err != nil {
+		return nil, err
+	}
+	return math.Float64frombits(binary.BigEndian.Uint64(p)), nil
+}
+
+func (d *etfDecoder) oldFloat() (any, error) {
+	p, err := d.take(31)
+	if err != nil {
+		return nil, err
+	}
+	var f float64
+	if _, err := fmt.Sscanf(string(bytes.TrimRight(p, "\x00")), "%g", &f); err != nil {
+		return nil, fmt.Errorf("bad float %q", bytes.TrimRight(p, "\x00"))
+	}
+	return f, nil
+}
+
+func (d *etfDecoder) atom(tag int) (any, error) {
+	var n int
+	var err error
+	if tag == etfAtomTag || tag == etfAtomUTF8 {
+		n, err = d.u16()
+	} else {
+		n, err = d.u8()
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := d.take(n)
+	return etfAtom(p), err
+}
+
+func (d *etfDecoder) tuple(tag, depth int) (any, error) {
+	n, err := d.count(tag == etfSmallTuple)
+	if err != nil {
+		return nil, err
+	}
+	t := make(etfTuple, 0, min(n, 1024))
+	for range n {
+		v, err := d.term(depth + 1)
 		if err != nil {
 			return nil, err
 		}
-		l := etfList{Elems: make([]any, 0, min(n, 1024))}
-		for range n {
-			v, err := d.term(depth + 1)
-			if err != nil {
-				return nil, err
-			}
-			l.Elems = append(l.Elems, v)
-		}
-		tail, err := d.term(depth + 1)
+		t = append(t, v)
+	}
+	return t, nil
+}
+
+func (d *etfDecoder) charlist() (any, error) {
+	n, err := d.u16()
+	if err != nil {
+		return nil, err
+	}
+	p, err := d.take(n)
+	if err != nil {
+		return nil, err
+	}
+	l := etfList{Elems: make([]any, n)}
+	for i, c := range p {
+		l.Elems[i] = int64(c)
+	}
+	return l, nil
+}
+
+func (d *etfDecoder) list(depth int) (any, error) {
+	n, err := d.u32()
+	if err != nil {
+		return nil, err
+	}
+	l := etfList{Elems: make([]any, 0, min(n, 1024))}
+	for range n {
+		v, err := d.term(depth + 1)
 		if err != nil {
 			return nil, err
 		}
-		if t, ok := tail.(etfList); !ok || len(t.Elems) != 0 || t.Tail != nil {
-			l.Tail = tail
-		}
-		return l, nil
-	case etfBinary:
-		n, err := d.u32()
-		if err != nil {
-			return nil, err
-		}
-		p, err := d.take(n)
-		return bytes.Clone(p), err
-	case etfBitBinary:
-		n, err := d.u32()
-		if err != nil {
-			return nil, err
-		}
+		l.Elems = append(l.Elems, v)
+	}
+	tail, err := d.term(depth + 1)
+	if err != nil {
+		return nil, err
+	}
+	if t, ok := tail.(etfList); !ok || len(t.Elems) != 0 || t.Tail != nil {
+		l.Tail = tail
+	}
+	return l, nil
+}
+
+// binary is a binary, or a bit binary (whose last byte's bit count is
+// read and dropped).
+func (d *etfDecoder) binary(tag int) (any, error) {
+	n, err := d.u32()
+	if err != nil {
+		return nil, err
+	}
+	if tag == etfBitBinary {
 		if _, err := d.u8(); err != nil {
 			return nil, err
 		}
-		p, err := d.take(n)
-		return bytes.Clone(p), err
-	case etfMapTag:
-		n, err := d.u32()
+	}
+	p, err := d.take(n)
+	return bytes.Clone(p), err
+}
+
+func (d *etfDecoder) mapTerm(depth int) (any, error) {
+	n, err := d.u32()
+	if err != nil {
+		return nil, err
+	}
+	m := make(etfMap, 0, min(n, 1024))
+	for range n {
+		k, err := d.term(depth + 1)
 		if err != nil {
 			return nil, err
 		}
-		m := make(etfMap, 0, min(n, 1024))
-		for range n {
-			k, err := d.term(depth + 1)
-			if err != nil {
-				return nil, err
-			}
-			v, err := d.term(depth + 1)
-			if err != nil {
-				return nil, err
-			}
-			m = append(m, [2]any{k, v})
+		v, err := d.term(depth + 1)
+		if err != nil {
+			return nil, err
 		}
-		return m, nil
+		m = append(m, [2]any{k, v})
 	}
-	return nil, fmt.Errorf("unsupported term tag %d", tag)
+	return m, nil
 }
 
 // etfText returns a charlist's (or a binary's) text.

@@ -117,37 +117,43 @@ func BootFiles(r io.ReaderAt) (*Boot, error) {
 
 // bootPartition reads the boot files of the partition at offset.
 func bootPartition(r io.ReaderAt, number int, offset int64) (*Boot, error) {
-	dev := readOnly{r}
-	dir, err := readRoot(dev, offset*sectorSize)
+	vols := fat.NewVolumes(readOnly{r})
+	root, err := vols.ReadDir(offset, "")
+	if errors.Is(err, fat.ErrNoFilesystem) {
+		return nil, errors.New("not a FAT filesystem")
+	}
 	if err != nil {
 		return nil, err
 	}
-	b := &Boot{Partition: number, BlockOffset: offset, Label: dir.label}
-	vols := fat.NewVolumes(dev)
+	label, err := vols.Label(offset)
+	if err != nil {
+		return nil, err
+	}
+	b := &Boot{Partition: number, BlockOffset: offset, Label: label}
 	read := func(name string) ([]byte, error) {
-		e := dir.files[strings.ToLower(name)]
-		data := make([]byte, e.size+1) // one more, to see that it ends there
-		n, err := vols.PRead(offset, e.name, 0, data)
+		e := lookup(root, name)
+		data := make([]byte, e.Size+1) // one more, to see that it ends there
+		n, err := vols.PRead(offset, e.Name, 0, data)
 		if err != nil {
 			return nil, err
 		}
-		if n != int(e.size) {
-			return nil, fmt.Errorf("%s: read %d bytes, its directory entry says %d", e.name, n, e.size)
+		if int64(n) != e.Size {
+			return nil, fmt.Errorf("%s: read %d bytes, its directory entry says %d", e.Name, n, e.Size)
 		}
 		return data[:n], nil
 	}
-	if b.KernelName = dir.first(KernelNames); b.KernelName == "" {
-		return nil, fmt.Errorf("no kernel (%s) on the FAT filesystem; it has %s", strings.Join(KernelNames, " or "), dir)
+	if b.KernelName = first(root, KernelNames); b.KernelName == "" {
+		return nil, fmt.Errorf("no kernel (%s) on the FAT filesystem; it has %s", strings.Join(KernelNames, " or "), listing(root))
 	}
 	if b.Kernel, err = read(b.KernelName); err != nil {
 		return nil, err
 	}
-	if b.InitramfsName = dir.first(InitramfsNames); b.InitramfsName != "" {
+	if b.InitramfsName = first(root, InitramfsNames); b.InitramfsName != "" {
 		if b.Initramfs, err = read(b.InitramfsName); err != nil {
 			return nil, err
 		}
 	}
-	if dir.first([]string{CmdlineName}) != "" {
+	if first(root, []string{CmdlineName}) != "" {
 		text, err := read(CmdlineName)
 		if err != nil {
 			return nil, err
@@ -155,6 +161,44 @@ func bootPartition(r io.ReaderAt, number int, offset int64) (*Boot, error) {
 		b.Cmdline = strings.Join(strings.Fields(string(text)), " ")
 	}
 	return b, nil
+}
+
+// lookup finds a file of a directory by name, without regard to case as
+// FAT does.
+func lookup(dir []fat.DirEntry, name string) fat.DirEntry {
+	for _, e := range dir {
+		if !e.Dir && strings.EqualFold(e.Name, name) {
+			return e
+		}
+	}
+	return fat.DirEntry{}
+}
+
+// first returns the stored name of the first of names that is a file of
+// the directory, or "".
+func first(dir []fat.DirEntry, names []string) string {
+	for _, n := range names {
+		if e := lookup(dir, n); e.Name != "" {
+			return e.Name
+		}
+	}
+	return ""
+}
+
+// listing names a directory's entries for messages, directories with a
+// trailing slash.
+func listing(dir []fat.DirEntry) string {
+	if len(dir) == 0 {
+		return "nothing"
+	}
+	names := make([]string, len(dir))
+	for i, e := range dir {
+		names[i] = e.Name
+		if e.Dir {
+			names[i] += "/"
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // readOnly is the image as a fat.Device: reads past its end are zeros,

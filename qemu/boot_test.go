@@ -156,7 +156,7 @@ func TestQemuBootFilesErrors(t *testing.T) {
 		{short, short + ": only 5 bytes, too short for an MBR: not a disk image"},
 		{zip, zip + ": a .fw archive, not a disk image"},
 		{noBoot, noBoot + ": no partition has the boot flag (partitions 1: type 0x0c at block 2048, 2: type 0x83 at block 264192, 3: type 0x83 at block 1312768)"},
-		{notFAT, notFAT + ": bootable partition 1 (type 0x0c at block 2048): not a FAT filesystem (no boot sector signature)"},
+		{notFAT, notFAT + ": bootable partition 1 (type 0x0c at block 2048): not a FAT filesystem"},
 		{noKernel, noKernel + ": bootable partition 1 (type 0x0c at block 2048): no kernel (Image or kernel8.img) on the FAT filesystem; it has overlays/, initramfs.cpio.gz, cmdline.txt"},
 		{filepath.Join(dir, "missing.img"), "no such file"},
 	} {

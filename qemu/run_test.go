@@ -54,16 +54,16 @@ func patterns(exprs ...string) []*regexp.Regexp {
 	return res
 }
 
-// run runs a fake QEMU with script body on image and returns Run's error
-// and the console.
-func run(t *testing.T, fake, image string, timeout time.Duration, expect ...string) (error, string) {
+// run runs a fake QEMU with script body on image and returns the console
+// and Run's error.
+func run(t *testing.T, fake, image string, timeout time.Duration, expect ...string) (string, error) {
 	t.Helper()
 	var stderr bytes.Buffer
 	console := new(syncBuffer)
 	err := qemu.Run(context.Background(), qemu.Options{Image: image, QEMU: fake, Timeout: timeout,
 		Expect: patterns(expect...), Stdout: console, Stderr: &stderr, TempDir: t.TempDir()})
 	t.Logf("console:\n%sstderr:\n%s", console, &stderr)
-	return err, console.String()
+	return console.String(), err
 }
 
 // An upgrade inside the guest rewrites the MBR and reboots: QEMU is
@@ -87,7 +87,7 @@ esac
 printf 'iex(1)> '
 exec sleep 30
 `)
-	err, console := run(t, fake, image, time.Minute, `HELLO arm64 kernel 1`, `HELLO arm64 kernel 2`, `^iex\(1\)> $`)
+	console, err := run(t, fake, image, time.Minute, `HELLO arm64 kernel 1`, `HELLO arm64 kernel 2`, `^iex\(1\)> $`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestQemuRunEnds(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := qemutest.Fake(t, bootScript+tc.script)
 			start := time.Now()
-			err, _ := run(t, fake, image, tc.timeout, tc.expect...)
+			_, err := run(t, fake, image, tc.timeout, tc.expect...)
 			if tc.want == "" && err != nil || tc.want != "" && (err == nil || err.Error() != tc.want) {
 				t.Errorf("got error %v, want %q", err, tc.want)
 			}

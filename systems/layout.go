@@ -49,17 +49,10 @@ func (s *System) Layout(defines map[string]string) ([]Region, error) {
 		return nil, err
 	}
 	nameOf := func(off int64) string {
-		var names []string
-		for k, v := range env {
-			if n, err := conf.ParseInt(v); err == nil && n == off && strings.HasSuffix(k, "_PART_OFFSET") {
-				names = append(names, strings.TrimSuffix(k, "_PART_OFFSET"))
-			}
+		if name := PartitionName(env, off); name != "" {
+			return name
 		}
-		sort.Strings(names)
-		if len(names) == 0 {
-			return "?"
-		}
-		return names[0]
+		return "?"
 	}
 	var regions []Region
 	if env["UBOOT_ENV_OFFSET"] != "" {
@@ -67,8 +60,9 @@ func (s *System) Layout(defines map[string]string) ([]Region, error) {
 		count, _ := conf.ParseInt(env["UBOOT_ENV_COUNT"])
 		regions = append(regions, Region{Name: "UBOOT_ENV", Offset: off, Count: count})
 	}
-	for _, m := range root.Sections("mbr") {
-		for _, p := range m.Sections("partition") {
+	// The first table is the layout a new card gets.
+	if mbrs := root.Sections("mbr"); len(mbrs) > 0 {
+		for _, p := range mbrs[0].Sections("partition") {
 			var idx int
 			fmt.Sscan(p.Title, &idx)
 			r := Region{Name: nameOf(p.Int("block-offset")), Device: fmt.Sprintf("p%d", idx+1), Offset: p.Int("block-offset"),
@@ -78,7 +72,6 @@ func (s *System) Layout(defines map[string]string) ([]Region, error) {
 			}
 			regions = append(regions, r)
 		}
-		break // the first table is the layout a new card gets
 	}
 	// An extended partition's size is whatever its logical partitions span.
 	var end int64
@@ -92,4 +85,21 @@ func (s *System) Layout(defines map[string]string) ([]Region, error) {
 	}
 	sort.SliceStable(regions, func(i, j int) bool { return regions[i].Offset < regions[j].Offset })
 	return regions, nil
+}
+
+// PartitionName is the layout's name for the partition at a block
+// offset: the stem of the variable NAME_PART_OFFSET whose value it is
+// (BOOT_A, ROOTFS_B), the first in name order, or "".
+func PartitionName(vars map[string]string, offset int64) string {
+	var names []string
+	for k, v := range vars {
+		if n, err := conf.ParseInt(v); err == nil && n == offset && strings.HasSuffix(k, "_PART_OFFSET") {
+			names = append(names, strings.TrimSuffix(k, "_PART_OFFSET"))
+		}
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		return ""
+	}
+	return names[0]
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -242,8 +243,7 @@ func infoCommand(sys *system) *cli.Command {
 				return fmt.Errorf("%s: %w", name, err)
 			}
 			info := archiveInfo{File: name, Metadata: map[string]string{}, Tasks: m.Tasks()}
-			for _, k := range []string{"meta-product", "meta-description", "meta-version", "meta-author", "meta-platform",
-				"meta-architecture", "meta-creation-date", "meta-vcs-identifier", "meta-misc", "meta-uuid", "meta-nickname"} {
+			for _, k := range meta.MetadataKeys {
 				if v, ok := m.Value(k); ok && v != "" {
 					info.Metadata[k] = v
 				}
@@ -268,8 +268,7 @@ func infoCommand(sys *system) *cli.Command {
 			}
 			w := sys.Stdout
 			fmt.Fprintf(w, "%s\n", name)
-			for _, k := range []string{"meta-product", "meta-version", "meta-description", "meta-author", "meta-platform",
-				"meta-architecture", "meta-vcs-identifier", "meta-misc", "meta-creation-date", "meta-uuid", "meta-nickname"} {
+			for _, k := range meta.MetadataKeys {
 				if v, ok := info.Metadata[k]; ok {
 					fmt.Fprintf(w, "  %-20s %s\n", k[5:], v)
 				}
@@ -292,19 +291,31 @@ func infoCommand(sys *system) *cli.Command {
 	}
 }
 
+// readPrivate reads a signing key, refusing one whose halves do not
+// match (fwup signs with it anyway, badly).
 func readPrivate(path string) (ed25519.PrivateKey, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	k, err := keys.ParsePrivate(data)
+	k, err := keys.ReadPrivateFile(path)
 	if err == nil {
-		err = keys.CheckPrivate(k)
+		if err = keys.CheckPrivate(k); err != nil {
+			err = &keys.DecodeError{Path: path, Err: err}
+		}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: private key: %w", path, err)
+	return k, keyFileError(err, "private")
+}
+
+// readPublic reads a public key file.
+func readPublic(path string) (ed25519.PublicKey, error) {
+	k, err := keys.ReadPublicFile(path)
+	return k, keyFileError(err, "public")
+}
+
+// keyFileError words a key file that holds no key as "PATH: KIND key: …".
+func keyFileError(err error, kind string) error {
+	var de *keys.DecodeError
+	if errors.As(err, &de) {
+		return fmt.Errorf("%s: %s key: %w", de.Path, kind, de.Err)
 	}
-	return k, nil
+	return err
 }
 
 func readPublics(paths []string) ([]ed25519.PublicKey, error) {
@@ -313,13 +324,9 @@ func readPublics(paths []string) ([]ed25519.PublicKey, error) {
 	}
 	var pubs []ed25519.PublicKey
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		k, err := readPublic(p)
 		if err != nil {
 			return nil, err
-		}
-		k, err := keys.ParsePublic(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: public key: %w", p, err)
 		}
 		pubs = append(pubs, k)
 	}

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/firmwright/firmwright/fwup/cmdline"
@@ -12,7 +10,6 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/firmwright/firmwright/builder"
-	"github.com/firmwright/firmwright/fwup/keys"
 	"github.com/firmwright/firmwright/systems"
 )
 
@@ -84,7 +81,7 @@ func buildCommand(sys *system) *cli.Command {
 				}
 			}
 			if p := c.String("public-key"); p != "" {
-				if spec.PublicKey, err = readPublicKey(p); err != nil {
+				if spec.PublicKey, err = readPublic(p); err != nil {
 					return fmt.Errorf("--public-key: %w", err)
 				}
 			}
@@ -96,16 +93,4 @@ func buildCommand(sys *system) *cli.Command {
 			return nil
 		},
 	}
-}
-
-func readPublicKey(path string) (ed25519.PublicKey, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	pub, err := keys.ParsePublic(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return pub, nil
 }

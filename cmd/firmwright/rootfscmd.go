@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/firmwright/firmwright/builder"
 	"github.com/firmwright/firmwright/erlang"
-	"github.com/firmwright/firmwright/internal/atomicfile"
 )
 
 func rootfsCommand(sys *system) *cli.Command {
@@ -49,25 +47,13 @@ func rootfsCommand(sys *system) *cli.Command {
 				return err
 			}
 			defer os.RemoveAll(tmp)
-			st := &stages{w: sys.Stdout, now: sys.Now}
 			spec := builder.Rootfs{Base: c.String("base"), Release: c.String("release"), Overlays: c.StringSlice("overlay"),
 				Delete: c.StringSlice("delete"), Erlinit: c.String("erlinit"), Target: target, ModTime: mtime, TempDir: tmp}
-			tree, order, err := spec.Assemble(sys.Now, st.stage)
-			if err != nil {
-				return err
-			}
-			out := c.String("output")
 			opts := builder.SquashFS{Compression: c.String("compression"), BlockSize: int(c.Int("block-size"))}
-			err = atomicfile.Write(out, 0o644, func(w io.Writer) error {
-				return builder.WriteSquashFS(w.(*os.File), tree, order, opts, mtime)
+			_, err = spec.WriteImage(c.String("output"), opts, sys.Now, func(st builder.Stage) {
+				fmt.Fprintln(sys.Stdout, stageLine(st.What, st.Took, st.Size))
 			})
-			if err != nil {
-				return fmt.Errorf("%s: %w", out, err)
-			}
-			if fi, err := os.Stat(out); err == nil {
-				st.done(fmt.Sprintf("squashfs %s, %d entries", c.String("compression"), len(tree.Entries)), fi.Size())
-			}
-			return nil
+			return err
 		},
 	}
 }
@@ -86,28 +72,6 @@ func sourceDate(env map[string]string) (*time.Time, error) {
 	}
 	t := time.Unix(n, 0).UTC()
 	return &t, nil
-}
-
-// stages prints one line per pipeline stage with its time and size.
-type stages struct {
-	w     io.Writer
-	now   func() time.Time
-	start time.Time
-}
-
-// stage prints a builder stage.
-func (s *stages) stage(st builder.Stage) {
-	s.start = s.now()
-	fmt.Fprintln(s.w, stageLine(st.What, st.Took, st.Size))
-}
-
-func (s *stages) done(what string, size int64) {
-	now := s.now()
-	if s.start.IsZero() {
-		s.start = now
-	}
-	fmt.Fprintln(s.w, stageLine(what, now.Sub(s.start), size))
-	s.start = now
 }
 
 // stageLine is one progress line: what, how long, how big.

@@ -124,7 +124,7 @@ func TestRootfsCommand(t *testing.T) {
 	if tree.Lookup("srv/erlang/lib/demo-0.1.0/src/demo.erl") == nil {
 		t.Error("lib/demo-0.1.0/src/demo.erl was removed; Nerves keeps it")
 	}
-	if !strings.Contains(out, "squashfs gzip") {
+	if !strings.Contains(out, "rootfs.img SquashFS gzip, 24 entries") {
 		t.Errorf("no stage line for the image:\n%s", out)
 	}
 

@@ -26,7 +26,6 @@ type job struct {
 	dict []byte
 	last bool
 	out  chan []byte
-	err  error
 }
 
 // Deflate compresses src into dst as a raw deflate stream with the given

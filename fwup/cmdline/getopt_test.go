@@ -24,10 +24,10 @@ func TestGetopt(t *testing.T) {
 		{"-n9q", "n= 9= q=", "", "", true},
 		{"--apply --task=upgrade", "a= t=upgrade", "", "", true},
 		{"--task upgrade", "t=upgrade", "", "", true},
-		{"--ta upgrade", "t=upgrade", "", "", true},        // a unique abbreviation
-		{"--no-v", "no-verify-writes=", "", "", true},      // likewise
+		{"--ta upgrade", "t=upgrade", "", "", true},          // a unique abbreviation
+		{"--no-v", "no-verify-writes=", "", "", true},        // likewise
 		{"--public-key-file k.pub", "p=k.pub", "", "", true}, // fwup spells it with a trailing space
-		{"--public-key k", "public-key=k", "", "", true},    // an exact match wins over longer names
+		{"--public-key k", "public-key=k", "", "", true},     // an exact match wins over longer names
 		{"--p", "", "", "option '--p' is ambiguous", false},
 		{"--no", "", "", "option '--no' is ambiguous", false},
 		{"--bogus", "", "", "unrecognized option '--bogus'", false},

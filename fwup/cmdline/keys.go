@@ -2,8 +2,8 @@ package cmdline
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -59,40 +59,27 @@ func trunc32(s string) string {
 	return s
 }
 
-// loadKey reads a key file as fwup does: its first Base64-length bytes.
-func (r *run) loadKey(path, kind string, n int) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, r.fail("Error opening %s key file '%s': %s", kind, path, cstr.Strerror(err))
-	}
-	defer f.Close()
-	buf := make([]byte, (n+2)/3*4)
-	m, _ := io.ReadFull(f, buf)
-	return buf[:m], nil
-}
-
+// loadPublic is -p: a key file fwup's way, or fwup's messages.
 func (r *run) loadPublic(path string) (ed25519.PublicKey, error) {
-	b, err := r.loadKey(path, "public", ed25519.PublicKeySize)
-	if err != nil {
-		return nil, err
-	}
-	k, err := keys.ParsePublic(b)
-	if err != nil {
-		return nil, r.fail("Error reading or decoding public key from file '%s'", path)
-	}
-	return k, nil
+	k, err := keys.ReadPublicFile(path)
+	return k, r.keyFileError(err, "public", path)
 }
 
+// loadPrivate is -s.
 func (r *run) loadPrivate(path string) (ed25519.PrivateKey, error) {
-	b, err := r.loadKey(path, "private", ed25519.PrivateKeySize)
-	if err != nil {
-		return nil, err
+	k, err := keys.ReadPrivateFile(path)
+	return k, r.keyFileError(err, "private", path)
+}
+
+func (r *run) keyFileError(err error, kind, path string) error {
+	var de *keys.DecodeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &de):
+		return r.fail("Error reading or decoding %s key from file '%s'", kind, path)
 	}
-	k, err := keys.ParsePrivate(b)
-	if err != nil {
-		return nil, r.fail("Error reading or decoding private key from file '%s'", path)
-	}
-	return k, nil
+	return r.fail("Error opening %s key file '%s': %s", kind, path, cstr.Strerror(err))
 }
 
 func (r *run) parsePublic(s string) (ed25519.PublicKey, error) {

@@ -3,6 +3,7 @@ package conf
 import (
 	"errors"
 	"math"
+	"strings"
 )
 
 // Eval computes a define-eval expression as fwup does: 64-bit signed
@@ -144,7 +145,7 @@ func (e *evaluator) number() (int64, error) {
 	}
 	digits := e.i
 	base := 10
-	if strings2(e.s[e.i:], "0x") || strings2(e.s[e.i:], "0X") {
+	if strings.HasPrefix(e.s[e.i:], "0x") || strings.HasPrefix(e.s[e.i:], "0X") {
 		base = 16
 		e.i += 2
 		digits = e.i
@@ -170,8 +171,6 @@ func (e *evaluator) number() (int64, error) {
 	return int64(v), nil
 }
 
-func strings2(s, prefix string) bool { return len(s) >= len(prefix) && s[:len(prefix)] == prefix }
-
 var suffixes = []struct {
 	s string
 	m int64
@@ -180,7 +179,7 @@ var suffixes = []struct {
 func (e *evaluator) suffix(v int64) int64 {
 	e.peek()
 	for _, suf := range suffixes {
-		if strings2(e.s[e.i:], suf.s) {
+		if strings.HasPrefix(e.s[e.i:], suf.s) {
 			e.i += len(suf.s)
 			return v * suf.m
 		}

@@ -89,17 +89,6 @@ func (p *parser) errorf(pos Pos, format string, args ...any) error {
 	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (p *parser) expect(kind tokenKind) (token, error) {
-	t, err := p.lx.next()
-	if err != nil {
-		return t, err
-	}
-	if t.kind != kind {
-		return t, p.unexpected(t)
-	}
-	return t, nil
-}
-
 func (p *parser) unexpected(t token) error {
 	switch t.kind {
 	case tokEOF:

@@ -87,8 +87,14 @@ type Error struct {
 // it, or a format the partition is too small (or too large) for.
 var ErrNoSpace = errors.New("fat: the filesystem is too small")
 
-// Is reports ErrNoSpace for the failures it stands for.
-func (e *Error) Is(target error) bool { return target == ErrNoSpace && e.noSpace }
+// ErrNoFilesystem is what errors.Is finds when a partition holds no FAT
+// filesystem.
+var ErrNoFilesystem = errors.New("fat: no FAT filesystem")
+
+// Is reports ErrNoSpace and ErrNoFilesystem for the failures they stand for.
+func (e *Error) Is(target error) bool {
+	return target == ErrNoSpace && e.noSpace || target == ErrNoFilesystem && e.code == frNoFilesystem
+}
 
 // Error returns fwup's wording: "OP(NAME): FATFS: …", or a plain message.
 func (e *Error) Error() string {

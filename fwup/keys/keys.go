@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 )
 
 // MaxPublicKeys is how many public keys fwup checks a signature against.
@@ -91,4 +92,56 @@ func Verify(pubs []ed25519.PublicKey, meta, sig []byte) bool {
 		}
 	}
 	return false
+}
+
+// DecodeError is a key file that does not hold a key.
+type DecodeError struct {
+	Path string
+	Err  error
+}
+
+func (e *DecodeError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// readFile reads a key file as fwup does: only its first Base64-length
+// bytes, so a newline or anything else after the key does not matter. A
+// file that cannot be opened is the *fs.PathError; one that cannot be
+// read (a directory) holds no key, as for fwup's fread.
+func readFile(path string, size int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, base64.StdEncoding.EncodedLen(size))
+	n, _ := io.ReadFull(f, buf)
+	return buf[:n], nil
+}
+
+// ReadPublicFile reads a public key file as fwup does. A file that holds
+// no key gives a *DecodeError.
+func ReadPublicFile(path string) (ed25519.PublicKey, error) {
+	b, err := readFile(path, ed25519.PublicKeySize)
+	if err != nil {
+		return nil, err
+	}
+	k, err := ParsePublic(b)
+	if err != nil {
+		return nil, &DecodeError{Path: path, Err: err}
+	}
+	return k, nil
+}
+
+// ReadPrivateFile reads a private key file as fwup does (see
+// ParsePrivate). A file that holds no key gives a *DecodeError.
+func ReadPrivateFile(path string) (ed25519.PrivateKey, error) {
+	b, err := readFile(path, ed25519.PrivateKeySize)
+	if err != nil {
+		return nil, err
+	}
+	k, err := ParsePrivate(b)
+	if err != nil {
+		return nil, &DecodeError{Path: path, Err: err}
+	}
+	return k, nil
 }

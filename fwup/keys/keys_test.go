@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"encoding/base64"
+	"errors"
+	"io/fs"
 	"os"
 	"testing"
 
@@ -70,5 +72,26 @@ func TestMismatchedPrivateKey(t *testing.T) {
 	}
 	if CheckPrivate(k) == nil || CheckPrivate(priv) != nil {
 		t.Error("CheckPrivate does not tell the keys apart")
+	}
+}
+
+// TestReadKeyFiles: what fwup reads of a key file (its first Base64
+// bytes), and the two ways it fails.
+func TestReadKeyFiles(t *testing.T) {
+	dir := t.TempDir()
+	pub := fwtest.ReadFile(t, fwtest.Ref(t, "fwup-key.pub"))
+	os.WriteFile(dir+"/trailing.pub", append(append([]byte{}, pub...), "\nwhatever follows\n"...), 0o644)
+	os.WriteFile(dir+"/short.pub", pub[:20], 0o644)
+	if k, err := ReadPublicFile(dir + "/trailing.pub"); err != nil || len(k) != 32 {
+		t.Errorf("a key with text after it: %v", err)
+	}
+	var de *DecodeError
+	for _, p := range []string{dir + "/short.pub", dir} {
+		if _, err := ReadPublicFile(p); !errors.As(err, &de) {
+			t.Errorf("%s: %v, want a DecodeError", p, err)
+		}
+	}
+	if _, err := ReadPrivateFile(dir + "/none"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a missing file: %v", err)
 	}
 }

@@ -129,8 +129,8 @@ func readError(err error) error {
 	return err
 }
 
-// metadataKeys are the keys -m prints, in fwup's order.
-var metadataKeys = []string{"meta-product", "meta-description", "meta-version", "meta-author",
+// MetadataKeys are the keys -m prints, in fwup's order.
+var MetadataKeys = []string{"meta-product", "meta-description", "meta-version", "meta-author",
 	"meta-platform", "meta-architecture", "meta-creation-date", "meta-fwup-version", "meta-misc",
 	"meta-vcs-identifier", "meta-uuid", "meta-nickname"}
 
@@ -157,7 +157,7 @@ func (m *Meta) Value(key string) (string, bool) {
 // Metadata formats the archive's metadata as fwup -m prints it.
 func (m *Meta) Metadata() string {
 	var b strings.Builder
-	for _, k := range metadataKeys {
+	for _, k := range MetadataKeys {
 		if v, ok := m.Value(k); ok && v != "" {
 			b.WriteString(k + "=" + conf.FormatString(v) + "\n")
 		}

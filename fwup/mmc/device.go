@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"unsafe"
+
+	"github.com/firmwright/firmwright/internal/bufpool"
 )
 
 const (
@@ -28,7 +29,7 @@ type Device struct {
 	file   *os.File
 	path   string
 	direct bool
-	bounce sync.Pool // aligned []byte of bounceSize, for O_DIRECT transfers
+	bounce *bufpool.Pool // aligned buffers of bounceSize, for O_DIRECT transfers
 }
 
 var (
@@ -37,9 +38,7 @@ var (
 )
 
 func newDevice(f *os.File, path string, direct bool) *Device {
-	d := &Device{file: f, path: path, direct: direct}
-	d.bounce.New = func() any { return alignedBuffer(bounceSize) }
-	return d
+	return &Device{file: f, path: path, direct: direct, bounce: bufpool.New(bounceSize, 4, alignedBuffer)}
 }
 
 // Path is the path the device was opened with.
@@ -68,7 +67,7 @@ func (d *Device) transfer(p []byte, off int64, write bool) (int, error) {
 	if !d.direct {
 		return rw(p, off)
 	}
-	buf := d.bounce.Get().([]byte)
+	buf := d.bounce.Get()
 	defer d.bounce.Put(buf)
 	done := 0
 	for done < len(p) {

@@ -239,72 +239,99 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// maskFAT zeroes the file slack of a FAT filesystem at byte offset base,
-// if one is there, and returns how many file tails it zeroed.
-func (d disk) maskFAT(base uint64) int {
+// fatGeom is where a FAT filesystem's parts are, read from its boot
+// sector.
+type fatGeom struct {
+	d                         disk
+	bs, fat                   []byte
+	b, bps, spc, data         int64
+	rsv, nfats, fatsz         int64
+	rootsecs, clusters, csize int64
+	kind                      int
+	eoc                       int64
+}
+
+// readGeom reads the boot sector at byte offset base; ok is false when no
+// FAT filesystem is there.
+func (d disk) readGeom(base uint64) (g fatGeom, ok bool) {
 	bs := d.read(base, 512)
 	if !signed(bs) {
-		return 0
+		return g, false
 	}
-	b := int64(base) // base < len(d) from here on
-	bps, spc, rsv, nfats, rootent := u16(bs, 11), int64(bs[13]), u16(bs, 14), int64(bs[16]), u16(bs, 17)
-	if (bps != 512 && bps != 1024 && bps != 2048 && bps != 4096) || spc == 0 || nfats == 0 {
-		return 0
+	g = fatGeom{d: d, bs: bs, b: int64(base)} // base < len(d) from here on
+	g.bps, g.spc, g.rsv, g.nfats = u16(bs, 11), int64(bs[13]), u16(bs, 14), int64(bs[16])
+	rootent := u16(bs, 17)
+	if (g.bps != 512 && g.bps != 1024 && g.bps != 2048 && g.bps != 4096) || g.spc == 0 || g.nfats == 0 {
+		return g, false
 	}
 	tot := u16(bs, 19)
 	if tot == 0 {
 		tot = u32(bs, 32)
 	}
-	fatsz := u16(bs, 22)
-	if fatsz == 0 {
-		fatsz = u32(bs, 36)
+	if g.fatsz = u16(bs, 22); g.fatsz == 0 {
+		g.fatsz = u32(bs, 36)
 	}
-	rootsecs := (rootent*32 + bps - 1) / bps
-	data := rsv + nfats*fatsz + rootsecs
-	clusters := floorDiv(tot-data, spc)
-	kind, eoc := 32, int64(0x0FFFFFF8)
+	g.rootsecs = (rootent*32 + g.bps - 1) / g.bps
+	g.data = g.rsv + g.nfats*g.fatsz + g.rootsecs
+	g.clusters = floorDiv(tot-g.data, g.spc)
+	g.kind, g.eoc = 32, 0x0FFFFFF8
 	switch {
-	case clusters < 4085:
-		kind, eoc = 12, 0xFF8
-	case clusters < 65525:
-		kind, eoc = 16, 0xFFF8
+	case g.clusters < 4085:
+		g.kind, g.eoc = 12, 0xFF8
+	case g.clusters < 65525:
+		g.kind, g.eoc = 16, 0xFFF8
 	}
-	fat := d.read(uint64(b+rsv*bps), uint64(fatsz*bps))
-	csize := spc * bps
-	next := func(c int64) int64 {
-		switch kind {
-		case 12:
-			v := u16(fat, c+c/2)
-			if c&1 != 0 {
-				return v >> 4
-			}
-			return v & 0xFFF
-		case 16:
-			return u16(fat, 2*c)
+	g.fat = d.read(uint64(g.b+g.rsv*g.bps), uint64(g.fatsz*g.bps))
+	g.csize = g.spc * g.bps
+	return g, true
+}
+
+func (g *fatGeom) next(c int64) int64 {
+	switch g.kind {
+	case 12:
+		v := u16(g.fat, c+c/2)
+		if c&1 != 0 {
+			return v >> 4
 		}
-		return u32(fat, 4*c) & 0x0FFFFFFF
+		return v & 0xFFF
+	case 16:
+		return u16(g.fat, 2*c)
 	}
-	chain := func(c int64) []int64 {
-		var cs []int64
-		for seen := int64(0); 2 <= c && c < eoc && seen <= clusters; seen++ {
-			cs = append(cs, c)
-			c = next(c)
-		}
-		return cs
+	return u32(g.fat, 4*c) & 0x0FFFFFFF
+}
+
+func (g *fatGeom) chain(c int64) []int64 {
+	var cs []int64
+	for seen := int64(0); 2 <= c && c < g.eoc && seen <= g.clusters; seen++ {
+		cs = append(cs, c)
+		c = g.next(c)
 	}
-	coff := func(c int64) int64 { return b + (data+(c-2)*spc)*bps }
-	readDir := func(first int64) []byte {
-		if first == 0 && kind != 32 {
-			return d.read(uint64(b+(rsv+nfats*fatsz)*bps), uint64(rootsecs*bps))
-		}
-		if first == 0 {
-			first = u32(bs, 44)
-		}
-		var out []byte
-		for _, c := range chain(first) {
-			out = append(out, d.read(uint64(coff(c)), uint64(csize))...)
-		}
-		return out
+	return cs
+}
+
+func (g *fatGeom) clusterOffset(c int64) int64 { return g.b + (g.data+(c-2)*g.spc)*g.bps }
+
+// readDir reads the directory whose first cluster is first (0: the root).
+func (g *fatGeom) readDir(first int64) []byte {
+	if first == 0 && g.kind != 32 {
+		return g.d.read(uint64(g.b+(g.rsv+g.nfats*g.fatsz)*g.bps), uint64(g.rootsecs*g.bps))
+	}
+	if first == 0 {
+		first = u32(g.bs, 44)
+	}
+	var out []byte
+	for _, c := range g.chain(first) {
+		out = append(out, g.d.read(uint64(g.clusterOffset(c)), uint64(g.csize))...)
+	}
+	return out
+}
+
+// maskFAT zeroes the file slack of a FAT filesystem at byte offset base,
+// if one is there, and returns how many file tails it zeroed.
+func (d disk) maskFAT(base uint64) int {
+	g, ok := d.readGeom(base)
+	if !ok {
+		return 0
 	}
 	masked, todo, done := 0, []int64{0}, map[int64]bool{}
 	for len(todo) > 0 {
@@ -314,43 +341,49 @@ func (d disk) maskFAT(base uint64) int {
 			continue
 		}
 		done[dir] = true
-		dirBytes := readDir(dir)
-		for o := 0; o < len(dirBytes); o += 32 {
-			e := dirBytes[o:min(o+32, len(dirBytes))]
-			if e[0] == 0 {
-				break
-			}
-			if e[0] == 0xE5 || at(e, 11) == 0x0F || e[11]&0x08 != 0 {
-				continue
-			}
-			if name := string(e[:min(2, len(e))]); name == ". " || name == ".." {
-				continue
-			}
-			var first int64
-			if kind == 32 {
-				first = u16(e, 20)<<16 | u16(e, 26)
-			} else {
-				first = u16(e, 26)
-			}
-			if e[11]&0x10 != 0 {
-				if first != 0 {
-					todo = append(todo, first)
-				}
-				continue
-			}
-			size := u32(e, 28)
-			if size == 0 || size%csize == 0 {
-				continue
-			}
-			cs := chain(first)
-			if len(cs) == 0 {
-				continue
-			}
-			last := cs[min(int64(len(cs)-1), (size-1)/csize)]
-			tail := size % csize
-			d.zero(coff(last)+tail, csize-tail)
-			masked++
-		}
+		n, subdirs := g.maskDir(g.readDir(dir))
+		masked += n
+		todo = append(todo, subdirs...)
 	}
 	return masked
+}
+
+// maskDir zeroes the slack of the files a directory lists, and returns
+// how many it zeroed and the first clusters of its subdirectories.
+func (g *fatGeom) maskDir(dirBytes []byte) (masked int, subdirs []int64) {
+	for o := 0; o < len(dirBytes); o += 32 {
+		e := dirBytes[o:min(o+32, len(dirBytes))]
+		if e[0] == 0 {
+			break
+		}
+		if e[0] == 0xE5 || at(e, 11) == 0x0F || e[11]&0x08 != 0 {
+			continue
+		}
+		if name := string(e[:min(2, len(e))]); name == ". " || name == ".." {
+			continue
+		}
+		first := u16(e, 26)
+		if g.kind == 32 {
+			first |= u16(e, 20) << 16
+		}
+		if e[11]&0x10 != 0 {
+			if first != 0 {
+				subdirs = append(subdirs, first)
+			}
+			continue
+		}
+		size := u32(e, 28)
+		if size == 0 || size%g.csize == 0 {
+			continue
+		}
+		cs := g.chain(first)
+		if len(cs) == 0 {
+			continue
+		}
+		last := cs[min(int64(len(cs)-1), (size-1)/g.csize)]
+		tail := size % g.csize
+		g.d.zero(g.clusterOffset(last)+tail, g.csize-tail)
+		masked++
+	}
+	return masked, subdirs
 }

@@ -8,6 +8,8 @@ import (
 	"hash"
 	"io"
 	"sync"
+
+	"github.com/firmwright/firmwright/internal/bufpool"
 )
 
 // fileData is where a regular file's contents are in the image.
@@ -68,7 +70,7 @@ type dataWriter struct {
 	packer    fragmentPacker
 	fragTable []fragmentEntry
 
-	rawPool, packedPool sync.Pool
+	rawPool, packedPool *bufpool.Pool
 
 	mu     sync.Mutex
 	err    error
@@ -86,8 +88,8 @@ func newDataWriter(iw *imageWriter, c *codec, cfg *config) *dataWriter {
 		packer:    fragmentPacker{blockSize: cfg.blockSize},
 		failed:    make(chan struct{}),
 	}
-	dw.rawPool.New = func() any { return make([]byte, cfg.blockSize) }
-	dw.packedPool.New = func() any { return make([]byte, 0, cfg.blockSize) }
+	keep := 4*cfg.workers + 8
+	dw.rawPool, dw.packedPool = bufpool.New(cfg.blockSize, keep, nil), bufpool.New(cfg.blockSize, keep, nil)
 	return dw
 }
 
@@ -109,7 +111,7 @@ func (dw *dataWriter) hasFailed() bool {
 	}
 }
 
-func (dw *dataWriter) rawBuffer() []byte { return dw.rawPool.Get().([]byte)[:dw.blockSize] }
+func (dw *dataWriter) rawBuffer() []byte { return dw.rawPool.Get() }
 
 // write stores the contents of files, in that order, then the last
 // fragment block.
@@ -265,7 +267,7 @@ func (dw *dataWriter) compress(comp compressor, j *job) {
 		j.sparse = true
 		return
 	}
-	dst := dw.packedPool.Get().([]byte)
+	dst := dw.packedPool.Get()[:0]
 	packed, err := comp.compress(dst, j.raw)
 	if err != nil {
 		j.err = fmt.Errorf("squashfs: compressing: %w", err)

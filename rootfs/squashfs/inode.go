@@ -75,23 +75,10 @@ func (mw *metadataWriter) writeInode(ino *inode, listing *dirListing) error {
 	if err != nil {
 		return fmt.Errorf("squashfs: %s: %w", e.Path, err)
 	}
-
 	typ := basicType(ino.kind)
-	extended := xattr != noXattrs
-	switch ino.kind {
-	case rootfs.File:
-		d := ino.data
-		// As mksquashfs: files with hard links or holes get the extended
-		// inode, which records them; large ones need its 64-bit fields.
-		extended = extended || ino.nlink > 1 || d.sparse > 0 ||
-			uint64(e.Size) > 1<<32-1 || d.start > 1<<32-1
-	case rootfs.Dir:
-		extended = extended || len(listing.index) > 0 || listing.size > 1<<16-1
-	}
-	if extended {
+	if needsExtended(ino, listing, xattr) {
 		typ += extendedType
 	}
-
 	le := binary.LittleEndian
 	b := make([]byte, 0, 64)
 	b = le.AppendUint16(b, typ)
@@ -100,75 +87,104 @@ func (mw *metadataWriter) writeInode(ino *inode, listing *dirListing) error {
 	b = le.AppendUint16(b, gid)
 	b = le.AppendUint32(b, ino.mtime)
 	b = le.AppendUint32(b, ino.number)
+	switch ino.kind {
+	case rootfs.Dir:
+		b = mw.appendDir(b, typ, ino, listing, xattr)
+	case rootfs.File:
+		b = appendFile(b, typ, ino, xattr)
+	default:
+		b = appendSpecial(b, typ, ino, xattr)
+	}
+	ino.ref = mw.inodes.ref()
+	ino.written = true
+	return mw.inodes.write(b)
+}
 
-	switch typ {
-	case typeDir:
+// needsExtended says whether the inode needs its type's extended form, as
+// mksquashfs decides: xattrs; files with hard links, holes or 64-bit
+// sizes; directories with an index or a large listing.
+func needsExtended(ino *inode, listing *dirListing, xattr uint32) bool {
+	if xattr != noXattrs {
+		return true
+	}
+	switch ino.kind {
+	case rootfs.File:
+		d := ino.data
+		return ino.nlink > 1 || d.sparse > 0 || uint64(ino.entry.Size) > 1<<32-1 || d.start > 1<<32-1
+	case rootfs.Dir:
+		return len(listing.index) > 0 || listing.size > 1<<16-1
+	}
+	return false
+}
+
+func (mw *metadataWriter) appendDir(b []byte, typ uint16, ino *inode, listing *dirListing, xattr uint32) []byte {
+	le := binary.LittleEndian
+	if typ == typeDir {
 		b = le.AppendUint32(b, listing.startBlock)
 		b = le.AppendUint32(b, ino.nlink)
 		b = le.AppendUint16(b, uint16(listing.size))
 		b = le.AppendUint16(b, listing.offset)
-		b = le.AppendUint32(b, mw.parentNumber(ino))
-	case typeDir + extendedType:
-		b = le.AppendUint32(b, ino.nlink)
-		b = le.AppendUint32(b, listing.size)
-		b = le.AppendUint32(b, listing.startBlock)
-		b = le.AppendUint32(b, mw.parentNumber(ino))
-		b = le.AppendUint16(b, uint16(len(listing.index)))
-		b = le.AppendUint16(b, listing.offset)
-		b = le.AppendUint32(b, xattr)
-		for _, ix := range listing.index {
-			b = le.AppendUint32(b, ix.offset)
-			b = le.AppendUint32(b, ix.startBlock)
-			b = le.AppendUint32(b, uint32(len(ix.name)-1))
-			b = append(b, ix.name...)
-		}
-	case typeFile:
-		d := ino.data
+		return le.AppendUint32(b, mw.parentNumber(ino))
+	}
+	b = le.AppendUint32(b, ino.nlink)
+	b = le.AppendUint32(b, listing.size)
+	b = le.AppendUint32(b, listing.startBlock)
+	b = le.AppendUint32(b, mw.parentNumber(ino))
+	b = le.AppendUint16(b, uint16(len(listing.index)))
+	b = le.AppendUint16(b, listing.offset)
+	b = le.AppendUint32(b, xattr)
+	for _, ix := range listing.index {
+		b = le.AppendUint32(b, ix.offset)
+		b = le.AppendUint32(b, ix.startBlock)
+		b = le.AppendUint32(b, uint32(len(ix.name)-1))
+		b = append(b, ix.name...)
+	}
+	return b
+}
+
+func appendFile(b []byte, typ uint16, ino *inode, xattr uint32) []byte {
+	le := binary.LittleEndian
+	d, size := ino.data, ino.entry.Size
+	if typ == typeFile {
 		b = le.AppendUint32(b, uint32(d.start))
 		b = le.AppendUint32(b, d.fragment)
 		b = le.AppendUint32(b, d.fragmentOffset)
-		b = le.AppendUint32(b, uint32(e.Size))
-		b = appendBlockSizes(b, d.blocks)
-	case typeFile + extendedType:
-		d := ino.data
-		sparse := d.sparse
-		if sparse > 0 && sparse >= uint64(e.Size) {
-			// mksquashfs never records a file as all hole.
-			sparse = uint64(e.Size) - 1
-		}
-		b = le.AppendUint64(b, d.start)
-		b = le.AppendUint64(b, uint64(e.Size))
-		b = le.AppendUint64(b, sparse)
-		b = le.AppendUint32(b, ino.nlink)
-		b = le.AppendUint32(b, d.fragment)
-		b = le.AppendUint32(b, d.fragmentOffset)
-		b = le.AppendUint32(b, xattr)
-		b = appendBlockSizes(b, d.blocks)
-	case typeSymlink, typeSymlink + extendedType:
-		b = le.AppendUint32(b, ino.nlink)
+		b = le.AppendUint32(b, uint32(size))
+		return appendBlockSizes(b, d.blocks)
+	}
+	sparse := d.sparse
+	if sparse > 0 && sparse >= uint64(size) {
+		// mksquashfs never records a file as all hole.
+		sparse = uint64(size) - 1
+	}
+	b = le.AppendUint64(b, d.start)
+	b = le.AppendUint64(b, uint64(size))
+	b = le.AppendUint64(b, sparse)
+	b = le.AppendUint32(b, ino.nlink)
+	b = le.AppendUint32(b, d.fragment)
+	b = le.AppendUint32(b, d.fragmentOffset)
+	b = le.AppendUint32(b, xattr)
+	return appendBlockSizes(b, d.blocks)
+}
+
+// appendSpecial writes a symlink's, device's, fifo's or socket's inode;
+// the extended forms end with the xattr index.
+func appendSpecial(b []byte, typ uint16, ino *inode, xattr uint32) []byte {
+	le := binary.LittleEndian
+	e := ino.entry
+	b = le.AppendUint32(b, ino.nlink)
+	switch ino.kind {
+	case rootfs.Symlink:
 		b = le.AppendUint32(b, uint32(len(e.Link)))
 		b = append(b, e.Link...)
-		if extended {
-			b = le.AppendUint32(b, xattr)
-		}
-	case typeBlockDev, typeCharDev, typeBlockDev + extendedType, typeCharDev + extendedType:
-		b = le.AppendUint32(b, ino.nlink)
+	case rootfs.BlockDevice, rootfs.CharDevice:
 		// The kernel's new_encode_dev layout.
-		rdev := e.DevMajor<<8 | e.DevMinor&0xff | (e.DevMinor&^0xff)<<12
-		b = le.AppendUint32(b, rdev)
-		if extended {
-			b = le.AppendUint32(b, xattr)
-		}
-	case typeFIFO, typeSocket, typeFIFO + extendedType, typeSocket + extendedType:
-		b = le.AppendUint32(b, ino.nlink)
-		if extended {
-			b = le.AppendUint32(b, xattr)
-		}
+		b = le.AppendUint32(b, e.DevMajor<<8|e.DevMinor&0xff|(e.DevMinor&^0xff)<<12)
 	}
-
-	ino.ref = mw.inodes.ref()
-	ino.written = true
-	return mw.inodes.write(b)
+	if typ > extendedType { // the extended types are the basic ones plus 7
+		b = le.AppendUint32(b, xattr)
+	}
+	return b
 }
 
 func appendBlockSizes(b []byte, blocks []uint32) []byte {

@@ -490,113 +490,33 @@ type sqWalk struct {
 	depth          int
 }
 
+// inodeBody is what an inode says past the common header.
+type inodeBody struct {
+	xattr     uint32
+	dirBlock  uint32
+	dirSize   uint32
+	dirOffset uint16
+}
+
 // inode reads the inode at ref into an entry for p, and descends into
 // directories.
 func (w *sqWalk) inode(p string, ref uint64) error {
-	s := w.s
-	m := s.metaAt(s.sb.inodeTable, ref)
-	typ, mode, uidIdx, gidIdx, mtime, ino := m.u16(), m.u16(), m.u16(), m.u16(), m.u32(), m.u32()
-	if m.err != nil {
-		return w.b.Errorf(p, "inode: %v", m.err)
+	m := w.s.metaAt(w.s.sb.inodeTable, ref)
+	typ, e, ino, err := w.header(p, ref, m)
+	if err != nil {
+		return err
 	}
-	isDir := typ == 1 || typ == 8
-	if p == "." && !isDir {
-		return w.b.Errorf(p, "the root inode is of type %d, not a directory", typ)
-	}
-	if first, ok := w.refs[ref]; ok {
-		if isDir {
-			return w.b.Errorf(p, "directory already visited as %s (listed twice, or a loop)", first)
-		}
-	} else if w.refs[ref] = p; len(w.refs) > int(s.sb.inodes) {
-		return w.b.Errorf(p, "more inodes than the %d the superblock counts", s.sb.inodes)
-	}
-	if int(uidIdx) >= len(s.ids) || int(gidIdx) >= len(s.ids) {
-		return w.b.Errorf(p, "uid/gid index %d/%d past the id table (%d ids)", uidIdx, gidIdx, len(s.ids))
-	}
-	e := &rootfs.Entry{
-		Path: p, Mode: rootfs.PermFromUnix(uint32(mode)), UID: s.ids[uidIdx], GID: s.ids[gidIdx],
-		ModTime: time.Unix(int64(mtime), 0).UTC(),
-	}
-	xattr := uint32(sqNoXattr)
-	var dirBlock, dirSize uint32
-	var dirOffset uint16
+	body := inodeBody{xattr: sqNoXattr}
 	switch typ {
-	case 1: // basic directory
-		e.Kind = rootfs.Dir
-		dirBlock, _, dirSize, dirOffset = m.u32(), m.u32(), uint32(m.u16()), m.u16()
-	case 8: // extended directory
-		e.Kind = rootfs.Dir
-		_, dirSize, dirBlock, _ = m.u32(), m.u32(), m.u32(), m.u32()
-		_, dirOffset, xattr = m.u16(), m.u16(), m.u32()
-	case 2, 9: // basic, extended file
-		var start, size uint64
-		frag, fragOff := uint32(sqNoFragment), uint32(0)
-		if typ == 2 {
-			start, frag, fragOff, size = uint64(m.u32()), m.u32(), m.u32(), uint64(m.u32())
-		} else {
-			start, size, _, _ = m.u64(), m.u64(), m.u64(), m.u32()
-			frag, fragOff, xattr = m.u32(), m.u32(), m.u32()
+	case 1, 8:
+		body = readDirInode(typ, m, e)
+	case 2, 9:
+		if e, err = w.fileInode(p, typ, ino, m, e, &body); err != nil {
+			return err
 		}
-		if size > math.MaxInt64 {
-			return w.b.Errorf(p, "file size %d is out of range", size)
-		}
-		n := size / uint64(s.sb.blockSize)
-		if frag == sqNoFragment && size%uint64(s.sb.blockSize) != 0 {
-			n++
-		}
-		// Each block's size takes 4 bytes of the inode table.
-		if n > s.sb.bytesUsed/4+1 {
-			return w.b.Errorf(p, "file of %d bytes is larger than the image", size)
-		}
-		f := &sqFile{s: s, start: start, size: int64(size), frag: frag, fragOff: fragOff}
-		end := start
-		for range n {
-			b := m.u32()
-			if m.err != nil {
-				break
-			}
-			f.blocks = append(f.blocks, b)
-			if b&^sqDataUncomp > s.sb.blockSize {
-				return w.b.Errorf(p, "data block of %d bytes (the block size is %d)", b&^sqDataUncomp, s.sb.blockSize)
-			}
-			if end += uint64(b &^ sqDataUncomp); end > s.sb.bytesUsed || end < start {
-				return w.b.Errorf(p, "file data at %d runs past the image's %d bytes", start, s.sb.bytesUsed)
-			}
-		}
-		e.Kind, e.Size, e.Open = rootfs.File, int64(size), f.open
-		if first, ok := w.files[ino]; ok {
-			e = &rootfs.Entry{Path: p, Kind: rootfs.Hardlink, Link: first}
-		} else {
-			w.files[ino] = p
-		}
-	case 3, 10: // basic, extended symlink
-		e.Kind = rootfs.Symlink
-		_, n := m.u32(), m.u32()
-		if n == 0 || n > 4096 {
-			return w.b.Errorf(p, "symlink target length %d out of range 1..4096", n)
-		}
-		e.Link = string(m.bytes(int(n)))
-		if typ == 10 {
-			xattr = m.u32()
-		}
-	case 4, 5, 11, 12: // block, char device
-		e.Kind = rootfs.BlockDevice
-		if typ == 5 || typ == 12 {
-			e.Kind = rootfs.CharDevice
-		}
-		_, dev := m.u32(), m.u32()
-		e.DevMajor, e.DevMinor = (dev>>8)&0xfff, dev&0xff|(dev>>12)&0xfff00
-		if typ >= 11 {
-			xattr = m.u32()
-		}
-	case 6, 7, 13, 14: // fifo, socket
-		e.Kind = rootfs.FIFO
-		if typ == 7 || typ == 14 {
-			e.Kind = rootfs.Socket
-		}
-		m.u32()
-		if typ >= 13 {
-			xattr = m.u32()
+	case 3, 10, 4, 5, 11, 12, 6, 7, 13, 14:
+		if err := readSpecialInode(typ, m, e, &body); err != nil {
+			return w.b.Errorf(p, "%v", err)
 		}
 	default:
 		return w.b.Errorf(p, "unknown inode type %d", typ)
@@ -605,17 +525,141 @@ func (w *sqWalk) inode(p string, ref uint64) error {
 		return w.b.Errorf(p, "inode: %v", m.err)
 	}
 	if e.Kind != rootfs.Hardlink {
-		x, err := s.xattrs(w.xattrs, xattr)
+		x, err := w.s.xattrs(w.xattrs, body.xattr)
 		if err != nil {
 			return w.b.Errorf(p, "%v", err)
 		}
 		e.Xattrs = x
 	}
 	w.b.Add(e)
-	if e.Kind != rootfs.Dir || dirSize <= 3 {
+	if e.Kind != rootfs.Dir || body.dirSize <= 3 {
 		return nil
 	}
-	listing := uint64(dirBlock)<<16 | uint64(dirOffset)
+	return w.descend(p, body)
+}
+
+// header reads the inode header every type has and checks it: the type,
+// an entry with owners, mode and time, and the inode number.
+func (w *sqWalk) header(p string, ref uint64, m *sqMeta) (uint16, *rootfs.Entry, uint32, error) {
+	s := w.s
+	typ, mode, uidIdx, gidIdx, mtime, ino := m.u16(), m.u16(), m.u16(), m.u16(), m.u32(), m.u32()
+	if m.err != nil {
+		return 0, nil, 0, w.b.Errorf(p, "inode: %v", m.err)
+	}
+	isDir := typ == 1 || typ == 8
+	if p == "." && !isDir {
+		return 0, nil, 0, w.b.Errorf(p, "the root inode is of type %d, not a directory", typ)
+	}
+	if first, ok := w.refs[ref]; ok {
+		if isDir {
+			return 0, nil, 0, w.b.Errorf(p, "directory already visited as %s (listed twice, or a loop)", first)
+		}
+	} else if w.refs[ref] = p; len(w.refs) > int(s.sb.inodes) {
+		return 0, nil, 0, w.b.Errorf(p, "more inodes than the %d the superblock counts", s.sb.inodes)
+	}
+	if int(uidIdx) >= len(s.ids) || int(gidIdx) >= len(s.ids) {
+		return 0, nil, 0, w.b.Errorf(p, "uid/gid index %d/%d past the id table (%d ids)", uidIdx, gidIdx, len(s.ids))
+	}
+	return typ, &rootfs.Entry{
+		Path: p, Mode: rootfs.PermFromUnix(uint32(mode)), UID: s.ids[uidIdx], GID: s.ids[gidIdx],
+		ModTime: time.Unix(int64(mtime), 0).UTC(),
+	}, ino, nil
+}
+
+// readDirInode reads a basic (1) or extended (8) directory inode.
+func readDirInode(typ uint16, m *sqMeta, e *rootfs.Entry) inodeBody {
+	b := inodeBody{xattr: sqNoXattr}
+	e.Kind = rootfs.Dir
+	if typ == 1 {
+		b.dirBlock, _, b.dirSize, b.dirOffset = m.u32(), m.u32(), uint32(m.u16()), m.u16()
+		return b
+	}
+	_, b.dirSize, b.dirBlock, _ = m.u32(), m.u32(), m.u32(), m.u32()
+	_, b.dirOffset, b.xattr = m.u16(), m.u16(), m.u32()
+	return b
+}
+
+// fileInode reads a basic (2) or extended (9) file inode and its block
+// list; a second name of the inode becomes a Hardlink.
+func (w *sqWalk) fileInode(p string, typ uint16, ino uint32, m *sqMeta, e *rootfs.Entry, body *inodeBody) (*rootfs.Entry, error) {
+	s := w.s
+	var start, size uint64
+	frag, fragOff := uint32(sqNoFragment), uint32(0)
+	if typ == 2 {
+		start, frag, fragOff, size = uint64(m.u32()), m.u32(), m.u32(), uint64(m.u32())
+	} else {
+		start, size, _, _ = m.u64(), m.u64(), m.u64(), m.u32()
+		frag, fragOff, body.xattr = m.u32(), m.u32(), m.u32()
+	}
+	if size > math.MaxInt64 {
+		return nil, w.b.Errorf(p, "file size %d is out of range", size)
+	}
+	n := size / uint64(s.sb.blockSize)
+	if frag == sqNoFragment && size%uint64(s.sb.blockSize) != 0 {
+		n++
+	}
+	// Each block's size takes 4 bytes of the inode table.
+	if n > s.sb.bytesUsed/4+1 {
+		return nil, w.b.Errorf(p, "file of %d bytes is larger than the image", size)
+	}
+	f := &sqFile{s: s, start: start, size: int64(size), frag: frag, fragOff: fragOff}
+	end := start
+	for range n {
+		b := m.u32()
+		if m.err != nil {
+			break
+		}
+		f.blocks = append(f.blocks, b)
+		if b&^sqDataUncomp > s.sb.blockSize {
+			return nil, w.b.Errorf(p, "data block of %d bytes (the block size is %d)", b&^sqDataUncomp, s.sb.blockSize)
+		}
+		if end += uint64(b &^ sqDataUncomp); end > s.sb.bytesUsed || end < start {
+			return nil, w.b.Errorf(p, "file data at %d runs past the image's %d bytes", start, s.sb.bytesUsed)
+		}
+	}
+	e.Kind, e.Size, e.Open = rootfs.File, int64(size), f.open
+	if first, ok := w.files[ino]; ok {
+		return &rootfs.Entry{Path: p, Kind: rootfs.Hardlink, Link: first}, nil
+	}
+	w.files[ino] = p
+	return e, nil
+}
+
+// readSpecialInode reads a symlink (3, 10), device (4, 5, 11, 12), fifo or
+// socket (6, 7, 13, 14) inode: the extended types (10 and up) end with an
+// xattr index.
+func readSpecialInode(typ uint16, m *sqMeta, e *rootfs.Entry, body *inodeBody) error {
+	switch typ {
+	case 3, 10:
+		e.Kind = rootfs.Symlink
+		_, n := m.u32(), m.u32()
+		if n == 0 || n > 4096 {
+			return fmt.Errorf("symlink target length %d out of range 1..4096", n)
+		}
+		e.Link = string(m.bytes(int(n)))
+	case 4, 5, 11, 12:
+		e.Kind = rootfs.BlockDevice
+		if typ == 5 || typ == 12 {
+			e.Kind = rootfs.CharDevice
+		}
+		_, dev := m.u32(), m.u32()
+		e.DevMajor, e.DevMinor = (dev>>8)&0xfff, dev&0xff|(dev>>12)&0xfff00
+	default:
+		e.Kind = rootfs.FIFO
+		if typ == 7 || typ == 14 {
+			e.Kind = rootfs.Socket
+		}
+		m.u32()
+	}
+	if typ >= 10 {
+		body.xattr = m.u32()
+	}
+	return nil
+}
+
+// descend reads a directory's listing, once, and visits its entries.
+func (w *sqWalk) descend(p string, body inodeBody) error {
+	listing := uint64(body.dirBlock)<<16 | uint64(body.dirOffset)
 	if first, ok := w.listings[listing]; ok {
 		return w.b.Errorf(p, "directory listing shared with %s", first)
 	}
@@ -624,7 +668,7 @@ func (w *sqWalk) inode(p string, ref uint64) error {
 		return w.b.Errorf(p, "directories nested deeper than 512")
 	}
 	defer func() { w.depth-- }()
-	return w.dir(p, s.metaAt(s.sb.dirTable, listing), int(dirSize)-3)
+	return w.dir(p, w.s.metaAt(w.s.sb.dirTable, listing), int(body.dirSize)-3)
 }
 
 // dir reads a directory listing of size bytes and visits its entries.
