@@ -1,0 +1,82 @@
+package vcdiff
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// selfIndex finds earlier occurrences of the next few bytes within the
+// target window (copies from the target itself): hash chains over 4-byte
+// prefixes, as LZ77 compressors keep, walked to a bounded depth.
+const (
+	selfHashBits = 17
+	selfDepth    = 48
+)
+
+type selfIndex struct {
+	head []int32 // by hash: last position + 1, 0 for none
+	prev []int32 // by position: the previous position + 1 with the same hash
+}
+
+func (s *selfIndex) reset(n int) {
+	if s.head == nil {
+		s.head = make([]int32, 1<<selfHashBits)
+	} else {
+		clear(s.head)
+	}
+	if cap(s.prev) < n {
+		s.prev = make([]int32, n)
+	}
+	s.prev = s.prev[:n]
+}
+
+func hash4(b []byte) uint32 {
+	return binary.LittleEndian.Uint32(b) * 2654435761 >> (32 - selfHashBits)
+}
+
+// insert records position p of t; p+4 must be within t.
+func (s *selfIndex) insert(t []byte, p int) {
+	h := hash4(t[p:])
+	s.prev[p] = s.head[h]
+	s.head[h] = int32(p + 1)
+}
+
+// best returns the longest earlier match for t[p:] (at most limit bytes),
+// walking at most selfDepth links.
+func (s *selfIndex) best(t []byte, p, limit int) (from, n int) {
+	c := s.head[hash4(t[p:])]
+	for depth := 0; c != 0 && depth < selfDepth; depth++ {
+		q := int(c - 1)
+		c = s.prev[q]
+		if q >= p {
+			continue
+		}
+		if n > 0 && (n >= limit || t[q+n] != t[p+n]) {
+			continue
+		}
+		if m := matchLen(t[q:q+limit], t[p:p+limit]); m > n {
+			from, n = q, m
+			if n == limit {
+				break
+			}
+		}
+	}
+	return from, n
+}
+
+// matchLen is the length of the common prefix of a and b.
+func matchLen(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		x := binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:])
+		if x != 0 {
+			return i + trailingZeroBytes(x)
+		}
+	}
+	for ; i < n && a[i] == b[i]; i++ {
+	}
+	return i
+}
+
+func trailingZeroBytes(x uint64) int { return bits.TrailingZeros64(x) / 8 }

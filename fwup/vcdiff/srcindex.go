@@ -1,0 +1,101 @@
+package vcdiff
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math/bits"
+)
+
+// hashLen is how many bytes a source index entry covers: long enough that
+// a hit is rarely a coincidence, short enough that the copies between two
+// nearby edits are still found.
+const hashLen = 16
+
+// maxIndexSlots caps the index at 64 MiB whatever the source size; larger
+// sources are sampled more sparsely instead.
+const (
+	maxIndexBits = 24
+	blockBits    = 24 // an entry keeps its block number in the low 24 bits
+	minIndexStep = 8
+)
+
+// sourceIndex maps the hash of hashLen bytes at every step-th source
+// offset to that offset. It is the encoder's only whole-source structure:
+// a slot is 4 bytes (a block number and 8 bits of hash to reject most
+// false hits without reading the source), and there are at most 2^24.
+type sourceIndex struct {
+	step  int64
+	shift uint // 64 - log2(slots)
+	slots []uint32
+}
+
+func hash16(b []byte) uint64 {
+	x := binary.LittleEndian.Uint64(b)
+	y := binary.LittleEndian.Uint64(b[8:])
+	return (x*0x9e3779b97f4a7c15 ^ bits.RotateLeft64(y*0xc2b2ae3d27d4eb4f, 29)) * 0xff51afd7ed558ccd
+}
+
+func newSourceIndex(srcLen int64) *sourceIndex {
+	step := max(minIndexStep, (srcLen+(1<<blockBits)-3)/((1<<blockBits)-2))
+	entries := srcLen / step
+	b := 10
+	for b < maxIndexBits && int64(1)<<b < 2*entries {
+		b++
+	}
+	return &sourceIndex{step: step, shift: uint(64 - b), slots: make([]uint32, 1<<b)}
+}
+
+// key splits a hash into its slot and the check byte kept in the entry.
+func (x *sourceIndex) key(h uint64) (slot uint64, check uint32) {
+	return h >> x.shift, uint32(h>>(x.shift-8)) & 0xff
+}
+
+// addChunk indexes the entries of b, which holds the source from off on;
+// only offsets that are multiples of step and whose hashLen bytes lie in b
+// are taken, so chunks must overlap by hashLen-1 bytes.
+func (x *sourceIndex) addChunk(b []byte, off int64) {
+	first := (off + x.step - 1) / x.step * x.step
+	for p := first; p-off+hashLen <= int64(len(b)); p += x.step {
+		slot, check := x.key(hash16(b[p-off:]))
+		x.slots[slot] = check<<blockBits | uint32(p/x.step+1)
+	}
+}
+
+// lookup returns the source offset indexed under the hash of the hashLen
+// bytes at b, or -1.
+func (x *sourceIndex) lookup(b []byte) int64 {
+	slot, check := x.key(hash16(b))
+	e := x.slots[slot]
+	if e == 0 || e>>blockBits != check {
+		return -1
+	}
+	return int64(e&(1<<blockBits-1)-1) * x.step
+}
+
+// indexSource builds the index by reading the source in chunks, holding
+// one chunk at a time.
+func indexSource(src io.ReaderAt, srcLen int64) (*sourceIndex, error) {
+	x := newSourceIndex(srcLen)
+	const chunk = 1 << 20
+	buf := make([]byte, chunk+hashLen-1)
+	for off := int64(0); off < srcLen; off += chunk {
+		n := min(int64(len(buf)), srcLen-off)
+		if err := readFullAt(src, buf[:n], off); err != nil {
+			return nil, err
+		}
+		x.addChunk(buf[:n], off)
+	}
+	return x, nil
+}
+
+func readFullAt(r io.ReaderAt, b []byte, off int64) error {
+	n, err := r.ReadAt(b, off)
+	if n == len(b) {
+		return nil
+	}
+	if err == nil || err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("vcdiff: reading the source at %d: %w", off+int64(n), err)
+}
