@@ -1,5 +1,7 @@
 package vcdiff
 
+import "bytes"
+
 // best returns the most profitable instruction at position p, whose
 // benefit is <= 0 when ADDing the byte is better. lit is where the pending
 // ADD starts: a copy that splits it costs an extra instruction.
@@ -21,7 +23,16 @@ func (m *matcher) best(p, lit int) candidate {
 	if len(m.seg) > 0 {
 		// The offset of the last source copy first: after a small edit
 		// the source usually goes on where it left off.
-		try(m.srcCandidate(p, m.base+int64(p)+m.lastDelta, split))
+		here := m.base + int64(p)
+		try(m.srcCandidate(p, here+m.lastDelta, split))
+		gap := here - m.lastTgtEnd
+		if gap > 0 {
+			// Bytes were inserted: the source may resume where it stopped.
+			try(m.srcCandidate(p, m.lastSrcEnd, split))
+		}
+		if lit == p && gap < resyncSpan {
+			try(m.resync(p, m.lastSrcEnd+gap-resyncBack))
+		}
 		if p+hashLen <= len(t) {
 			if a := m.idx.lookup(t[p:]); a >= 0 {
 				try(m.srcCandidate(p, a, split))
@@ -35,6 +46,33 @@ func (m *matcher) best(p, lit int) candidate {
 		}
 	}
 	return b
+}
+
+// After an instruction, the source near where the last source copy ended
+// (as far on as the target has gone since) is searched for the next
+// bytes: the sign of a deletion, or of a run or a self copy the source
+// also has. It finds what the index misses when repetitive data has its
+// entries pointing at other repeats.
+const (
+	resyncSpan = 1024
+	resyncBack = 64
+)
+
+func (m *matcher) resync(p int, a int64) candidate {
+	const needle = 8
+	if p+needle > len(m.t) {
+		return candidate{}
+	}
+	from := max(a, m.lastSrcEnd) - m.segPos
+	if from < 0 || from >= int64(len(m.seg)) {
+		return candidate{}
+	}
+	hay := m.seg[from:min(int64(len(m.seg)), from+resyncSpan)]
+	i := bytes.Index(hay, m.t[p:p+needle])
+	if i < 0 {
+		return candidate{}
+	}
+	return m.srcCandidate(p, m.segPos+from+int64(i), 0)
 }
 
 // srcCandidate measures a copy of the source at offset a to position p.

@@ -31,9 +31,14 @@ type matcher struct {
 	base   int64 // target offset of the window
 	out    []inst
 
-	lastDelta int64 // source offset minus target offset of the last source copy
-	lastSrc   int64 // source offset of the last source copy, for the near cache
-	lastSelf  int   // window offset of the last self copy
+	// Where the last source copy was, as absolute offsets: the best guesses
+	// for the next one after an edit.
+	lastDelta  int64 // its source offset minus its target offset
+	lastSrc    int64 // its source offset, for the near cache estimate
+	lastSrcEnd int64 // the source offset after it
+	lastTgtEnd int64 // the target offset after it
+
+	nextIns int // the self index has every position it will get below this
 }
 
 // longCopy is the length past which a copy's bytes are not entered in the
@@ -46,12 +51,14 @@ func (m *matcher) run() []inst {
 	t := m.t
 	m.out = m.out[:0]
 	m.self.reset(len(t))
+	m.nextIns = 0
 	lit, p, misses := 0, 0, 0
 	for p+minCopy <= len(t) {
 		c := m.best(p, lit)
 		if c.benefit <= 0 {
-			if p+minCopy <= len(t) {
+			if p >= m.nextIns {
 				m.self.insert(t, p)
+				m.nextIns = p + 1
 			}
 			// Skip faster through bytes that match nothing (new compressed
 			// data): a copy missed at its start is found a little later
@@ -62,6 +69,9 @@ func (m *matcher) run() []inst {
 		}
 		misses = 0
 		start := m.extendBack(&c, p, lit)
+		if c.n < lookaheadBelow {
+			start = m.lookahead(&c, start, p, lit)
+		}
 		if start > lit {
 			m.out = append(m.out, inst{kind: opAdd, pos: lit, n: start - lit})
 		}
@@ -79,18 +89,50 @@ func (m *matcher) run() []inst {
 // note remembers a chosen copy for the next estimates, and enters short
 // copies' bytes in the self index.
 func (m *matcher) note(c candidate, start int) {
-	switch {
-	case c.kind == opCopy && c.src:
+	if c.kind == opCopy && c.src {
 		m.lastDelta = c.addr - (m.base + int64(start))
 		m.lastSrc = c.addr
-	case c.kind == opCopy:
-		m.lastSelf = start
+		m.lastSrcEnd = c.addr + int64(c.n)
+		m.lastTgtEnd = m.base + int64(start+c.n)
 	}
+	end := start + c.n
 	if c.n < longCopy {
-		for q := start; q < start+c.n && q+minCopy <= len(m.t); q++ {
+		for q := max(start, m.nextIns); q < end && q+minCopy <= len(m.t); q++ {
 			m.self.insert(m.t, q)
 		}
 	}
+	m.nextIns = max(m.nextIns, end)
+}
+
+// lookaheadBelow is the copy length under which the source is probed at the
+// next few positions for a copy that, extended backwards, covers this one
+// and goes further: with repetitive data the index's one entry per hash
+// often points at an unrelated repeat, while the neighbouring positions'
+// entries find where the source really goes on.
+const lookaheadBelow = 128
+
+func (m *matcher) lookahead(c *candidate, start, p, lit int) int {
+	if len(m.seg) == 0 {
+		return start
+	}
+	end := start + c.n
+	for q := p + 1; q < p+2*minIndexStep && q+hashLen <= len(m.t); q++ {
+		a := m.idx.lookup(m.t[q:])
+		if a < 0 {
+			continue
+		}
+		d := m.srcCandidate(q, a, 0)
+		if d.n == 0 || q+d.n <= end {
+			continue
+		}
+		s := m.extendBack(&d, q, lit)
+		if s <= start && d.benefit+(q-s) > c.benefit {
+			*c = d
+			c.benefit += q - s
+			start, end = s, s+d.n
+		}
+	}
+	return start
 }
 
 // extendBack grows a source or self copy backwards over the pending

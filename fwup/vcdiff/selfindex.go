@@ -7,27 +7,37 @@ import (
 
 // selfIndex finds earlier occurrences of the next few bytes within the
 // target window (copies from the target itself): hash chains over 4-byte
-// prefixes, as LZ77 compressors keep, walked to a bounded depth.
+// prefixes, as LZ77 compressors keep, walked to a bounded depth. The chain
+// links live in a ring of at most 4M positions (16 MiB), so that a 64 MiB
+// window does not cost 256 MiB of links; self copies reach back that far.
 const (
 	selfHashBits = 17
 	selfDepth    = 48
+	selfRingBits = 22
 )
 
 type selfIndex struct {
 	head []int32 // by hash: last position + 1, 0 for none
-	prev []int32 // by position: the previous position + 1 with the same hash
+	prev []int32 // by position modulo the ring: the previous position + 1 with the same hash
+	mask int
 }
 
+// reset empties the index for a window of n bytes. Positions must then be
+// inserted in increasing order.
 func (s *selfIndex) reset(n int) {
 	if s.head == nil {
 		s.head = make([]int32, 1<<selfHashBits)
 	} else {
 		clear(s.head)
 	}
-	if cap(s.prev) < n {
-		s.prev = make([]int32, n)
+	size := 1
+	for size < n && size < 1<<selfRingBits {
+		size <<= 1
 	}
-	s.prev = s.prev[:n]
+	if cap(s.prev) < size {
+		s.prev = make([]int32, size)
+	}
+	s.prev, s.mask = s.prev[:size], size-1
 }
 
 func hash4(b []byte) uint32 {
@@ -37,7 +47,7 @@ func hash4(b []byte) uint32 {
 // insert records position p of t; p+4 must be within t.
 func (s *selfIndex) insert(t []byte, p int) {
 	h := hash4(t[p:])
-	s.prev[p] = s.head[h]
+	s.prev[p&s.mask] = s.head[h]
 	s.head[h] = int32(p + 1)
 }
 
@@ -47,10 +57,10 @@ func (s *selfIndex) best(t []byte, p, limit int) (from, n int) {
 	c := s.head[hash4(t[p:])]
 	for depth := 0; c != 0 && depth < selfDepth; depth++ {
 		q := int(c - 1)
-		c = s.prev[q]
-		if q >= p {
-			continue
+		if q >= p || p-q > s.mask {
+			break // links past the ring have been overwritten
 		}
+		c = s.prev[q&s.mask]
 		if n > 0 && (n >= limit || t[q+n] != t[p+n]) {
 			continue
 		}
