@@ -5,7 +5,9 @@ import "slices"
 // When the source is larger than a source window, each target window gets
 // the stretch of source its contents are most like: a sample of the
 // window's positions is looked up in the source index (no source bytes are
-// read), and the SourceWindow-long span holding the most hits wins.
+// read), and the SourceWindow-long span holding the most hits wins. Only
+// bytes the source has once vote: zero runs and other repeats would
+// otherwise all point at their last occurrence.
 // Sampling eight consecutive positions in every 256 meets every alignment
 // of the index's step-spaced entries.
 const (
@@ -30,7 +32,7 @@ func (e *encoder) chooseSegment(t []byte) int64 {
 	var votes []int64
 	for p := 0; p+hashLen <= len(t); p += voteEvery {
 		for q := p; q < p+voteRun && q+hashLen <= len(t); q++ {
-			if a := e.idx.lookup(t[q:]); a >= 0 {
+			if a := e.idx.lookupUnique(t[q:]); a >= 0 {
 				votes = append(votes, a)
 			}
 		}
@@ -44,7 +46,8 @@ func (e *encoder) chooseSegment(t []byte) int64 {
 	bestLo, bestN := 0, 0
 	hi := 0
 	for lo := range votes {
-		for hi < len(votes) && votes[hi] < votes[lo]+width-hashLen {
+		hi = max(hi, lo+1) // a hit counts even in a window narrower than it
+		for hi < len(votes) && votes[hi]+hashLen <= votes[lo]+width {
 			hi++
 		}
 		if hi-lo > bestN {
@@ -54,7 +57,7 @@ func (e *encoder) chooseSegment(t []byte) int64 {
 	// Centre the slack around the hits, so that copies extended either
 	// way from them still fall inside.
 	first, last := votes[bestLo], votes[bestLo+bestN-1]
-	slack := width - (last + hashLen - first)
+	slack := max(0, width-(last+hashLen-first))
 	return clampSegment(first-slack/2, width, e.srcLen)
 }
 

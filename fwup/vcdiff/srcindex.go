@@ -16,14 +16,19 @@ const hashLen = 16
 // sources are sampled more sparsely instead.
 const (
 	maxIndexBits = 24
-	blockBits    = 24 // an entry keeps its block number in the low 24 bits
+	blockBits    = 23           // an entry keeps its block number in the low 23 bits,
+	repeated     = 1 << 23      // a flag for bytes seen more than once,
+	checkShift   = 24           // and 8 bits of its hash above them
+	blockMask    = repeated - 1 //
 	minIndexStep = 8
 )
 
 // sourceIndex maps the hash of hashLen bytes at every step-th source
 // offset to that offset. It is the encoder's only whole-source structure:
-// a slot is 4 bytes (a block number and 8 bits of hash to reject most
-// false hits without reading the source), and there are at most 2^24.
+// a slot is 4 bytes (a block number, 8 bits of hash to reject most false
+// hits without reading the source, and a flag saying the same bytes, as
+// far as the hash can tell, occur more than once), and there are at most
+// 2^24 slots.
 type sourceIndex struct {
 	step  int64
 	shift uint // 64 - log2(slots)
@@ -37,7 +42,7 @@ func hash16(b []byte) uint64 {
 }
 
 func newSourceIndex(srcLen int64) *sourceIndex {
-	step := max(minIndexStep, (srcLen+(1<<blockBits)-3)/((1<<blockBits)-2))
+	step := max(minIndexStep, (srcLen+blockMask-2)/(blockMask-1))
 	entries := srcLen / step
 	b := 10
 	for b < maxIndexBits && int64(1)<<b < 2*entries {
@@ -58,19 +63,37 @@ func (x *sourceIndex) addChunk(b []byte, off int64) {
 	first := (off + x.step - 1) / x.step * x.step
 	for p := first; p-off+hashLen <= int64(len(b)); p += x.step {
 		slot, check := x.key(hash16(b[p-off:]))
-		x.slots[slot] = check<<blockBits | uint32(p/x.step+1)
+		e := check<<checkShift | uint32(p/x.step+1)
+		if old := x.slots[slot]; old != 0 && old>>checkShift == check {
+			e |= repeated
+		}
+		x.slots[slot] = e
 	}
 }
 
 // lookup returns the source offset indexed under the hash of the hashLen
-// bytes at b, or -1.
+// bytes at b, or -1; the last occurrence when there are several.
 func (x *sourceIndex) lookup(b []byte) int64 {
+	a, _ := x.find(b)
+	return a
+}
+
+// lookupUnique is lookup for bytes the source has once only: where they
+// are says where the target is.
+func (x *sourceIndex) lookupUnique(b []byte) int64 {
+	if a, rep := x.find(b); !rep {
+		return a
+	}
+	return -1
+}
+
+func (x *sourceIndex) find(b []byte) (int64, bool) {
 	slot, check := x.key(hash16(b))
 	e := x.slots[slot]
-	if e == 0 || e>>blockBits != check {
-		return -1
+	if e == 0 || e>>checkShift != check {
+		return -1, false
 	}
-	return int64(e&(1<<blockBits-1)-1) * x.step
+	return int64(e&blockMask-1) * x.step, e&repeated != 0
 }
 
 // indexSource builds the index by reading the source in chunks, holding
