@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -25,33 +26,49 @@ import (
 //	VCDIFF_BIG=/tmp/vcdiff-big go test -run '^$' -bench VsXdelta3 -benchtime 5x ./fwup/vcdiff/
 
 // benchSourceWindow matches xdelta3's default -B (64 MiB), so that both
-// sides may copy from the same span of source.
+// sides may copy from the same span of source; the -B8M benchmarks run
+// both with fwup's usual 8 MiB instead.
 const benchSourceWindow = 64 << 20
+
+// benchSide is one configuration of both encoders.
+type benchSide struct {
+	sourceWindow int64
+	xdeltaFlags  []string
+}
+
+var benchSides = map[string]benchSide{
+	"":     {benchSourceWindow, nil},
+	"-B8M": {8 << 20, []string{"-B", "8388608"}},
+}
 
 func BenchmarkVsXdelta3(b *testing.B) {
 	xd := oracle.Tool(b, "xdelta3")
-	b.Run("squashfs-small", func(b *testing.B) {
-		v1, v2 := squashfsPair(b, 3)
-		benchPair(b, xd, v1, v2)
-	})
-	b.Run("squashfs-60MB", func(b *testing.B) {
-		dir := os.Getenv("VCDIFF_BIG")
-		v1, err1 := os.ReadFile(filepath.Join(dir, "v1.sqfs"))
-		v2, err2 := os.ReadFile(filepath.Join(dir, "v2.sqfs"))
-		if dir == "" || err1 != nil || err2 != nil {
-			b.Skip("set VCDIFF_BIG to the output of testdata/mkbigpair")
-		}
-		benchPair(b, xd, v1, v2)
-	})
+	for _, name := range []string{"", "-B8M"} {
+		side := benchSides[name]
+		b.Run("squashfs-small"+name, func(b *testing.B) {
+			v1, v2 := squashfsPair(b, 3)
+			benchPair(b, xd, side, v1, v2)
+		})
+		b.Run("squashfs-60MB"+name, func(b *testing.B) {
+			dir := os.Getenv("VCDIFF_BIG")
+			v1, err1 := os.ReadFile(filepath.Join(dir, "v1.sqfs"))
+			v2, err2 := os.ReadFile(filepath.Join(dir, "v2.sqfs"))
+			if dir == "" || err1 != nil || err2 != nil {
+				b.Skip("set VCDIFF_BIG to the output of testdata/mkbigpair")
+			}
+			benchPair(b, xd, side, v1, v2)
+		})
+	}
 }
 
-func benchPair(b *testing.B, xd string, v1, v2 []byte) {
+func benchPair(b *testing.B, xd string, side benchSide, v1, v2 []byte) {
 	dir := b.TempDir()
 	s, g := filepath.Join(dir, "v1"), filepath.Join(dir, "v2")
 	ours, theirs := filepath.Join(dir, "ours.vcdiff"), filepath.Join(dir, "xdelta3.vcdiff")
 	writeFile(b, s, v1)
 	writeFile(b, g, v2)
-	opts := EncodeOptions{SourceWindow: benchSourceWindow}
+	opts := EncodeOptions{SourceWindow: side.sourceWindow}
+	xdEncode := append(append([]string{"-9", "-A", "-S", "none"}, side.xdeltaFlags...), "-e", "-f", "-s", s, g, theirs)
 	var encOurs, encXd, decOurs, decXd []time.Duration
 	var patch []byte
 	b.ResetTimer()
@@ -59,7 +76,7 @@ func benchPair(b *testing.B, xd string, v1, v2 []byte) {
 		start := time.Now()
 		patch = encodeFiles(b, s, g, opts)
 		encOurs = append(encOurs, time.Since(start))
-		encXd = append(encXd, runTimed(b, xd, "-9", "-A", "-S", "none", "-e", "-f", "-s", s, g, theirs))
+		encXd = append(encXd, runTimed(b, xd, xdEncode...))
 		writeFile(b, ours, patch)
 		start = time.Now()
 		decodeFile(b, s, ours)
@@ -79,8 +96,9 @@ func benchPair(b *testing.B, xd string, v1, v2 []byte) {
 	b.ReportMetric(median(encOurs).Seconds(), "our-encode-s")
 	b.ReportMetric(median(encXd).Seconds(), "xdelta3-encode-s")
 	b.ReportMetric(ratio(decOurs, decXd), "decode-time-ratio")
-	b.ReportMetric(float64(peakRSS(b, os.Args[0], "-test.run=^TestEncodeHelper$", s, g, ours))/1024, "our-encode-peak-MiB")
-	b.ReportMetric(float64(peakRSS(b, xd, "-9", "-A", "-S", "none", "-e", "-f", "-s", s, g, theirs))/1024, "xdelta3-encode-peak-MiB")
+	sw := strconv.FormatInt(side.sourceWindow, 10)
+	b.ReportMetric(float64(peakRSS(b, os.Args[0], "-test.run=^TestEncodeHelper$", s, g, ours, sw))/1024, "our-encode-peak-MiB")
+	b.ReportMetric(float64(peakRSS(b, xd, xdEncode...))/1024, "xdelta3-encode-peak-MiB")
 	b.ReportMetric(float64(peakRSS(b, os.Args[0], "-test.run=^TestDecodeHelper$", s, ours))/1024, "our-decode-peak-MiB")
 	b.ReportMetric(float64(peakRSS(b, xd, "-d", "-f", "-s", s, ours, filepath.Join(dir, "out")))/1024, "xdelta3-decode-peak-MiB")
 }
@@ -132,10 +150,14 @@ func decodeFile(t testing.TB, src, patch string) {
 // named after the test flags, and nothing when run as tests.
 func TestEncodeHelper(t *testing.T) {
 	args := helperArgs()
-	if len(args) != 3 {
+	if len(args) != 4 {
 		t.Skip("helper process for BenchmarkVsXdelta3")
 	}
-	writeFile(t, args[2], encodeFiles(t, args[0], args[1], EncodeOptions{SourceWindow: benchSourceWindow}))
+	sw, err := strconv.ParseInt(args[3], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, args[2], encodeFiles(t, args[0], args[1], EncodeOptions{SourceWindow: sw}))
 }
 
 func TestDecodeHelper(t *testing.T) {

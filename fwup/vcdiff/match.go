@@ -64,10 +64,14 @@ func (m *matcher) run() []inst {
 			// data): a copy missed at its start is found a little later
 			// and extended backwards.
 			misses++
-			p += 1 + 2*min(misses>>6, 3) // odd, so every alignment of the index is met
+			p += 1 + 2*min(misses>>8, 1) // odd, so every alignment of the index is met
 			continue
 		}
 		misses = 0
+		if c.n < lazyBelow && p+1+minCopy <= len(t) && m.betterNext(c, p, lit) {
+			p++
+			continue
+		}
 		start := m.extendBack(&c, p, lit)
 		if c.n < lookaheadBelow {
 			start = m.lookahead(&c, start, p, lit)
@@ -102,6 +106,18 @@ func (m *matcher) note(c candidate, start int) {
 		}
 	}
 	m.nextIns = max(m.nextIns, end)
+}
+
+// lazyBelow is the length under which a copy is put off by a byte when the
+// next position has a better one (lazy matching, as LZ77 compressors do).
+const lazyBelow = 32
+
+func (m *matcher) betterNext(c candidate, p, lit int) bool {
+	if p >= m.nextIns {
+		m.self.insert(m.t, p)
+		m.nextIns = p + 1
+	}
+	return m.best(p+1, lit).benefit > c.benefit+1
 }
 
 // lookaheadBelow is the copy length under which the source is probed at the

@@ -11,7 +11,7 @@ import (
 // links live in a ring of at most 4M positions (16 MiB), so that a 64 MiB
 // window does not cost 256 MiB of links; self copies reach back that far.
 const (
-	selfHashBits = 17
+	selfHashBits = 20
 	selfDepth    = 48
 	selfRingBits = 22
 )

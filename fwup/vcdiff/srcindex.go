@@ -61,13 +61,27 @@ func (x *sourceIndex) key(h uint64) (slot uint64, check uint32) {
 // are taken, so chunks must overlap by hashLen-1 bytes.
 func (x *sourceIndex) addChunk(b []byte, off int64) {
 	first := (off + x.step - 1) / x.step * x.step
-	for p := first; p-off+hashLen <= int64(len(b)); p += x.step {
-		slot, check := x.key(hash16(b[p-off:]))
-		e := check<<checkShift | uint32(p/x.step+1)
-		if old := x.slots[slot]; old != 0 && old>>checkShift == check {
-			e |= repeated
+	end := off + int64(len(b)) - hashLen // last offset whose bytes are in b
+	// Hash a batch before touching the table, so that the table's cache
+	// misses (it is far larger than the cache) overlap instead of queueing
+	// behind one another.
+	const batch = 32
+	var slots [batch]uint64
+	var entries [batch]uint32
+	for p := first; p <= end; {
+		n := 0
+		for ; n < batch && p <= end; n, p = n+1, p+x.step {
+			slot, check := x.key(hash16(b[p-off:]))
+			slots[n], entries[n] = slot, check<<checkShift|uint32(p/x.step+1)
 		}
-		x.slots[slot] = e
+		for i := range n {
+			e := entries[i]
+			old := x.slots[slots[i]]
+			if old != 0 && old>>checkShift == e>>checkShift {
+				e |= repeated
+			}
+			x.slots[slots[i]] = e
+		}
 	}
 }
 
