@@ -33,22 +33,22 @@ func Encode(dst io.Writer, src io.ReaderAt, srcLen int64, target io.Reader, opts
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(dst, 256<<10)
+	bw := bufio.NewWriterSize(dst, 64<<10)
 	if _, err := bw.Write(append(magic[:], 0, 0)); err != nil {
 		return err
 	}
 	for windows := 0; ; windows++ {
-		n, err := io.ReadFull(target, e.tgt)
-		if err == io.EOF && windows > 0 {
-			break
-		}
-		if err != nil && err != io.EOF && !errors.Is(err, io.ErrUnexpectedEOF) {
+		t, full, err := e.readWindow(target)
+		if err != nil {
 			return fmt.Errorf("vcdiff: reading the target: %w", err)
 		}
-		if err := e.window(bw, e.tgt[:n]); err != nil {
+		if len(t) == 0 && windows > 0 {
+			break
+		}
+		if err := e.window(bw, t); err != nil {
 			return err
 		}
-		if n < len(e.tgt) {
+		if !full {
 			break
 		}
 	}
@@ -85,7 +85,7 @@ func newEncoder(src io.ReaderAt, srcLen int64, opts EncodeOptions) (*encoder, er
 	if src == nil {
 		srcLen = 0
 	}
-	e := &encoder{opts: opts, src: src, srcLen: max(srcLen, 0), tgt: make([]byte, opts.WindowSize)}
+	e := &encoder{opts: opts, src: src, srcLen: max(srcLen, 0)}
 	e.m.self = &selfIndex{}
 	if e.srcLen == 0 {
 		return e, nil
@@ -104,6 +104,28 @@ func newEncoder(src io.ReaderAt, srcLen int64, opts EncodeOptions) (*encoder, er
 	var err error
 	e.idx, err = indexSource(src, e.srcLen)
 	return e, err
+}
+
+// readWindow reads the next target window; full says it is WindowSize
+// long, so that more may follow. The buffer grows as the target arrives,
+// so a small target costs a small buffer.
+func (e *encoder) readWindow(r io.Reader) (t []byte, full bool, err error) {
+	n := 0
+	for n < e.opts.WindowSize {
+		if n == len(e.tgt) {
+			size := min(e.opts.WindowSize, max(64<<10, 2*len(e.tgt)))
+			e.tgt = append(e.tgt[:n], make([]byte, size-n)...)
+		}
+		m, err := io.ReadFull(r, e.tgt[n:])
+		n += m
+		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+			return e.tgt[:n], false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+	}
+	return e.tgt[:n], true, nil
 }
 
 // window encodes and writes one target window.

@@ -98,3 +98,23 @@ func readSeed(t *testing.T, name string) []byte {
 	}
 	return []byte(p)
 }
+
+// FuzzRoundTrip encodes arbitrary pairs with arbitrary small windows and
+// checks that the decoder gives the target back.
+func FuzzRoundTrip(f *testing.F) {
+	src := fuzzSource()[:4000]
+	f.Add(src, edit(rng(1), src, 3, "insert"), uint16(1000), uint16(1500))
+	f.Add(src, bytes.Repeat([]byte{0}, 3000), uint16(0), uint16(0))
+	f.Add([]byte{}, []byte("abcabcabcabcabc"), uint16(7), uint16(1))
+	f.Fuzz(func(t *testing.T, src, tgt []byte, win, sw uint16) {
+		o := EncodeOptions{WindowSize: int(win), SourceWindow: int64(sw), NoChecksum: win%2 == 1}
+		var patch bytes.Buffer
+		if err := Encode(&patch, bytes.NewReader(src), int64(len(src)), bytes.NewReader(tgt), o); err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeAll(patch.Bytes(), src)
+		if err != nil || !bytes.Equal(got, tgt) {
+			t.Fatalf("round trip: %v (got %d bytes, want %d)", err, len(got), len(tgt))
+		}
+	})
+}

@@ -11,25 +11,31 @@ import (
 // links live in a ring of at most 4M positions (16 MiB), so that a 64 MiB
 // window does not cost 256 MiB of links; self copies reach back that far.
 const (
-	selfHashBits = 20
+	selfHashBits = 20 // at most; a small window gets a smaller table
 	selfDepth    = 48
 	selfRingBits = 22
 )
 
 type selfIndex struct {
-	head []int32 // by hash: last position + 1, 0 for none
-	prev []int32 // by position modulo the ring: the previous position + 1 with the same hash
-	mask int
+	head  []int32 // by hash: last position + 1, 0 for none
+	prev  []int32 // by position modulo the ring: the previous position + 1 with the same hash
+	mask  int
+	shift uint // 32 - log2(len(head))
 }
 
 // reset empties the index for a window of n bytes. Positions must then be
 // inserted in increasing order.
 func (s *selfIndex) reset(n int) {
-	if s.head == nil {
-		s.head = make([]int32, 1<<selfHashBits)
+	bits := 10
+	for bits < selfHashBits && 1<<(bits+2) < n {
+		bits++
+	}
+	if len(s.head) != 1<<bits {
+		s.head = make([]int32, 1<<bits)
 	} else {
 		clear(s.head)
 	}
+	s.shift = uint(32 - bits)
 	size := 1
 	for size < n && size < 1<<selfRingBits {
 		size <<= 1
@@ -40,13 +46,13 @@ func (s *selfIndex) reset(n int) {
 	s.prev, s.mask = s.prev[:size], size-1
 }
 
-func hash4(b []byte) uint32 {
-	return binary.LittleEndian.Uint32(b) * 2654435761 >> (32 - selfHashBits)
+func (s *selfIndex) hash(b []byte) uint32 {
+	return binary.LittleEndian.Uint32(b) * 2654435761 >> s.shift
 }
 
 // insert records position p of t; p+4 must be within t.
 func (s *selfIndex) insert(t []byte, p int) {
-	h := hash4(t[p:])
+	h := s.hash(t[p:])
 	s.prev[p&s.mask] = s.head[h]
 	s.head[h] = int32(p + 1)
 }
@@ -54,7 +60,7 @@ func (s *selfIndex) insert(t []byte, p int) {
 // best returns the longest earlier match for t[p:] (at most limit bytes),
 // walking at most selfDepth links.
 func (s *selfIndex) best(t []byte, p, limit int) (from, n int) {
-	c := s.head[hash4(t[p:])]
+	c := s.head[s.hash(t[p:])]
 	for depth := 0; c != 0 && depth < selfDepth; depth++ {
 		q := int(c - 1)
 		if q >= p || p-q > s.mask {
