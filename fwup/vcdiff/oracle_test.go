@@ -15,11 +15,11 @@ import (
 
 // xdeltaFlags are the encoder settings whose patches the decoder must
 // read: fwup's usual -A -S none, the app header, no checksum, the fastest
-// and slowest levels, a small source window and every input window size
-// Debian's xdelta3 accepts (it caps -W at 16 MiB).
+// and slowest levels, small source windows (512 KiB is xdelta3's least)
+// and input window sizes up to the 16 MiB Debian's xdelta3 allows.
 var xdeltaFlags = []string{
 	"-A -S none", "-S none", "-S none -n", "-S none -0", "-S none -9",
-	"-S none -B 1048576",
+	"-S none -B 1048576", "-S none -B 524288 -W 65536",
 	"-S none -W 16384", "-S none -W 65536", "-S none -W 262144", "-S none -W 1048576",
 	"-S none -W 4194304", "-S none -W 16777216",
 }
