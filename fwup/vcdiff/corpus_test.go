@@ -174,11 +174,47 @@ func buildCorpus(t testing.TB) []pair {
 		{"empty-source", nil, base[:70000]},
 		{"one-byte", []byte{1}, []byte{2}},
 	}
+	if v1, v2, ok := elfPair(t); ok {
+		ps = append(ps, pair{"arm64-elf", v1, v2})
+	}
 	if _, err := exec.LookPath("mksquashfs"); err == nil || os.Getenv("CI") == "true" {
 		v1, v2 := squashfsPair(t, 2)
 		ps = append(ps, pair{"squashfs", v1, v2})
 	}
 	return ps
+}
+
+// elfPair builds two versions of a small Go program for linux/arm64 (real
+// ARM code: v2 changes one function, so later code and its calls move),
+// with the go command that runs the tests; ok is false without one.
+func elfPair(t testing.TB) (v1, v2 []byte, ok bool) {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		return nil, nil, false
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "go.mod"), []byte("module elfpair\n\ngo 1.22\n"))
+	var out [2][]byte
+	for i, extra := range []string{"", "\tfor i := range 3 { s += strconv.Itoa(i * len(os.Args)) }\n"} {
+		src := "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"strconv\"\n)\n\n" +
+			"func work(s string) string {\n" + extra + "\treturn s + strconv.Quote(s)\n}\n\n" +
+			"func main() { fmt.Println(work(os.Args[0]), strconv.Itoa(len(os.Args))) }\n"
+		writeFile(t, filepath.Join(dir, "main.go"), []byte(src))
+		bin := filepath.Join(dir, "bin")
+		cmd := exec.Command(goTool, "build", "-trimpath", "-ldflags=-s -w", "-o", bin, ".")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0", "GOFLAGS=")
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build: %v\n%s", err, msg)
+		}
+		b, err := os.ReadFile(bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = b
+	}
+	return out[0], out[1], true
 }
 
 // squashfsPair builds two SquashFS images of similar generated trees:

@@ -51,11 +51,11 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// TestWriteFuzzSeeds regenerates the committed seed corpus from xdelta3
+// TestFuzzSeeds regenerates the committed seed corpus from xdelta3
 // when VCDIFF_WRITE_FUZZ_SEEDS=1; otherwise it checks that the committed
 // seeds still decode to their targets (so a change to the generators that
 // made them does not silently turn them into checksum failures).
-func TestWriteFuzzSeeds(t *testing.T) {
+func TestFuzzSeeds(t *testing.T) {
 	dir := filepath.Join("testdata", "fuzz", "FuzzDecode")
 	flags := map[string]string{"A": "-A -S none", "app": "-S none", "nosum": "-S none -n -A", "small": "-S none -A -W 16384"}
 	if os.Getenv("VCDIFF_WRITE_FUZZ_SEEDS") == "1" {
