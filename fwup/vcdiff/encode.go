@@ -7,8 +7,8 @@ import (
 	"io"
 )
 
-// EncodeOptions tunes Encode; the zero value is xdelta3's defaults as fwup
-// uses them.
+// EncodeOptions tunes Encode; the zero value makes 8 MiB target windows,
+// each copying from at most 8 MiB of source, with checksums.
 type EncodeOptions struct {
 	// WindowSize is the most target bytes one window holds: 0 means
 	// 8 MiB (xdelta3's default -W); more than HardMaxWindow is an error.
@@ -33,6 +33,10 @@ func Encode(dst io.Writer, src io.ReaderAt, srcLen int64, target io.Reader, opts
 	if err != nil {
 		return err
 	}
+	return e.encode(dst, target)
+}
+
+func (e *encoder) encode(dst io.Writer, target io.Reader) error {
 	bw := bufio.NewWriterSize(dst, 64<<10)
 	if _, err := bw.Write(append(magic[:], 0, 0)); err != nil {
 		return err

@@ -135,3 +135,33 @@ func TestEncodeShortSource(t *testing.T) {
 		}
 	}
 }
+
+// Sources too large for one entry every 8 bytes are indexed more sparsely,
+// at a power-of-two step so that the matcher's odd skips meet every
+// alignment; the sparse index still finds the copies.
+func TestEncodeSparseIndex(t *testing.T) {
+	for _, n := range []int64{0, 1000, 60 << 20, 64<<20 + 100, 1 << 30, 5 << 30} {
+		x := newSourceIndex(n)
+		if n/x.step >= blockMask-1 || x.step&(x.step-1) != 0 || len(x.slots) > 1<<maxIndexBits {
+			t.Errorf("%d-byte source: step %d, %d slots", n, x.step, len(x.slots))
+		}
+	}
+	for _, p := range corpus(t)[:4] {
+		for _, step := range []int64{64, 256} {
+			e, err := newEncoder(bytes.NewReader(p.src), int64(len(p.src)), EncodeOptions{WindowSize: 200 << 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.idx = newSourceIndexStep(int64(len(p.src)), step)
+			e.idx.addChunk(p.src, 0)
+			var out bytes.Buffer
+			if err := e.encode(&out, bytes.NewReader(p.tgt)); err != nil {
+				t.Fatal(err)
+			}
+			checkDecode(t, out.Bytes(), p.src, p.tgt)
+			if out.Len() > len(p.tgt)/20 {
+				t.Errorf("%s, step %d: %d-byte patch", p.name, step, out.Len())
+			}
+		}
+	}
+}

@@ -8,12 +8,9 @@ import "slices"
 // read), and the SourceWindow-long span holding the most hits wins. Only
 // bytes the source has once vote: zero runs and other repeats would
 // otherwise all point at their last occurrence.
-// Sampling eight consecutive positions in every 256 meets every alignment
-// of the index's step-spaced entries.
-const (
-	voteEvery = 256
-	voteRun   = 8
-)
+// Sampling step consecutive positions in every 32 steps meets every
+// alignment of the index's step-spaced entries.
+const voteEvery = 32
 
 func (e *encoder) loadSegment(t []byte) error {
 	pos := e.chooseSegment(t)
@@ -30,8 +27,9 @@ func (e *encoder) loadSegment(t []byte) error {
 
 func (e *encoder) chooseSegment(t []byte) int64 {
 	var votes []int64
-	for p := 0; p+hashLen <= len(t); p += voteEvery {
-		for q := p; q < p+voteRun && q+hashLen <= len(t); q++ {
+	run := int(e.idx.step)
+	for p := 0; p+hashLen <= len(t); p += voteEvery * run {
+		for q := p; q < p+run && q+hashLen <= len(t); q++ {
 			if a := e.idx.lookupUnique(t[q:]); a >= 0 {
 				votes = append(votes, a)
 			}

@@ -41,8 +41,15 @@ func hash16(b []byte) uint64 {
 	return (x*0x9e3779b97f4a7c15 ^ bits.RotateLeft64(y*0xc2b2ae3d27d4eb4f, 29)) * 0xff51afd7ed558ccd
 }
 
-func newSourceIndex(srcLen int64) *sourceIndex {
-	step := max(minIndexStep, (srcLen+blockMask-2)/(blockMask-1))
+func newSourceIndex(srcLen int64) *sourceIndex { return newSourceIndexStep(srcLen, minIndexStep) }
+
+// newSourceIndexStep sizes an index for srcLen bytes with at least step
+// bytes between entries.
+func newSourceIndexStep(srcLen, step int64) *sourceIndex {
+	// A power of two, so that the matcher's odd skips meet every alignment.
+	for srcLen/step >= blockMask-1 {
+		step *= 2
+	}
 	entries := srcLen / step
 	b := 10
 	for b < maxIndexBits && int64(1)<<b < 2*entries {
