@@ -68,11 +68,15 @@ type FramedWriter struct {
 // NewFramedWriter frames writes to w; Close ends the input.
 func NewFramedWriter(w io.Writer) *FramedWriter { return &FramedWriter{w: w} }
 
-// Write sends p as packets of at most 4 GiB - 1 bytes.
+// maxPacket bounds one packet of framed input: the length field takes
+// 4 GiB - 1, but an int holds only 2 GiB - 1 on 32-bit devices.
+const maxPacket = 1<<31 - 1
+
+// Write sends p as packets of at most maxPacket bytes.
 func (f *FramedWriter) Write(p []byte) (int, error) {
 	written := 0
 	for len(p) > 0 {
-		n := min(len(p), 1<<32-1)
+		n := min(len(p), maxPacket)
 		var hdr [4]byte
 		binary.BigEndian.PutUint32(hdr[:], uint32(n))
 		if _, err := f.w.Write(hdr[:]); err != nil {
