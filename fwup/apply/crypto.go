@@ -17,8 +17,8 @@ import (
 // "plain64" IV modes do, so that raw_write can fill an encrypted volume.
 // Sector numbers count from the start of the write (fwup's base offset).
 type diskCipher struct {
-	base    int64
-	encrypt func(dst, src []byte, sector uint64)
+	base             int64
+	encrypt, decrypt func(dst, src []byte, sector uint64)
 }
 
 // Limits of fwup's option parsing: longer values are cut.
@@ -68,11 +68,13 @@ func newDiskCipher(base int64, args []string) (*diskCipher, error) {
 			}
 		}
 		block, _ := aes.NewCipher(key)
-		dc.encrypt = func(dst, src []byte, sector uint64) {
+		iv := func(sector uint64) []byte {
 			var iv [aes.BlockSize]byte
 			binary.LittleEndian.PutUint32(iv[:], uint32(sector))
-			cipher.NewCBCEncrypter(block, iv[:]).CryptBlocks(dst, src)
+			return iv[:]
 		}
+		dc.encrypt = func(dst, src []byte, sector uint64) { cipher.NewCBCEncrypter(block, iv(sector)).CryptBlocks(dst, src) }
+		dc.decrypt = func(dst, src []byte, sector uint64) { cipher.NewCBCDecrypter(block, iv(sector)).CryptBlocks(dst, src) }
 	case "aes-xts-plain64":
 		key, err := hex.DecodeString(secret)
 		if err != nil || len(key) != 64 {
@@ -83,6 +85,7 @@ func newDiskCipher(base int64, args []string) (*diskCipher, error) {
 			return nil, errors.New("aes-xts-plain64 requires a hex-encoded 512-bit key")
 		}
 		dc.encrypt = func(dst, src []byte, sector uint64) { c.Encrypt(dst, src, sector) }
+		dc.decrypt = func(dst, src []byte, sector uint64) { c.Decrypt(dst, src, sector) }
 	default:
 		return nil, fmt.Errorf("Unsupported disk encryption: %s", cipherName)
 	}
@@ -98,4 +101,15 @@ func (dc *diskCipher) seal(p []byte, off int64) []byte {
 		sector++
 	}
 	return out
+}
+
+// open decrypts whole sectors read from offset off, in place.
+func (dc *diskCipher) open(p []byte, off int64) {
+	sector := uint64((off - dc.base) / BlockSize)
+	var sec [BlockSize]byte
+	for i := 0; i+BlockSize <= len(p); i += BlockSize {
+		dc.decrypt(sec[:], p[i:i+BlockSize], sector)
+		copy(p[i:], sec[:])
+		sector++
+	}
 }

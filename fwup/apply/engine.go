@@ -11,6 +11,7 @@ import (
 	"github.com/firmwright/firmwright/fwup/conf"
 	"github.com/firmwright/firmwright/fwup/fat"
 	"github.com/firmwright/firmwright/fwup/meta"
+	"github.com/firmwright/firmwright/fwup/vcdiff"
 )
 
 // BlockSize is fwup's block: offsets and counts in configs are in blocks.
@@ -230,12 +231,16 @@ func (e *engine) runTask() (err error) {
 		if len(m) == 0 {
 			m = meta.SparseMap{0}
 		}
-		if len(m) == 1 && h.SizeKnown && h.Size != m.DataSize() {
-			if err := deltaError(handler, name, h.Size, m.DataSize()); err != nil {
+		if isPatch(m, h.SizeKnown, h.Size) {
+			src, size, err := e.patchSource(handler, name, h.Size, m.DataSize())
+			if err != nil {
 				return err
 			}
+			patched := patchReader{r: vcdiff.NewReader(e.zr, src, size), resource: name}
+			e.data = newPieceData(patched, m, patchPiece)
+		} else {
+			e.data = newResourceData(e.zr, m)
 		}
-		e.data = newResourceData(e.zr, m)
 		err = e.handle(handler, (*engine).callRun)
 		e.data = nil
 		if err != nil {
@@ -253,16 +258,6 @@ func (e *engine) runTask() (err error) {
 	e.fat.Close()
 	e.kind = onFinish
 	return e.handle(e.task.Handler("on-finish"), (*engine).callRun)
-}
-
-// deltaError explains a resource whose size in the archive is not its
-// size in meta.conf: an xdelta3 patch.
-func deltaError(h *conf.Section, name string, got, want int64) error {
-	if h != nil && ((h.Has("delta-source-raw-offset") && h.Int("delta-source-raw-count") > 0) ||
-		(h.Has("delta-source-fat-offset") && h.Has("delta-source-fat-path"))) {
-		return fmt.Errorf("delta updates are not supported yet (resource %s)", name)
-	}
-	return fmt.Errorf("File '%s' isn't expected size (%d vs %d) and xdelta3 patch support not enabled on it. (Add delta-source-raw-offset / delta-source-raw-count or delta-source-fat-offset / delta-source-fat-path)", name, int32(got), int32(want))
 }
 
 // handle runs fn for each call of a handler section (nil: none).

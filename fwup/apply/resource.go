@@ -27,6 +27,18 @@ type resourceData struct {
 	off  int64 // offset in the resource of the next byte
 	buf  []byte
 	left []byte // read but not yet returned (past a run's end)
+	// pieces, when set, makes each Read of r one piece of at most
+	// len(buf) bytes, as a patch's output comes (else pieces are full
+	// chunkSize reads).
+	pieces bool
+}
+
+// newPieceData is resourceData for a reader whose every Read is a piece
+// of at most size bytes: a patch's decoded output.
+func newPieceData(r io.Reader, m meta.SparseMap, size int) *resourceData {
+	d := newResourceData(r, m)
+	d.buf, d.pieces = make([]byte, size), true
+	return d
 }
 
 func newResourceData(r io.Reader, m meta.SparseMap) *resourceData {
@@ -54,7 +66,7 @@ func (d *resourceData) next() ([]byte, int64, error) {
 		if d.buf == nil {
 			d.buf = make([]byte, chunkSize)
 		}
-		n, err := io.ReadFull(d.r, d.buf)
+		n, err := d.read()
 		if n == 0 {
 			if err == io.EOF || err == io.ErrUnexpectedEOF {
 				return nil, 0, nil
@@ -83,6 +95,19 @@ func (d *resourceData) next() ([]byte, int64, error) {
 		d.used += int64(len(p))
 	}
 	return p, off, nil
+}
+
+// read reads the next piece: a full buffer, or one Read of a piece reader.
+func (d *resourceData) read() (int, error) {
+	if !d.pieces {
+		return io.ReadFull(d.r, d.buf)
+	}
+	for {
+		n, err := d.r.Read(d.buf)
+		if n > 0 || err != nil {
+			return n, err
+		}
+	}
 }
 
 // endingHole is the size of the hole a resource ends with.

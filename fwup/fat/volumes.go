@@ -430,6 +430,18 @@ func (v *Volumes) PRead(blockOffset int64, name string, at int64, p []byte) (int
 	return n, nil
 }
 
+// FileSize returns the length of file name, failing as PRead does when it
+// cannot be opened.
+func (v *Volumes) FileSize(blockOffset int64, name string) (int64, error) {
+	fs := v.mount(blockOffset, 0)
+	var f file
+	if r := fs.open(&f, pathArg("/", name), faRead); r != frOK {
+		return 0, v.opError("fat_pread can't open file", cString(name), r)
+	}
+	defer f.close()
+	return int64(f.size), nil
+}
+
 // Close ends the run's FAT work as fwup's fatfs_closefs does: the open
 // file is flushed and closed and every volume forgotten, so that later
 // calls (fwup's on-finish runs after this) mount afresh from disk. fwup
