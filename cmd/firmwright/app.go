@@ -51,6 +51,7 @@ func newApp(sys *system) *cli.Command {
 			infoCommand(sys),
 			applyCommand(sys),
 			imageCommand(sys),
+			patchCommand(sys),
 			unpackCommand(sys),
 			rootfsCommand(sys),
 			buildCommand(sys),

@@ -89,6 +89,14 @@ func runApply(sys *system, c *cli.Command, fw string, target apply.Target, copts
 // text, and then what the system said behind it (fwup's "Check media
 // size" is, more often than not, "no space left on device").
 func applyMessage(err error) string {
+	var delta *apply.DeltaWithoutSourceError
+	if errors.As(err, &delta) {
+		return fmt.Sprintf("%s is a delta update against the other slot; use the full .fw for a new card", delta.Resource)
+	}
+	var bad *apply.DeltaError
+	if errors.As(err, &bad) {
+		return fmt.Sprintf("%s: the delta update does not apply to the other slot's contents (%v); use the full .fw", bad.Resource, bad.Err)
+	}
 	msg := cmdline.ArchiveMessage(err)
 	var errno syscall.Errno
 	if errors.As(err, &errno) && !strings.Contains(msg, errno.Error()) {

@@ -222,3 +222,9 @@ func utTime(extra []byte) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
+
+// CompressedSize is the entry's size in the archive, when its local
+// header says it.
+func (h *Header) CompressedSize() (int64, bool) {
+	return h.csize, h.flags&flagDescriptor == 0 || h.csize != 0
+}
