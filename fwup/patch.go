@@ -333,3 +333,56 @@ func fileSize(f *os.File) int64 {
 	}
 	return st.Size()
 }
+
+// PatchInfo says that a resource of an archive is a patch, and what each
+// task that takes it patches it against.
+type PatchInfo struct {
+	Resource string
+	// Size is the patch's length in the archive.
+	Size int64
+	// Sources describe the delta source each task that can apply it
+	// names, e.g. "upgrade.a: blocks 382746+272666".
+	Sources []string
+}
+
+// Patches lists the resources of the archive r (whose meta.conf is cfg)
+// that are xdelta3 patches, by fwup's rule: one run, an entry size that is
+// not meta.conf's length.
+func Patches(r io.Reader, cfg *conf.Section) ([]PatchInfo, error) {
+	var out []PatchInfo
+	zr := archive.NewReader(r)
+	for {
+		h, err := zr.Next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		name := meta.ResourceName(h.Name)
+		sec := cfg.Find("file-resource", name)
+		if name == "" || sec == nil {
+			continue
+		}
+		if m := meta.MapOf(sec); len(m) == 1 && h.SizeKnown && h.Size != m[0] {
+			out = append(out, PatchInfo{Resource: name, Size: h.Size, Sources: deltaSources(cfg, name)})
+		}
+	}
+}
+
+// deltaSources describes the delta source of each task's handler of a
+// resource.
+func deltaSources(cfg *conf.Section, name string) []string {
+	var out []string
+	for _, task := range cfg.Sections("task") {
+		h := task.Find("on-resource", name)
+		switch {
+		case h == nil:
+		case h.Has("delta-source-raw-offset") && h.Int("delta-source-raw-count") > 0:
+			out = append(out, fmt.Sprintf("%s: blocks %s+%d", task.Title, h.String("delta-source-raw-offset"), h.Int("delta-source-raw-count")))
+		case h.Has("delta-source-fat-offset") && h.Has("delta-source-fat-path"):
+			out = append(out, fmt.Sprintf("%s: %s of the FAT at block %s", task.Title, h.String("delta-source-fat-path"), h.String("delta-source-fat-offset")))
+		}
+	}
+	return out
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v3"
 
@@ -194,7 +195,7 @@ func verifyCommand(sys *system) *cli.Command {
 				return fmt.Errorf("%s: %w", name, err)
 			}
 			fmt.Fprintf(sys.Stdout, "%s: %s", name, msg)
-			return nil
+			return printPatches(sys, name)
 		},
 	}
 }
@@ -214,6 +215,48 @@ type resourceInfo struct {
 	Stored  int64  `json:"stored_bytes"`
 	Sparse  bool   `json:"sparse"`
 	BLAKE2b string `json:"blake2b_256"`
+	// Patch, for a resource that is an xdelta3 patch, is its size and
+	// what each task patches it against.
+	Patch *patchInfo `json:"patch,omitempty"`
+}
+
+type patchInfo struct {
+	Size    int64    `json:"size"`
+	Sources []string `json:"sources"`
+}
+
+// printPatches lists the patches of a delta update, and what each is a
+// patch against.
+func printPatches(sys *system, name string) error {
+	patches, err := readPatches(name)
+	if err != nil {
+		return err
+	}
+	for _, p := range patches {
+		fmt.Fprintf(sys.Stdout, "  %s is a patch (%d bytes) against: %s\n", p.Resource, p.Size, strings.Join(p.Sources, "; "))
+	}
+	return nil
+}
+
+// readPatches reads an archive's meta.conf and lists its patches.
+func readPatches(name string) ([]fwup.PatchInfo, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := meta.Read(archive.NewReader(f), name, nil, map[string]string{})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	patches, err := fwup.Patches(f, m.Config)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s", name, cmdline.ArchiveMessage(err))
+	}
+	return patches, nil
 }
 
 func infoCommand(sys *system) *cli.Command {
@@ -257,10 +300,20 @@ func infoCommand(sys *system) *cli.Command {
 			default:
 				info.Signature = "unsigned"
 			}
+			patches, err := readPatches(name)
+			if err != nil {
+				return err
+			}
 			for _, sec := range m.Config.Sections("file-resource") {
 				mp := meta.MapOf(sec)
-				info.Resources = append(info.Resources, resourceInfo{Name: sec.Title, Length: mp.TotalSize(),
-					Stored: mp.DataSize(), Sparse: len(mp) > 1, BLAKE2b: sec.String("blake2b-256")})
+				ri := resourceInfo{Name: sec.Title, Length: mp.TotalSize(),
+					Stored: mp.DataSize(), Sparse: len(mp) > 1, BLAKE2b: sec.String("blake2b-256")}
+				for _, p := range patches {
+					if p.Resource == sec.Title {
+						ri.Patch = &patchInfo{Size: p.Size, Sources: p.Sources}
+					}
+				}
+				info.Resources = append(info.Resources, ri)
 			}
 			if c.Bool("json") {
 				enc := json.NewEncoder(sys.Stdout)
@@ -286,6 +339,9 @@ func infoCommand(sys *system) *cli.Command {
 					sparse = fmt.Sprintf(" (sparse, %d stored)", r.Stored)
 				}
 				fmt.Fprintf(w, "  %-28s %10d bytes%s  blake2b-256 %s\n", r.Name, r.Length, sparse, r.BLAKE2b)
+				if r.Patch != nil {
+					fmt.Fprintf(w, "  %-28s a %d-byte patch against: %s\n", "", r.Patch.Size, strings.Join(r.Patch.Sources, "; "))
+				}
 			}
 			return nil
 		},

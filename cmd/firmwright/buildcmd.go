@@ -42,6 +42,8 @@ func buildCommand(sys *system) *cli.Command {
 			&cli.IntFlag{Name: "block-size", Value: 128 << 10, Usage: "SquashFS block size in bytes"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "the .fw to write"},
 			&cli.StringFlag{Name: "image", Usage: "also write the card image (the complete task) to this file"},
+			&cli.StringFlag{Name: "patch-from", Usage: "an older .fw: also write the delta update from it to this build (as firmwright patch)"},
+			&cli.StringFlag{Name: "patch-output", Usage: "where --patch-from's delta goes (default: the output's name with .patch.fw)"},
 		}),
 		Action: func(_ context.Context, c *cli.Command) error {
 			if c.NArg() != 0 {
@@ -90,7 +92,19 @@ func buildCommand(sys *system) *cli.Command {
 				return err
 			}
 			fmt.Fprintf(sys.Stdout, "Firmware built: %s (%s, %s)\n", spec.Output, res.UUID, res.Nickname)
+			if old := c.String("patch-from"); old != "" {
+				return makePatch(sys, old, spec.Output, patchOutput(spec.Output, c.String("patch-output")))
+			}
 			return nil
 		},
 	}
+}
+
+// patchOutput is where build --patch-from writes its delta: app.fw's is
+// app.patch.fw unless given.
+func patchOutput(fw, given string) string {
+	if given != "" {
+		return given
+	}
+	return strings.TrimSuffix(fw, ".fw") + ".patch.fw"
 }
