@@ -3,8 +3,10 @@ package examples_test
 // The Nerves update story, for real, on every commit: the example firmware
 // for the qemu-aarch64 system boots under qemu-system-aarch64 with
 // firmwright as init, runs version 1.0.0 of the example release, applies
-// version 2.0.0 from a second disk with the device's own fwup (firmwright
-// for arm64), reboots, and runs 2.0.0 from ROOTFS-B with the data v1 wrote.
+// version 2.0.0 as a delta update (hello-v2.patch.fw: its rootfs and boot
+// files patched against slot A's) from a second disk with the device's own
+// fwup (firmwright for arm64), reboots, and runs 2.0.0 from ROOTFS-B with
+// the data v1 wrote.
 
 import (
 	"bytes"
@@ -40,7 +42,7 @@ func TestQEMUUpdate(t *testing.T) {
 
 	// The update, as a disk: the .fw padded to whole blocks.
 	update := filepath.Join(out, "update.img")
-	fw, err := os.ReadFile(filepath.Join(out, "hello-v2.fw"))
+	fw, err := os.ReadFile(filepath.Join(out, "hello-v2.patch.fw"))
 	if err != nil {
 		t.Fatal(err)
 	}
