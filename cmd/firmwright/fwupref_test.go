@@ -402,3 +402,50 @@ func TestRefFwupAppliesBuilds(t *testing.T) {
 		})
 	}
 }
+
+// deltaRun is what real fwup made of a card on v1 updated with a delta.
+type deltaRun struct {
+	// Delta is the sha256 of the delta archive applied.
+	Delta  string
+	Output string
+	Image  string
+}
+
+// TestRefFwupAppliesDeltas: a card on v1 of the delta reference case,
+// updated with a delta — made the NervesHub way (Debian's xdelta3, zipped
+// into v2.fw), or by firmwright patch — ends as the card real fwup made of
+// the same (recorded; FAT slack masked).
+func TestRefFwupAppliesDeltas(t *testing.T) {
+	dir := refPath(t, "delta")
+	ours := filepath.Join(t.TempDir(), "ours.patch.fw")
+	if _, stderr, code := runCLI(t, nil, "patch", dir+"/v1.fw", dir+"/v2.fw", "-o", ours); code != 0 {
+		t.Fatalf("firmwright patch: %s", stderr)
+	}
+	for _, delta := range []string{dir + "/delta-xdelta3.fw", ours} {
+		t.Run(filepath.Base(delta), func(t *testing.T) {
+			sum := fmt.Sprintf("%x", sha256.Sum256(fwtest.ReadFile(t, delta)))
+			update := func(run func(dir string, args ...string) reffwup.Result) deltaRun {
+				work := t.TempDir()
+				if r := run(work, "-a", "-q", "-d", "card.img", "-i", dir+"/v1.fw", "-t", "complete"); r.Exit != 0 {
+					t.Fatalf("complete: %+v", r)
+				}
+				r := run(work, "-a", "-n", "-d", "card.img", "-i", delta, "-t", "upgrade")
+				return deltaRun{Delta: sum, Output: fmt.Sprintf("%q exit %d", r.Stdout, r.Exit), Image: maskedFile("card.img")(t, work)}
+			}
+			want := reffwup.Verdict(t, fwtest.Recording(t, "deltas"), filepath.Base(delta), func(fwup string) deltaRun {
+				return update(func(dir string, args ...string) reffwup.Result { return reffwup.Run(t, fwup, dir, args...) })
+			})
+			if want.Delta != sum {
+				t.Fatalf("the delta is not the one fwup's verdict was recorded for (sha256 %s, recorded %s): record again with testdata/record-fwup", sum, want.Delta)
+			}
+			got := update(func(dir string, args ...string) reffwup.Result {
+				t.Chdir(dir)
+				stdout, stderr, code := runCLI(t, nil, append([]string{"fwup"}, args...)...)
+				return reffwup.Result{Stdout: stdout, Stderr: stderr, Exit: code}
+			})
+			if got != want {
+				t.Errorf("firmwright: %+v\nfwup:       %+v", got, want)
+			}
+		})
+	}
+}
