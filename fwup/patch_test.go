@@ -163,6 +163,39 @@ func TestPatchAppliesLikeTheFullUpdate(t *testing.T) {
 	}
 }
 
+// TestPatchOfSparseResource: a sparse resource is never taken for a
+// patch (fwup's rule); one replaced by a patch fails its length or hash,
+// naming it.
+func TestPatchOfSparseResource(t *testing.T) {
+	dir := t.TempDir()
+	f, _ := os.Create(filepath.Join(dir, "sparse"))
+	f.WriteAt([]byte("data"), 0)
+	f.WriteAt([]byte("more"), 1<<20)
+	f.Close()
+	cfg := `file-resource s { host-path = "${DIR}/sparse" skip-holes = true }
+task upgrade { on-resource s { delta-source-raw-offset = 0 delta-source-raw-count = 4096 raw_write(8192) } }`
+	var fw bytes.Buffer
+	if _, err := Create(&fw, []byte(cfg), CreateOptions{Env: map[string]string{"DIR": dir}, Name: "s.conf"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(metaConfOfBytes(t, fw.Bytes())), "length={") {
+		t.Skip("this filesystem keeps no holes")
+	}
+	p := filepath.Join(dir, "s.fw")
+	os.WriteFile(p, fw.Bytes(), 0o644)
+	bad := replaceEntry(t, p, "data/s", patchOf(t, []byte("data"), []byte("data more")))
+	err := applyTo(t, &apply.Memory{}, bad, "upgrade")
+	if err == nil || !strings.Contains(err.Error(), "'s'") {
+		t.Errorf("a patch in place of a sparse resource: %v", err)
+	}
+}
+
+func metaConfOfBytes(t *testing.T, fw []byte) []byte {
+	p := filepath.Join(t.TempDir(), "x.fw")
+	os.WriteFile(p, fw, 0o644)
+	return metaConfOf(t, p)
+}
+
 // TestPatchRefusals: a pair of one firmware, of firmware for other
 // devices, or without delta sources makes no delta.
 func TestPatchRefusals(t *testing.T) {
@@ -234,6 +267,8 @@ func TestXdelta3Patches(t *testing.T) {
 		{"xdelta3 with LZMA", xpatch(), vcdiff.ErrSecondaryCompression},
 		{"against another source", patchOf(t, mustRead(t, newRoot), mustRead(t, newRoot)), vcdiff.ErrChecksum},
 		{"cut short", ourPatch[:len(ourPatch)/2], nil},
+		{"a window over 64 MiB", hugeWindow(), vcdiff.ErrWindowTooLarge},
+		{"copies past delta-source-raw-count", patchOf(t, append(bytes.Repeat([]byte{9}, 2<<20), mustRead(t, oldRoot)...), mustRead(t, newRoot)), vcdiff.ErrSourceSegment},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fw := replaceEntry(t, v2, "data/rootfs.img", tc.patch)
@@ -261,6 +296,23 @@ func TestXdelta3Patches(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hugeWindow is a patch whose one window claims 64 MiB + 1 bytes.
+func hugeWindow() []byte {
+	varint := func(b []byte, v uint64) []byte {
+		var tmp []byte
+		for tmp = []byte{byte(v & 0x7f)}; v >= 0x80; {
+			v >>= 7
+			tmp = append([]byte{byte(v&0x7f) | 0x80}, tmp...)
+		}
+		return append(b, tmp...)
+	}
+	body := varint(nil, 64<<20+1)             // target window length
+	body = append(body, 0)                    // delta indicator
+	body = append(body, 0, 0, 0)              // data, instructions, addresses
+	w := varint([]byte{0}, uint64(len(body))) // no source; delta encoding length
+	return append(append([]byte{0xd6, 0xc3, 0xc4, 0, 0}, w...), body...)
 }
 
 func patchOf(t *testing.T, src, target []byte) []byte {
