@@ -14,9 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/firmwright/firmwright/internal/fwtest"
 )
@@ -75,42 +73,19 @@ func benchApply(b *testing.B, fw, ours string) {
 	b.SetBytes(st.Size())
 	ref := os.Getenv("FIRMWRIGHT_REF_FWUP")
 	rss := newRSSMeter(b, dir)
-	var oursStat, refStat applyStat
+	var oursRuns, refRuns benchRuns
+	args := []string{"-a", "-q", "-i", fw, "-t", "complete", "-d"}
 	for b.Loop() {
-		oursStat.add(b, rss, dir, ours, "fwup", "-a", "-q", "-i", fw, "-t", "complete", "-d", "ours.img")
+		oursRuns.run(b, rss, dir, "ours.img", ours, append([]string{"fwup"}, append(args, "ours.img")...)...)
 		if ref != "" {
 			b.StopTimer()
-			refStat.add(b, rss, dir, ref, "-a", "-q", "-i", fw, "-t", "complete", "-d", "fwup.img")
+			refRuns.run(b, rss, dir, "fwup.img", ref, append(args, "fwup.img")...)
 			b.StartTimer()
 		}
 	}
-	oursStat.report(b, "firmwright")
+	oursRuns.report(b, "firmwright")
 	if ref != "" {
-		refStat.report(b, "fwup")
-		b.ReportMetric(refStat.wall.Seconds()/oursStat.wall.Seconds(), "fwup/firmwright")
+		refRuns.report(b, "fwup")
+		reportRatio(b, "fwup/firmwright", &refRuns, &oursRuns)
 	}
-}
-
-type applyStat struct {
-	runs   int
-	wall   time.Duration
-	peakKB int64
-}
-
-func (s *applyStat) add(b *testing.B, rss *rssMeter, dir, prog string, args ...string) {
-	b.Helper()
-	os.Remove(filepath.Join(dir, args[len(args)-1]))
-	start := time.Now()
-	kb, err := rss.run(dir, prog, args...)
-	s.wall += time.Since(start)
-	if err != nil {
-		b.Fatalf("%s %s: %v", prog, strings.Join(args, " "), err)
-	}
-	s.runs++
-	s.peakKB = max(s.peakKB, kb)
-}
-
-func (s *applyStat) report(b *testing.B, name string) {
-	b.ReportMetric(s.wall.Seconds()/float64(s.runs), name+"-s")
-	b.ReportMetric(float64(s.peakKB)/1024, name+"-peak-MB")
 }

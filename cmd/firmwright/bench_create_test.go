@@ -11,9 +11,9 @@ package main
 //	FIRMWRIGHT_REF_FWUP=/path/to/fwup go test ./cmd/firmwright -run '^$' -bench Create -benchtime 3x
 //
 // ns/op is firmwright's wall time alone. Extra metrics: firmwright-s and
-// fwup-s (mean wall seconds per create), fwup/firmwright (fwup's time over
-// ours: above 1 means we are faster), *-peak-MB (largest peak RSS over the
-// runs) and *-fw-MB (archive size).
+// fwup-s (median wall seconds per create), fwup/firmwright (the median of
+// fwup's time over ours in each iteration: above 1 means we are faster),
+// *-peak-MB (largest peak RSS over the runs) and *-fw-MB (archive size).
 //
 // Peak RSS is the child's ru_maxrss. A child that Go starts directly
 // reports at least the benchmark process's own peak RSS (Go spawns with
@@ -33,7 +33,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
 
 // BenchmarkCreate60MB creates a .fw from a Raspberry Pi-like resource set
@@ -252,58 +251,35 @@ func benchCreate(b *testing.B, files []benchFile, maxKB int64) {
 	ref := os.Getenv("FIRMWRIGHT_REF_FWUP")
 	rss := newRSSMeter(b, dir)
 
-	var oursStat, refStat runStat
+	var oursRuns, refRuns benchRuns
+	args := []string{"-c", "-f", "fwup.conf", "-o"}
 	for b.Loop() {
-		oursStat.add(b, rss, data, "firmwright.fw", ours, "fwup")
+		oursRuns.run(b, rss, data, "firmwright.fw", ours, append([]string{"fwup"}, append(args, "firmwright.fw")...)...)
 		if ref != "" {
 			b.StopTimer()
-			refStat.add(b, rss, data, "fwup.fw", ref)
+			refRuns.run(b, rss, data, "fwup.fw", ref, append(args, "fwup.fw")...)
 			b.StartTimer()
 		}
 	}
-	oursStat.report(b, "firmwright")
+	oursRuns.report(b, "firmwright")
+	reportFileMB(b, filepath.Join(data, "firmwright.fw"), "firmwright-fw-MB")
 	if ref != "" {
-		refStat.report(b, "fwup")
-		b.ReportMetric(refStat.wall.Seconds()/oursStat.wall.Seconds(), "fwup/firmwright")
+		refRuns.report(b, "fwup")
+		reportFileMB(b, filepath.Join(data, "fwup.fw"), "fwup-fw-MB")
+		reportRatio(b, "fwup/firmwright", &refRuns, &oursRuns)
 	}
-	if maxKB > 0 && oursStat.peakKB > maxKB {
-		b.Fatalf("firmwright's peak RSS is %.1f MiB, more than %d MiB", float64(oursStat.peakKB)/1024, maxKB>>10)
+	if maxKB > 0 && oursRuns.peakKB > maxKB {
+		b.Fatalf("firmwright's peak RSS is %.1f MiB, more than %d MiB", float64(oursRuns.peakKB)/1024, maxKB>>10)
 	}
 }
 
-// runStat accumulates one program's runs.
-type runStat struct {
-	runs   int
-	wall   time.Duration
-	peakKB int64
-	fwSize int64
-}
-
-// add runs `prog [pre...] -c -f fwup.conf -o out` in dir with a fixed
-// creation time and records its wall time, peak RSS and output size.
-func (s *runStat) add(b *testing.B, rss *rssMeter, dir, out, prog string, pre ...string) {
-	b.Helper()
-	os.Remove(filepath.Join(dir, out))
-	args := append(pre, "-c", "-f", "fwup.conf", "-o", out)
-	start := time.Now()
-	kb, err := rss.run(dir, prog, args...)
-	s.wall += time.Since(start)
-	if err != nil {
-		b.Fatalf("%s %s: %v", prog, strings.Join(args, " "), err)
-	}
-	st, err := os.Stat(filepath.Join(dir, out))
+// reportFileMB adds the size of the file at path in MiB as metric name.
+func reportFileMB(b *testing.B, path, name string) {
+	st, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	s.runs++
-	s.peakKB = max(s.peakKB, kb)
-	s.fwSize = st.Size()
-}
-
-func (s *runStat) report(b *testing.B, name string) {
-	b.ReportMetric(s.wall.Seconds()/float64(s.runs), name+"-s")
-	b.ReportMetric(float64(s.peakKB)/1024, name+"-peak-MB")
-	b.ReportMetric(float64(s.fwSize)/(1<<20), name+"-fw-MB")
+	b.ReportMetric(float64(st.Size())/(1<<20), name)
 }
 
 // rssMeter runs commands and measures their peak RSS in KiB.

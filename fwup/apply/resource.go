@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/firmwright/firmwright/fwup/meta"
+	"github.com/firmwright/firmwright/internal/hashpipe"
 	"golang.org/x/crypto/blake2b"
 )
 
@@ -149,7 +150,9 @@ func (e *engine) consume(argv0 string, countHoles bool, write func(p []byte, off
 	if len(m) == 0 {
 		m = meta.SparseMap{0}
 	}
-	h, _ := blake2b.New256(nil)
+	b2, _ := blake2b.New256(nil)
+	h := hashpipe.New(b2)
+	defer h.Close()
 	var total, last int64
 	for {
 		p, off, err := e.data.next()
@@ -185,7 +188,7 @@ func (e *engine) consume(argv0 string, countHoles bool, write func(p []byte, off
 		}
 		return fmt.Errorf("%s wrote %d bytes for '%s', but should have written %d", argv0, total, name, wantLen)
 	}
-	if hex.EncodeToString(h.Sum(nil)) != want {
+	if hex.EncodeToString(h.Sum()) != want {
 		return fmt.Errorf("%s detected blake2b mismatch on '%s'", argv0, name)
 	}
 	return nil

@@ -1,6 +1,6 @@
 package vcdiff
 
-import "hash/adler32"
+import "github.com/firmwright/firmwright/internal/adler32"
 
 // windowWriter serializes one window's instructions into the three
 // sections, choosing each copy's address mode and pairing instructions

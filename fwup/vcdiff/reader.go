@@ -2,8 +2,9 @@ package vcdiff
 
 import (
 	"fmt"
-	"hash/adler32"
 	"io"
+
+	"github.com/firmwright/firmwright/internal/adler32"
 )
 
 // DecodeOptions tunes a Reader.

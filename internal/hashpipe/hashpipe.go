@@ -1,0 +1,87 @@
+package hashpipe
+
+import (
+	"hash"
+)
+
+// batch is how much data is handed to the hashing goroutine at a time:
+// large enough that the hand-over costs nothing, small enough to stay
+// in cache.
+const batch = 256 << 10
+
+// buffers is how many batches can be in flight.
+const buffers = 3
+
+// Pipe is an io.Writer whose bytes are copied and hashed on another
+// goroutine. Write never fails. Sum or Close must be called to stop the
+// goroutine.
+type Pipe struct {
+	h    hash.Hash
+	free chan []byte
+	full chan []byte
+	done chan struct{}
+	cur  []byte
+	sum  []byte
+}
+
+// New starts hashing with h.
+func New(h hash.Hash) *Pipe {
+	p := &Pipe{h: h, free: make(chan []byte, buffers), full: make(chan []byte, buffers), done: make(chan struct{})}
+	for range buffers {
+		p.free <- make([]byte, 0, batch)
+	}
+	go p.run()
+	return p
+}
+
+func (p *Pipe) run() {
+	for b := range p.full {
+		p.h.Write(b)
+		p.free <- b[:0]
+	}
+	close(p.done)
+}
+
+// Write copies b into the pipe. It must not be called after Sum or Close.
+func (p *Pipe) Write(b []byte) (int, error) {
+	n := len(b)
+	for len(b) > 0 {
+		if p.cur == nil {
+			p.cur = <-p.free
+		}
+		k := copy(p.cur[len(p.cur):cap(p.cur)], b)
+		p.cur, b = p.cur[:len(p.cur)+k], b[k:]
+		if len(p.cur) == cap(p.cur) {
+			p.full <- p.cur
+			p.cur = nil
+		}
+	}
+	return n, nil
+}
+
+// Sum waits for everything written to be hashed and returns the hash.
+// Later calls return the same.
+func (p *Pipe) Sum() []byte {
+	if p.sum == nil {
+		p.stop()
+		p.sum = p.h.Sum(nil)
+	}
+	return p.sum
+}
+
+// Close stops the goroutine without a sum, for a stream given up.
+func (p *Pipe) Close() {
+	if p.sum == nil {
+		p.stop()
+		p.sum = []byte{}
+	}
+}
+
+func (p *Pipe) stop() {
+	if len(p.cur) > 0 {
+		p.full <- p.cur
+	}
+	p.cur = nil
+	close(p.full)
+	<-p.done
+}
