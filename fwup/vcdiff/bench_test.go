@@ -1,6 +1,7 @@
 package vcdiff
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"io"
@@ -20,10 +21,14 @@ import (
 // alternating, and report the medians' ratios (ours / xdelta3): patch
 // size, encode time, decode time (of our patch, by our decoder and by
 // xdelta3 -d), and each side's peak memory (RSS of a process doing just
-// the encode). The 60 MB pair comes from testdata/mkbigpair:
+// the encode). The 60 MB pair comes from testdata/mkbigpair, the
+// example's rootfs pair from the 1.0.0 and 2.0.0 .fw files of
+// examples/build-example:
 //
 //	fwup/vcdiff/testdata/mkbigpair /tmp/vcdiff-big
-//	VCDIFF_BIG=/tmp/vcdiff-big go test -run '^$' -bench VsXdelta3 -benchtime 5x ./fwup/vcdiff/
+//	examples/build-example --system rpi4 /tmp/ex-out
+//	VCDIFF_BIG=/tmp/vcdiff-big FIRMWRIGHT_EXAMPLE_OUT=/tmp/ex-out \
+//	    go test -run '^$' -bench VsXdelta3 -benchtime 5x ./fwup/vcdiff/
 
 // benchSourceWindow matches xdelta3's default -B (64 MiB), so that both
 // sides may copy from the same span of source; the -B8M benchmarks run
@@ -58,7 +63,35 @@ func BenchmarkVsXdelta3(b *testing.B) {
 			}
 			benchPair(b, xd, side, v1, v2)
 		})
+		b.Run("example"+name, func(b *testing.B) {
+			out := os.Getenv("FIRMWRIGHT_EXAMPLE_OUT")
+			if out == "" {
+				b.Skip("set FIRMWRIGHT_EXAMPLE_OUT to the output folder of examples/build-example")
+			}
+			v1 := fwRootfs(b, filepath.Join(out, "hello.fw"))
+			v2 := fwRootfs(b, filepath.Join(out, "hello-v2.fw"))
+			benchPair(b, xd, side, v1, v2)
+		})
 	}
+}
+
+// fwRootfs is the rootfs.img resource of the .fw at path.
+func fwRootfs(b *testing.B, path string) []byte {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer zr.Close()
+	rc, err := zr.Open("data/rootfs.img")
+	if err != nil {
+		b.Fatalf("%s: %v", path, err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		b.Fatalf("%s: %v", path, err)
+	}
+	return data
 }
 
 func benchPair(b *testing.B, xd string, side benchSide, v1, v2 []byte) {
