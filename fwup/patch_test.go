@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/firmwright/firmwright/fwup/apply"
-	"github.com/firmwright/firmwright/fwup/archive"
-	"github.com/firmwright/firmwright/fwup/meta"
 	"github.com/firmwright/firmwright/fwup/vcdiff"
+	"github.com/firmwright/firmwright/fwup/vcdiff/vcdifftest"
+	"github.com/firmwright/firmwright/internal/fwtest"
 	"github.com/firmwright/firmwright/internal/oracle"
 )
 
@@ -135,7 +135,7 @@ func TestPatchAppliesLikeTheFullUpdate(t *testing.T) {
 	if st, _ := os.Stat(patch); st.Size() > 200<<10 {
 		t.Errorf("the delta is %d bytes", st.Size())
 	}
-	if !bytes.Equal(metaConfOf(t, patch), metaConfOf(t, v2)) {
+	if !bytes.Equal(fwtest.MetaConf(t, patch), fwtest.MetaConf(t, v2)) {
 		t.Error("the delta's meta.conf is not v2's")
 	}
 	if msg, err := Verify(mustOpen(t, patch), "patch.fw", nil, map[string]string{}); err != nil {
@@ -183,7 +183,7 @@ task upgrade { on-resource s { delta-source-raw-offset = 0 delta-source-raw-coun
 	}
 	p := filepath.Join(dir, "s.fw")
 	os.WriteFile(p, fw.Bytes(), 0o644)
-	bad := replaceEntry(t, p, "data/s", patchOf(t, []byte("data"), []byte("data more")))
+	bad := fwtest.ReplaceEntry(t, p, "data/s", patchOf(t, []byte("data"), []byte("data more")))
 	err := applyTo(t, &apply.Memory{}, bad, "upgrade")
 	if err == nil || !strings.Contains(err.Error(), "'s'") {
 		t.Errorf("a patch in place of a sparse resource: %v", err)
@@ -193,7 +193,7 @@ task upgrade { on-resource s { delta-source-raw-offset = 0 delta-source-raw-coun
 func metaConfOfBytes(t *testing.T, fw []byte) []byte {
 	p := filepath.Join(t.TempDir(), "x.fw")
 	os.WriteFile(p, fw, 0o644)
-	return metaConfOf(t, p)
+	return fwtest.MetaConf(t, p)
 }
 
 // TestPatchRefusals: a pair of one firmware, of firmware for other
@@ -245,7 +245,7 @@ func TestXdelta3Patches(t *testing.T) {
 	}
 	ours, _ := makePatch(t, v1, v2)
 	// xdelta3 -d of our rootfs patch gives v2's rootfs.
-	ourPatch := entryOf(t, ours, "data/rootfs.img")
+	ourPatch := fwtest.Entry(t, ours, "data/rootfs.img")
 	os.WriteFile(filepath.Join(dir, "ours.vcdiff"), ourPatch, 0o644)
 	decoded := filepath.Join(dir, "decoded")
 	if b, err := exec.Command(xdelta3, "-d", "-f", "-s", oldRoot, filepath.Join(dir, "ours.vcdiff"), decoded).CombinedOutput(); err != nil {
@@ -267,11 +267,11 @@ func TestXdelta3Patches(t *testing.T) {
 		{"xdelta3 with LZMA", xpatch(), vcdiff.ErrSecondaryCompression},
 		{"against another source", patchOf(t, mustRead(t, newRoot), mustRead(t, newRoot)), vcdiff.ErrChecksum},
 		{"cut short", ourPatch[:len(ourPatch)/2], nil},
-		{"a window over 64 MiB", hugeWindow(), vcdiff.ErrWindowTooLarge},
+		{"a window over 64 MiB", vcdifftest.HugeWindow(), vcdiff.ErrWindowTooLarge},
 		{"copies past delta-source-raw-count", patchOf(t, append(bytes.Repeat([]byte{9}, 2<<20), mustRead(t, oldRoot)...), mustRead(t, newRoot)), vcdiff.ErrSourceSegment},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fw := replaceEntry(t, v2, "data/rootfs.img", tc.patch)
+			fw := fwtest.ReplaceEntry(t, v2, "data/rootfs.img", tc.patch)
 			img := &apply.Memory{}
 			applyTo(t, img, v1, "complete")
 			before := img.Bytes()
@@ -298,23 +298,6 @@ func TestXdelta3Patches(t *testing.T) {
 	}
 }
 
-// hugeWindow is a patch whose one window claims 64 MiB + 1 bytes.
-func hugeWindow() []byte {
-	varint := func(b []byte, v uint64) []byte {
-		var tmp []byte
-		for tmp = []byte{byte(v & 0x7f)}; v >= 0x80; {
-			v >>= 7
-			tmp = append([]byte{byte(v&0x7f) | 0x80}, tmp...)
-		}
-		return append(b, tmp...)
-	}
-	body := varint(nil, 64<<20+1)             // target window length
-	body = append(body, 0)                    // delta indicator
-	body = append(body, 0, 0, 0)              // data, instructions, addresses
-	w := varint([]byte{0}, uint64(len(body))) // no source; delta encoding length
-	return append(append([]byte{0xd6, 0xc3, 0xc4, 0, 0}, w...), body...)
-}
-
 func patchOf(t *testing.T, src, target []byte) []byte {
 	var b bytes.Buffer
 	if err := vcdiff.Encode(&b, bytes.NewReader(src), int64(len(src)), bytes.NewReader(target), vcdiff.EncodeOptions{}); err != nil {
@@ -322,58 +305,6 @@ func patchOf(t *testing.T, src, target []byte) []byte {
 	}
 	return b.Bytes()
 }
-
-// replaceEntry is fw with one entry's contents replaced, the way
-// mix firmware.patch zips a patch into a copy of the new firmware.
-func replaceEntry(t *testing.T, fw, name string, data []byte) string {
-	t.Helper()
-	zr := archive.NewReader(mustOpen(t, fw))
-	var out bytes.Buffer
-	zw := archive.NewWriter(&out)
-	for {
-		h, err := zr.Next()
-		if err != nil {
-			break
-		}
-		b := data
-		if h.Name != name {
-			var buf bytes.Buffer
-			buf.ReadFrom(zr)
-			b = buf.Bytes()
-		}
-		e := archive.Entry{Name: h.Name}
-		if h.Name == meta.MetaConfName {
-			e.Modified = &h.Modified
-		}
-		if err := zw.WriteStored(e, b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	zw.Close()
-	p := filepath.Join(t.TempDir(), "replaced.fw")
-	os.WriteFile(p, out.Bytes(), 0o644)
-	return p
-}
-
-func entryOf(t *testing.T, fw, name string) []byte {
-	t.Helper()
-	zr := archive.NewReader(mustOpen(t, fw))
-	for {
-		h, err := zr.Next()
-		if err != nil {
-			t.Fatalf("%s: no %s", fw, name)
-		}
-		if h.Name == name {
-			var b bytes.Buffer
-			if _, err := b.ReadFrom(zr); err != nil {
-				t.Fatal(err)
-			}
-			return b.Bytes()
-		}
-	}
-}
-
-func metaConfOf(t *testing.T, fw string) []byte { return entryOf(t, fw, meta.MetaConfName) }
 
 func mustOpen(t *testing.T, p string) *os.File {
 	t.Helper()

@@ -1,12 +1,10 @@
 package fwtest
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -282,26 +280,6 @@ func MiscDir(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return dir
-}
-
-// MetaConf returns the meta.conf inside the archive at path.
-func MetaConf(t testing.TB, path string) []byte {
-	t.Helper()
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	rc, err := zr.Open("meta.conf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(rc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // ReadFile reads a file a test needs, failing the test if it cannot.
