@@ -33,7 +33,10 @@ func Fake(t testing.TB, body string) string {
 	t.Helper()
 	dir := t.TempDir()
 	script := "#!/bin/sh\ndir='" + dir + "'\n" +
-		"n=$(( $(cat \"$dir/runs\" 2>/dev/null || echo 0) + 1 ))\necho $n > \"$dir/runs\"\n" +
+		"n=$(( $(cat \"$dir/runs\" 2>/dev/null || echo 0) + 1 ))\n" +
+		// Renamed into place: a run killed while counting (a timeout
+		// ends a reboot loop at any point) leaves the old count.
+		"echo $n > \"$dir/runs.$$\" && mv \"$dir/runs.$$\" \"$dir/runs\"\n" +
 		"for a in \"$@\"; do printf '%s\\n' \"$a\" >> \"$dir/args.$n\"; done\n" + body
 	path := filepath.Join(dir, "qemu-system-aarch64")
 	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
