@@ -370,10 +370,10 @@ func checkSigning(spec Spec) error {
 		return nil
 	}
 	if spec.SignKey == nil {
-		return errors.New("the firmware is unsigned but --public-key makes devices accept only signed updates: pass --sign-key with the matching private key (firmwright keygen makes a pair)")
+		return errors.New("the firmware is unsigned but --device-public-key makes devices accept only signed updates: pass --sign-key with the matching private key (firmwright keygen makes a pair)")
 	}
 	if !bytes.Equal(spec.SignKey.Public().(ed25519.PublicKey), spec.PublicKey) {
-		return errors.New("--sign-key is not the private half of --public-key: devices would refuse this firmware's updates")
+		return errors.New("--sign-key is not the private half of --device-public-key: devices would refuse this firmware's updates")
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,7 +16,6 @@ import (
 	"github.com/firmwright/firmwright/fwup/archive"
 	"github.com/firmwright/firmwright/fwup/cmdline"
 	"github.com/firmwright/firmwright/fwup/conf"
-	"github.com/firmwright/firmwright/fwup/keys"
 	"github.com/firmwright/firmwright/fwup/meta"
 	"github.com/firmwright/firmwright/internal/atomicfile"
 )
@@ -28,12 +26,38 @@ type exitCode int
 func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 func newApp(sys *system) *cli.Command {
-	return &cli.Command{
+	app := &cli.Command{
 		Name:      "firmwright",
 		Usage:     "build, sign and inspect Nerves-style firmware (.fw) for Raspberry Pi",
 		Writer:    sys.Stdout,
 		ErrWriter: sys.Stderr,
+		// --version is ours (urfave/cli's would print another text).
+		HideVersion: true,
+		Flags:       []cli.Flag{&cli.BoolFlag{Name: "version", Usage: "print firmwright's version (as the version command)"}},
+		Action: func(ctx context.Context, c *cli.Command) error {
+			if c.Bool("version") {
+				printVersion(sys)
+				return nil
+			}
+			return unknownCommand(ctx, c)
+		},
+		// In the order a user needs them.
 		Commands: []*cli.Command{
+			buildCommand(sys),
+			burnCommand(sys),
+			qemuCommand(sys),
+			patchCommand(sys),
+			applyCommand(sys),
+			imageCommand(sys),
+			infoCommand(sys),
+			verifyCommand(sys),
+			keygenCommand(sys),
+			signCommand(sys),
+			unpackCommand(sys),
+			systemsCommand(sys),
+			rootfsCommand(sys),
+			initramfsCommand(sys),
+			createCommand(sys),
 			{
 				Name:            "fwup",
 				Usage:           "run fwup's own command line (same flags, output and exit codes)",
@@ -45,23 +69,11 @@ func newApp(sys *system) *cli.Command {
 					return nil
 				},
 			},
-			createCommand(sys),
-			keygenCommand(sys),
-			signCommand(sys),
-			verifyCommand(sys),
-			infoCommand(sys),
-			applyCommand(sys),
-			imageCommand(sys),
-			patchCommand(sys),
-			unpackCommand(sys),
-			rootfsCommand(sys),
-			buildCommand(sys),
-			burnCommand(sys),
-			systemsCommand(sys),
-			initramfsCommand(sys),
-			qemuCommand(sys),
+			versionCommand(sys),
 		},
 	}
+	setUsageErrors(app)
+	return app
 }
 
 func createCommand(sys *system) *cli.Command {
@@ -70,13 +82,13 @@ func createCommand(sys *system) *cli.Command {
 		Usage:     "create a .fw archive from an fwup.conf",
 		ArgsUsage: "FWUP.CONF",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "the .fw to write"},
-			&cli.StringFlag{Name: "sign-key", Usage: "private key file to sign with"},
+			outputFlag("the .fw to write", true),
+			signKeyFlag("private key file to sign with", false),
 			&cli.IntFlag{Name: "level", Value: 9, Usage: "deflate level 1-9"},
 		},
 		Action: func(_ context.Context, c *cli.Command) error {
 			if c.NArg() != 1 {
-				return fmt.Errorf("create: give one fwup.conf")
+				return usage(c, "give one fwup.conf")
 			}
 			config := c.Args().First()
 			data, err := os.ReadFile(config)
@@ -108,77 +120,15 @@ func createCommand(sys *system) *cli.Command {
 	}
 }
 
-func keygenCommand(sys *system) *cli.Command {
-	return &cli.Command{
-		Name:  "keygen",
-		Usage: "make an Ed25519 signing key pair in fwup's key-file format",
-		Flags: []cli.Flag{&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "fwup-key", Usage: "write PREFIX.pub and PREFIX.priv"}},
-		Action: func(_ context.Context, c *cli.Command) error {
-			pub, priv, err := keys.Generate(sys.Rand)
-			if err != nil {
-				return err
-			}
-			prefix := c.String("output")
-			for _, f := range []struct {
-				path string
-				data []byte
-			}{{prefix + ".pub", keys.Encode(pub)}, {prefix + ".priv", keys.Encode(priv)}} {
-				if _, err := os.Stat(f.path); err == nil {
-					return fmt.Errorf("%s already exists; not overwriting a key", f.path)
-				}
-				if err := atomicfile.Write(f.path, 0o600, func(w io.Writer) error { _, err := w.Write(f.data); return err }); err != nil {
-					return err
-				}
-			}
-			fmt.Fprintf(sys.Stdout, "wrote %s.pub (give it to devices) and %s.priv (keep it secret)\n", prefix, prefix)
-			return nil
-		},
-	}
-}
-
-func signCommand(sys *system) *cli.Command {
-	return &cli.Command{
-		Name:      "sign",
-		Usage:     "sign (or re-sign) a .fw archive",
-		ArgsUsage: "IN.fw",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "key", Aliases: []string{"s"}, Required: true, Usage: "private key file"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "signed .fw to write"},
-		},
-		Action: func(_ context.Context, c *cli.Command) error {
-			if c.NArg() != 1 {
-				return fmt.Errorf("sign: give one input .fw")
-			}
-			key, err := readPrivate(c.String("key"))
-			if err != nil {
-				return err
-			}
-			in, err := os.Open(c.Args().First())
-			if err != nil {
-				return err
-			}
-			defer in.Close()
-			out := c.String("output")
-			err = atomicfile.Write(out, 0o644, func(w io.Writer) error {
-				return fwup.Resign(w, in, key, cmdline.CreationTime(sys.Env, sys.Now), filepath.Dir(out))
-			})
-			if err != nil {
-				return fmt.Errorf("%s: %w", in.Name(), err)
-			}
-			return nil
-		},
-	}
-}
-
 func verifyCommand(sys *system) *cli.Command {
 	return &cli.Command{
 		Name:      "verify",
 		Usage:     "check a .fw archive's hashes, and its signature against public keys",
 		ArgsUsage: "FILE.fw",
-		Flags:     []cli.Flag{&cli.StringSliceFlag{Name: "public-key", Aliases: []string{"p"}, Usage: "public key file (repeatable); unsigned archives then fail"}},
+		Flags:     []cli.Flag{publicKeysFlag("public key file (repeatable); unsigned archives then fail")},
 		Action: func(_ context.Context, c *cli.Command) error {
 			if c.NArg() != 1 {
-				return fmt.Errorf("verify: give one .fw")
+				return usage(c, "give one .fw")
 			}
 			pubs, err := readPublics(c.StringSlice("public-key"))
 			if err != nil {
@@ -266,11 +216,11 @@ func infoCommand(sys *system) *cli.Command {
 		ArgsUsage: "FILE.fw",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print JSON"},
-			&cli.StringSliceFlag{Name: "public-key", Aliases: []string{"p"}, Usage: "public key file to check the signature with"},
+			publicKeysFlag("public key file to check the signature with (repeatable)"),
 		},
 		Action: func(_ context.Context, c *cli.Command) error {
 			if c.NArg() != 1 {
-				return fmt.Errorf("info: give one .fw")
+				return usage(c, "give one .fw")
 			}
 			pubs, err := readPublics(c.StringSlice("public-key"))
 			if err != nil {
@@ -346,46 +296,4 @@ func infoCommand(sys *system) *cli.Command {
 			return nil
 		},
 	}
-}
-
-// readPrivate reads a signing key, refusing one whose halves do not
-// match (fwup signs with it anyway, badly).
-func readPrivate(path string) (ed25519.PrivateKey, error) {
-	k, err := keys.ReadPrivateFile(path)
-	if err == nil {
-		if err = keys.CheckPrivate(k); err != nil {
-			err = &keys.DecodeError{Path: path, Err: err}
-		}
-	}
-	return k, keyFileError(err, "private")
-}
-
-// readPublic reads a public key file.
-func readPublic(path string) (ed25519.PublicKey, error) {
-	k, err := keys.ReadPublicFile(path)
-	return k, keyFileError(err, "public")
-}
-
-// keyFileError words a key file that holds no key as "PATH: KIND key: …".
-func keyFileError(err error, kind string) error {
-	var de *keys.DecodeError
-	if errors.As(err, &de) {
-		return fmt.Errorf("%s: %s key: %w", de.Path, kind, de.Err)
-	}
-	return err
-}
-
-func readPublics(paths []string) ([]ed25519.PublicKey, error) {
-	if len(paths) > keys.MaxPublicKeys {
-		return nil, fmt.Errorf("at most %d public keys", keys.MaxPublicKeys)
-	}
-	var pubs []ed25519.PublicKey
-	for _, p := range paths {
-		k, err := readPublic(p)
-		if err != nil {
-			return nil, err
-		}
-		pubs = append(pubs, k)
-	}
-	return pubs, nil
 }

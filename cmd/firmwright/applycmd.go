@@ -56,7 +56,7 @@ func (p *progressLine) report(percent int, in, units, total int64) {
 func applyFlags(task string) []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "task", Aliases: []string{"t"}, Value: task, Usage: "the task to run (a prefix is enough)"},
-		&cli.StringSliceFlag{Name: "public-key", Usage: "only apply archives signed by this key (file; repeatable)"},
+		publicKeysFlag("only apply archives signed by this key (file; repeatable)"),
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress line"},
 	}
 }
@@ -111,10 +111,10 @@ func imageCommand(sys *system) *cli.Command {
 		Usage:     "write the disk image a .fw makes (its complete task) to a new file",
 		ArgsUsage: "FILE.fw",
 		Flags: append(applyFlags("complete"),
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "the image file to write"}),
+			outputFlag("the image file to write", true)),
 		Action: func(_ context.Context, c *cli.Command) error {
 			if c.NArg() != 1 {
-				return errors.New("image: give one .fw file")
+				return usage(c, "give one .fw file")
 			}
 			out := c.String("output")
 			// The image appears only once it is complete.
@@ -141,10 +141,10 @@ func applyCommand(sys *system) *cli.Command {
 			&cli.StringFlag{Name: "reboot-param-path", Usage: "where reboot_param() writes (default /run/systemd/reboot-param, then /run/reboot-param)"}),
 		Action: func(_ context.Context, c *cli.Command) error {
 			if c.NArg() != 1 {
-				return errors.New("apply: give one .fw file")
+				return usage(c, "give one .fw file")
 			}
 			if c.String("task") == "" {
-				return errors.New("apply: give a task with --task (complete for a new card, upgrade for an update)")
+				return usage(c, "give a task with --task (complete for a new card, upgrade for an update)")
 			}
 			dev := c.String("device")
 			if cmdline.WillBeRegularFile(dev) {

@@ -16,7 +16,7 @@ import (
 func buildCommand(sys *system) *cli.Command {
 	return &cli.Command{
 		Name:  "build",
-		Usage: "build firmware: a system, a Buildroot images/ folder and a `mix release` become a .fw (and a card image)",
+		Usage: "build firmware: a system, a Buildroot images/ folder and a mix release become a .fw (and a card image)",
 		Description: "Every flag can also be set through an environment variable named FIRMWRIGHT_ and the flag's\n" +
 			"name in capitals with _ for - (FIRMWRIGHT_SYSTEM, FIRMWRIGHT_SIGN_KEY); repeatable flags take\n" +
 			"comma-separated values there. Flags on the command line win.",
@@ -35,19 +35,19 @@ func buildCommand(sys *system) *cli.Command {
 			&cli.StringFlag{Name: "author", Usage: "meta-author"},
 			&cli.StringFlag{Name: "vcs-identifier", Usage: "meta-vcs-identifier (e.g. the git commit)"},
 			&cli.StringFlag{Name: "misc", Usage: "meta-misc"},
-			&cli.StringFlag{Name: "sign-key", Usage: "private key file to sign the .fw with (firmwright keygen)"},
-			&cli.StringFlag{Name: "public-key", Usage: "public key file installed as /etc/fwup.pub for the device to check updates; the build must then be signed with its private half"},
+			signKeyFlag("private key file to sign the .fw with (firmwright keygen)", false),
+			&cli.StringFlag{Name: "device-public-key", Usage: "public key file installed as /etc/fwup.pub, with which the device checks its updates; the build must then be signed with its private half"},
 			&cli.StringFlag{Name: "device-firmwright", Usage: "firmwright built for the board (GOOS=linux CGO_ENABLED=0): installed as /usr/bin/fwup, and as /sbin/init on a base without erlinit"},
 			&cli.StringFlag{Name: "compression", Value: "gzip", Usage: "SquashFS compression: gzip, zstd, xz or lz4"},
 			&cli.IntFlag{Name: "block-size", Value: 128 << 10, Usage: "SquashFS block size in bytes"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "the .fw to write"},
+			outputFlag("the .fw to write", true),
 			&cli.StringFlag{Name: "image", Usage: "also write the card image (the complete task) to this file"},
 			&cli.StringFlag{Name: "patch-from", Usage: "an older .fw: also write the delta update from it to this build (as firmwright patch)"},
 			&cli.StringFlag{Name: "patch-output", Usage: "where --patch-from's delta goes (default: the output's name with .patch.fw)"},
 		}),
 		Action: func(_ context.Context, c *cli.Command) error {
 			if c.NArg() != 0 {
-				return fmt.Errorf("build: unexpected argument %q (inputs are given with flags)", c.Args().First())
+				return usage(c, "unexpected argument %q (inputs are given with flags)", c.Args().First())
 			}
 			s, err := systems.Lookup(c.String("system"))
 			if err != nil {
@@ -57,7 +57,7 @@ func buildCommand(sys *system) *cli.Command {
 			for _, d := range c.StringSlice("define") {
 				k, v, ok := strings.Cut(d, "=")
 				if !ok || k == "" {
-					return fmt.Errorf("--define %q: expected NAME=VALUE", d)
+					return usage(c, "--define %q: expected NAME=VALUE", d)
 				}
 				defines[k] = v
 			}
@@ -82,9 +82,9 @@ func buildCommand(sys *system) *cli.Command {
 					return fmt.Errorf("--sign-key: %w", err)
 				}
 			}
-			if p := c.String("public-key"); p != "" {
+			if p := c.String("device-public-key"); p != "" {
 				if spec.PublicKey, err = readPublic(p); err != nil {
-					return fmt.Errorf("--public-key: %w", err)
+					return fmt.Errorf("--device-public-key: %w", err)
 				}
 			}
 			res, err := builder.Build(spec)

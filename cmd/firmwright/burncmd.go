@@ -31,7 +31,7 @@ func burnCommand(sys *system) *cli.Command {
 			&cli.BoolFlag{Name: "any-disk", Usage: "allow a --device that is not a removable memory card (a USB disk, a loop device)"}),
 		Action: func(_ context.Context, c *cli.Command) error {
 			if c.NArg() != 1 {
-				return errors.New("burn: give one .fw file")
+				return usage(c, "give one .fw file")
 			}
 			fw := c.Args().First()
 			env := maps.Clone(sys.Env)

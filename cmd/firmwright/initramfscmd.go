@@ -19,10 +19,10 @@ func initramfsCommand(sys *system) *cli.Command {
 		Name:  "initramfs",
 		Usage: "write a directory, tar, cpio or SquashFS tree (plus overlays) as a gzipped newc cpio for the kernel's initramfs",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "base", Required: true, Usage: "a directory (owned by root), rootfs.tar[.gz|…], a cpio archive or a SquashFS image"},
+			&cli.StringFlag{Name: "base-rootfs", Required: true, Usage: "the tree to start from: a directory (owned by root), rootfs.tar[.gz|…], a cpio archive or a SquashFS image"},
 			&cli.StringSliceFlag{Name: "overlay", Usage: "a directory laid over the base (owned by root); repeatable, later wins"},
 			&cli.BoolFlag{Name: "no-compress", Usage: "write a plain cpio archive"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "the file to write"},
+			outputFlag("the file to write", true),
 		},
 		Action: func(_ context.Context, c *cli.Command) error {
 			tmp, err := os.MkdirTemp("", "firmwright-initramfs-")
@@ -30,7 +30,7 @@ func initramfsCommand(sys *system) *cli.Command {
 				return err
 			}
 			defer os.RemoveAll(tmp)
-			tree, err := builder.ReadBase(c.String("base"), tmp)
+			tree, err := builder.ReadBase(c.String("base-rootfs"), tmp)
 			if err != nil {
 				return err
 			}

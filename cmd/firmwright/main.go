@@ -56,11 +56,15 @@ func run(sys *system, args []string) int {
 	sys.Prog = "fwup"
 	err := newApp(sys).Run(context.Background(), args)
 	var code exitCode
+	var usage *usageError
 	switch {
 	case err == nil:
 		return 0
 	case errors.As(err, &code):
 		return int(code)
+	case errors.As(err, &usage):
+		fmt.Fprintln(sys.Stderr, usage)
+		return 2
 	}
 	fmt.Fprintln(sys.Stderr, "firmwright:", err)
 	return 1

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -25,11 +24,11 @@ func patchCommand(sys *system) *cli.Command {
 			"when smaller. meta.conf and its signature are NEW.fw's, untouched; a device on OLD.fw applies the patch\n" +
 			"to the same result as NEW.fw.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "the delta .fw to write"},
+			outputFlag("the delta .fw to write", true),
 		},
 		Action: func(_ context.Context, c *cli.Command) error {
 			if c.NArg() != 2 {
-				return errors.New("patch: give OLD.fw and NEW.fw")
+				return usage(c, "give OLD.fw and NEW.fw")
 			}
 			return makePatch(sys, c.Args().Get(0), c.Args().Get(1), c.String("output"))
 		},

@@ -37,7 +37,7 @@ func qemuCommand(sys *system) *cli.Command {
 		},
 		Action: func(ctx context.Context, c *cli.Command) error {
 			if c.NArg() != 1 {
-				return errors.New("qemu: give one disk image")
+				return usage(c, "give one disk image")
 			}
 			var expect []*regexp.Regexp
 			for _, e := range c.StringSlice("expect") {

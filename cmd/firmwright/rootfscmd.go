@@ -19,15 +19,15 @@ func rootfsCommand(sys *system) *cli.Command {
 		Name:  "rootfs",
 		Usage: "build the SquashFS root filesystem: a Buildroot base, an OTP release at /srv/erlang, erlinit.config, overlays",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "base", Required: true, Usage: "the base: rootfs.tar[.gz|.zst|.bz2|.xz], rootfs.cpio[.gz], rootfs.squashfs, or a directory (owned by root)"},
-			&cli.StringFlag{Name: "release", Required: true, Usage: "the `mix release` directory"},
+			&cli.StringFlag{Name: "base-rootfs", Required: true, Usage: "the root filesystem to start from: rootfs.tar[.gz|.zst|.bz2|.xz], rootfs.cpio[.gz], rootfs.squashfs, or a directory (owned by root)"},
+			&cli.StringFlag{Name: "release", Required: true, Usage: "the directory mix release made"},
 			&cli.StringSliceFlag{Name: "overlay", Usage: "a directory laid over the image (owned by root); repeatable, later wins"},
 			&cli.StringSliceFlag{Name: "delete", Usage: "a path pattern to remove from the base (path.Match); repeatable"},
 			&cli.StringFlag{Name: "erlinit", Usage: "erlinit options merged into the base's /etc/erlinit.config"},
 			&cli.StringFlag{Name: "arch", Value: "none", Usage: "the release's native code must be for: aarch64, armhf, x86_64 or none"},
 			&cli.StringFlag{Name: "compression", Value: "gzip", Usage: "gzip, zstd, xz or lz4"},
 			&cli.IntFlag{Name: "block-size", Value: 128 << 10, Usage: "SquashFS block size in bytes"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "the image to write"},
+			outputFlag("the image to write", true),
 		},
 		Action: func(_ context.Context, c *cli.Command) error {
 			var target *erlang.ELFTarget
@@ -47,7 +47,7 @@ func rootfsCommand(sys *system) *cli.Command {
 				return err
 			}
 			defer os.RemoveAll(tmp)
-			spec := builder.Rootfs{Base: c.String("base"), Release: c.String("release"), Overlays: c.StringSlice("overlay"),
+			spec := builder.Rootfs{Base: c.String("base-rootfs"), Release: c.String("release"), Overlays: c.StringSlice("overlay"),
 				Delete: c.StringSlice("delete"), Erlinit: c.String("erlinit"), Target: target, ModTime: mtime, TempDir: tmp}
 			opts := builder.SquashFS{Compression: c.String("compression"), BlockSize: int(c.Int("block-size"))}
 			_, err = spec.WriteImage(c.String("output"), opts, sys.Now, func(st builder.Stage) {

@@ -78,7 +78,7 @@ func TestRootfsCommand(t *testing.T) {
 
 	img := filepath.Join(dir, "rootfs.img")
 	env := map[string]string{"SOURCE_DATE_EPOCH": "1700000000"}
-	out, errOut, code := runCLI(t, env, "rootfs", "--base", base, "--release", rel, "--overlay", overlay,
+	out, errOut, code := runCLI(t, env, "rootfs", "--base-rootfs", base, "--release", rel, "--overlay", overlay,
 		"--erlinit", user, "-o", img)
 	if code != 0 {
 		t.Fatalf("rootfs: exit %d: %s%s", code, out, errOut)
@@ -130,7 +130,7 @@ func TestRootfsCommand(t *testing.T) {
 
 	// Reproducible with SOURCE_DATE_EPOCH.
 	img2 := filepath.Join(dir, "rootfs2.img")
-	runCLI(t, env, "rootfs", "--base", base, "--release", rel, "--overlay", overlay, "--erlinit", user, "-o", img2)
+	runCLI(t, env, "rootfs", "--base-rootfs", base, "--release", rel, "--overlay", overlay, "--erlinit", user, "-o", img2)
 	a := fwtest.ReadFile(t, img)
 	b := fwtest.ReadFile(t, img2)
 	if string(a) != string(b) {
@@ -142,7 +142,7 @@ func TestRootfsCommand(t *testing.T) {
 	os.Chtimes(filepath.Join(rel, "lib/demo-0.1.0/ebin/demo.beam"), old, old)
 	os.Chtimes(filepath.Join(overlay, "etc/issue"), old, old)
 	img3 := filepath.Join(dir, "rootfs3.img")
-	runCLI(t, env, "rootfs", "--base", base, "--release", rel, "--overlay", overlay, "--erlinit", user, "-o", img3)
+	runCLI(t, env, "rootfs", "--base-rootfs", base, "--release", rel, "--overlay", overlay, "--erlinit", user, "-o", img3)
 	if c := fwtest.ReadFile(t, img3); string(a) != string(c) {
 		t.Error("older input mtimes changed the image under SOURCE_DATE_EPOCH")
 	}
@@ -161,10 +161,10 @@ func TestRootfsCommand(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--base", corrupt, "--release", rel}, "corrupt.tar"},
-		{[]string{"--base", badSquash, "--release", rel}, "bad.squashfs"},
-		{[]string{"--base", badCPIO, "--release", rel}, "bad.cpio"},
-		{[]string{"--base", base, "--release", noReleases}, "releases/"},
+		{[]string{"--base-rootfs", corrupt, "--release", rel}, "corrupt.tar"},
+		{[]string{"--base-rootfs", badSquash, "--release", rel}, "bad.squashfs"},
+		{[]string{"--base-rootfs", badCPIO, "--release", rel}, "bad.cpio"},
+		{[]string{"--base-rootfs", base, "--release", noReleases}, "releases/"},
 	} {
 		no := filepath.Join(dir, "no.img")
 		_, errOut, code := runCLI(t, env, append(append([]string{"rootfs"}, tc.args...), "-o", no)...)
@@ -179,7 +179,7 @@ func TestRootfsCommand(t *testing.T) {
 	// An overlay under /data is refused, and nothing is written.
 	bad := filepath.Join(dir, "bad")
 	writeFiles(t, bad, map[string]string{"data/x": "x"})
-	_, errOut, code = runCLI(t, env, "rootfs", "--base", base, "--release", rel, "--overlay", bad, "-o", filepath.Join(dir, "no.img"))
+	_, errOut, code = runCLI(t, env, "rootfs", "--base-rootfs", base, "--release", rel, "--overlay", bad, "-o", filepath.Join(dir, "no.img"))
 	if code == 0 || !strings.Contains(errOut, "data/x") {
 		t.Errorf("overlay under /data: exit %d, %q", code, errOut)
 	}
@@ -188,7 +188,7 @@ func TestRootfsCommand(t *testing.T) {
 	}
 	// A release for another architecture is refused, naming the file.
 	writeFiles(t, rel, map[string]string{"lib/demo-0.1.0/priv/nif.so": "\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00\x3e\x00\x01\x00\x00\x00" + strings.Repeat("\x00", 40)})
-	_, errOut, code = runCLI(t, env, "rootfs", "--base", base, "--release", rel, "--arch", "aarch64", "-o", filepath.Join(dir, "no.img"))
+	_, errOut, code = runCLI(t, env, "rootfs", "--base-rootfs", base, "--release", rel, "--arch", "aarch64", "-o", filepath.Join(dir, "no.img"))
 	if code == 0 || !strings.Contains(errOut, "nif.so") {
 		t.Errorf("x86_64 NIF for aarch64: exit %d, %q", code, errOut)
 	}

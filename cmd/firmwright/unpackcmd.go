@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -25,11 +24,11 @@ func unpackCommand(sys *system) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "resource", Value: "rootfs.img", Usage: "the file-resource holding the SquashFS image"},
 			&cli.BoolFlag{Name: "list", Aliases: []string{"l"}, Usage: "list the files (the default without --output)"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "extract into this new directory"},
+			outputFlag("extract into this new directory", false),
 		},
 		Action: func(_ context.Context, c *cli.Command) error {
 			if c.NArg() != 1 {
-				return errors.New("unpack: give one .fw file")
+				return usage(c, "give one .fw file")
 			}
 			fw := c.Args().First()
 			img, err := extractResource(fw, c.String("resource"))

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/firmwright/firmwright/fwup"
+	"github.com/firmwright/firmwright/fwup/cmdline"
+	"github.com/firmwright/firmwright/fwup/keys"
+	"github.com/firmwright/firmwright/internal/atomicfile"
+)
+
+func keygenCommand(sys *system) *cli.Command {
+	return &cli.Command{
+		Name:  "keygen",
+		Usage: "make an Ed25519 signing key pair in fwup's key-file format",
+		Flags: []cli.Flag{&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "fwup-key", Usage: "write PREFIX.pub and PREFIX.priv"}},
+		Action: func(_ context.Context, c *cli.Command) error {
+			pub, priv, err := keys.Generate(sys.Rand)
+			if err != nil {
+				return err
+			}
+			prefix := c.String("output")
+			files := []struct {
+				path string
+				data []byte
+			}{{prefix + ".pub", keys.Encode(pub)}, {prefix + ".priv", keys.Encode(priv)}}
+			// Both paths are checked before either is written: half a new
+			// pair beside half an old one is worse than no new pair.
+			for _, f := range files {
+				if _, err := os.Lstat(f.path); err == nil {
+					return fmt.Errorf("%s already exists; not overwriting a key (nothing written)", f.path)
+				}
+			}
+			for i, f := range files {
+				if err := atomicfile.Write(f.path, 0o600, func(w io.Writer) error { _, err := w.Write(f.data); return err }); err != nil {
+					if i > 0 {
+						os.Remove(files[0].path)
+					}
+					return err
+				}
+			}
+			fmt.Fprintf(sys.Stdout, "wrote %s.pub (give it to devices) and %s.priv (keep it secret)\n", prefix, prefix)
+			return nil
+		},
+	}
+}
+
+func signCommand(sys *system) *cli.Command {
+	return &cli.Command{
+		Name:      "sign",
+		Usage:     "sign (or re-sign) a .fw archive",
+		ArgsUsage: "IN.fw",
+		Flags: []cli.Flag{
+			signKeyFlag("private key file to sign with", true),
+			outputFlag("signed .fw to write", true),
+		},
+		Action: func(_ context.Context, c *cli.Command) error {
+			if c.NArg() != 1 {
+				return usage(c, "give one input .fw")
+			}
+			key, err := readPrivate(c.String("sign-key"))
+			if err != nil {
+				return err
+			}
+			in, err := os.Open(c.Args().First())
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			out := c.String("output")
+			err = atomicfile.Write(out, 0o644, func(w io.Writer) error {
+				return fwup.Resign(w, in, key, cmdline.CreationTime(sys.Env, sys.Now), filepath.Dir(out))
+			})
+			if err != nil {
+				return fmt.Errorf("%s: %w", in.Name(), err)
+			}
+			return nil
+		},
+	}
+}
+
+// readPrivate reads a signing key, refusing one whose halves do not
+// match (fwup signs with it anyway, badly).
+func readPrivate(path string) (ed25519.PrivateKey, error) {
+	k, err := keys.ReadPrivateFile(path)
+	if err == nil {
+		if err = keys.CheckPrivate(k); err != nil {
+			err = &keys.DecodeError{Path: path, Err: err}
+		}
+	}
+	return k, keyFileError(err, "private")
+}
+
+// readPublic reads a public key file.
+func readPublic(path string) (ed25519.PublicKey, error) {
+	k, err := keys.ReadPublicFile(path)
+	return k, keyFileError(err, "public")
+}
+
+// keyFileError words a key file that holds no key as "PATH: KIND key: …".
+func keyFileError(err error, kind string) error {
+	var de *keys.DecodeError
+	if errors.As(err, &de) {
+		return fmt.Errorf("%s: %s key: %w", de.Path, kind, de.Err)
+	}
+	return err
+}
+
+func readPublics(paths []string) ([]ed25519.PublicKey, error) {
+	if len(paths) > keys.MaxPublicKeys {
+		return nil, fmt.Errorf("at most %d public keys", keys.MaxPublicKeys)
+	}
+	var pubs []ed25519.PublicKey
+	for _, p := range paths {
+		k, err := readPublic(p)
+		if err != nil {
+			return nil, err
+		}
+		pubs = append(pubs, k)
+	}
+	return pubs, nil
+}
