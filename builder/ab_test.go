@@ -2,6 +2,7 @@ package builder_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -114,7 +115,7 @@ const autobootB = "[all]\ntryboot_a_b=1\nboot_partition=3\n[tryboot]\nboot_parti
 func TestTrybootUpdate(t *testing.T) {
 	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 4<<20)
 	spec.Meta.Version = "1.2.3"
-	res, err := builder.Build(spec)
+	res, err := builder.Build(context.Background(), spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +230,7 @@ func opsFromSlot(t *testing.T, img []byte) []byte {
 // board is refused by upgrade and provision.
 func TestOpsAndProvision(t *testing.T) {
 	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 1<<20)
-	res, err := builder.Build(spec)
+	res, err := builder.Build(context.Background(), spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +271,7 @@ func TestOpsAndProvision(t *testing.T) {
 
 	other := buildertest.Spec(t, buildertest.System(t, "rpi3"), 1<<20)
 	other.Image = ""
-	if _, err := builder.Build(other); err != nil {
+	if _, err := builder.Build(context.Background(), other); err != nil {
 		t.Fatal(err)
 	}
 	rpi3 := fwtest.ReadFile(t, other.Output)
@@ -287,7 +288,7 @@ func TestOpsAndProvision(t *testing.T) {
 func TestMigrateFromOldLayout(t *testing.T) {
 	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 1<<20)
 	spec.Image = ""
-	if _, err := builder.Build(spec); err != nil {
+	if _, err := builder.Build(context.Background(), spec); err != nil {
 		t.Fatal(err)
 	}
 	old, err := os.ReadFile("testdata/old-layout-rpi4.conf")

@@ -2,6 +2,7 @@ package builder
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"github.com/firmwright/firmwright/fwup/keys"
 	"github.com/firmwright/firmwright/fwup/meta"
 	"github.com/firmwright/firmwright/internal/atomicfile"
+	"github.com/firmwright/firmwright/internal/ctxio"
 	"github.com/firmwright/firmwright/rootfs"
 	"github.com/firmwright/firmwright/systems"
 )
@@ -34,8 +36,9 @@ const (
 )
 
 // Build runs the pipeline: checks, rootfs, ops.fw, .fw and, if asked,
-// the image. Outputs appear whole or not at all.
-func Build(spec Spec) (*Result, error) {
+// the image. Outputs appear whole or not at all; when ctx is done the
+// work stops and what it made so far is removed.
+func Build(ctx context.Context, spec Spec) (*Result, error) {
 	r := newReporter(spec.Now, spec.Report)
 	if spec.System == nil {
 		return nil, errors.New("no system given")
@@ -60,55 +63,15 @@ func Build(spec Spec) (*Result, error) {
 
 	rfs := in.rootfs(spec, ops, tmp)
 	res := &Result{}
-	if res.RootfsSize, err = rfs.writeImage(in.env["ROOTFS"], spec.SquashFS, r); err != nil {
+	if res.RootfsSize, err = rfs.writeImage(ctx, in.env["ROOTFS"], spec.SquashFS, r); err != nil {
 		return nil, err
 	}
 	if err := in.checkRootfsFits(res.RootfsSize); err != nil {
 		return nil, err
 	}
-
-	// Both outputs are made under staging names beside them and renamed
-	// only when both are whole, so a failure leaves neither behind (nor
-	// replaces an older one). The image is made from the archive as it is
-	// written, so applying overlaps compressing.
-	fwStage := stagingName(spec.Output)
-	defer os.Remove(fwStage)
-	var image *imageWriter
-	var imgStage string
-	if spec.Image != "" {
-		imgStage = stagingName(spec.Image)
-		defer os.Remove(imgStage)
-		image = startImage(spec.Output, imgStage, spec.ApplyEnv)
-	}
-	err = atomicfile.Write(fwStage, 0o644, func(w io.Writer) error {
-		if image != nil {
-			w = io.MultiWriter(w, image)
-		}
-		plan, err := fwup.Create(w, in.cfg.data, fwup.CreateOptions{Env: in.cfg.env, Name: in.cfg.path,
-			Dir: filepath.Dir(in.cfg.path), Time: spec.Time, Key: spec.SignKey})
-		if err == nil {
-			res.UUID = meta.UUID(plan.Meta)
-		}
-		return err
-	})
 	var imageSize int64
-	var imageErr error
-	if image != nil {
-		imageSize, imageErr = image.finish(err)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", spec.Output, err)
-	}
-	if imageErr != nil {
-		return nil, fmt.Errorf("%s: %w", spec.Image, imageErr)
-	}
-	if err := os.Rename(fwStage, spec.Output); err != nil {
+	if res.UUID, imageSize, err = in.writeOutputs(ctx, spec); err != nil {
 		return nil, err
-	}
-	if image != nil {
-		if err := os.Rename(imgStage, spec.Image); err != nil {
-			return nil, err
-		}
 	}
 	res.Nickname = meta.Nickname(res.UUID)
 	if fi, err := os.Stat(spec.Output); err == nil {
@@ -119,11 +82,58 @@ func Build(spec Spec) (*Result, error) {
 		signed = "signed"
 	}
 	what := fmt.Sprintf("%s, %s", filepath.Base(spec.Output), signed)
-	if image != nil {
+	if spec.Image != "" {
 		what += fmt.Sprintf(", and %s (complete, %.0f MB)", filepath.Base(spec.Image), float64(imageSize)/1e6)
 	}
 	r.done(what, res.FwSize)
 	return res, nil
+}
+
+// writeOutputs writes the .fw and, when asked, the image. Both are made
+// under temporary names beside them and put in place only when both are
+// whole, so a failure leaves neither behind (nor replaces an older one).
+// The image is made from the archive as it is written, so applying
+// overlaps compressing. It returns the archive's UUID and the image's
+// size.
+func (in *inputs) writeOutputs(ctx context.Context, spec Spec) (string, int64, error) {
+	fw, err := atomicfile.Create(spec.Output, 0o644)
+	if err != nil {
+		return "", 0, err
+	}
+	defer fw.Abort()
+	var w io.Writer = ctxio.Writer(ctx, fw.File)
+	var image *imageWriter
+	if spec.Image != "" {
+		img, err := atomicfile.Create(spec.Image, 0o644)
+		if err != nil {
+			return "", 0, err
+		}
+		defer img.Abort()
+		image = startImage(spec.Output, img, spec.ApplyEnv)
+		w = io.MultiWriter(w, image)
+	}
+	plan, err := fwup.Create(w, in.cfg.data, fwup.CreateOptions{Env: in.cfg.env, Name: in.cfg.path,
+		Dir: filepath.Dir(in.cfg.path), Time: spec.Time, Key: spec.SignKey})
+	var imageSize int64
+	var imageErr error
+	if image != nil {
+		imageSize, imageErr = image.finish(err)
+	}
+	if err != nil {
+		return "", 0, fmt.Errorf("%s: %w", spec.Output, fw.Named(err))
+	}
+	if imageErr != nil {
+		return "", 0, fmt.Errorf("%s: %w", spec.Image, image.img.Named(imageErr))
+	}
+	if err := fw.Commit(); err != nil {
+		return "", 0, err
+	}
+	if image != nil {
+		if err := image.img.Commit(); err != nil {
+			return "", 0, err
+		}
+	}
+	return meta.UUID(plan.Meta), imageSize, nil
 }
 
 // rootfs is the root filesystem a build makes: the base, the release,
@@ -146,61 +156,33 @@ func (in *inputs) rootfs(spec Spec, ops []byte, tmp string) *Rootfs {
 	return rfs
 }
 
-// WriteImage applies fw's complete task to a new image file, as
+// writeImage applies the archive r (named fw) to img, a new file, as
 // `fwup -a -t complete -d img` does with a file that does not exist yet.
 // env holds apply-time variables (NERVES_SERIAL_NUMBER). It returns the
 // image's size.
-func WriteImage(fw, img string, env map[string]string) (int64, error) {
-	in, err := os.Open(fw)
-	if err != nil {
+func writeImage(r io.Reader, fw string, img *os.File, env map[string]string) (int64, error) {
+	if err := apply.Run(r, img, apply.Options{Task: "complete", Input: fw, Env: env}); err != nil {
 		return 0, err
 	}
-	defer in.Close()
-	size, err := writeImage(in, fw, img, env)
-	if err != nil {
-		return 0, fmt.Errorf("%s: %w", img, err)
-	}
-	return size, nil
-}
-
-func writeImage(r io.Reader, fw, img string, env map[string]string) (int64, error) {
-	var size int64
-	err := atomicfile.Write(img, 0o644, func(w io.Writer) error {
-		f := w.(*os.File)
-		if err := apply.Run(r, f, apply.Options{Task: "complete", Input: fw, Env: env}); err != nil {
-			return err
-		}
-		var err error
-		size, err = f.Seek(0, io.SeekEnd)
-		return err
-	})
-	if err != nil {
-		return 0, err
-	}
-	return size, nil
+	return img.Seek(0, io.SeekEnd)
 }
 
 // imageWriter applies an archive to an image while the archive is being
 // written: what is written to it goes through a pipe to apply.Run.
 type imageWriter struct {
+	img  *atomicfile.File
 	pw   *io.PipeWriter
 	done chan struct{}
 	size int64
 	err  error
 }
 
-// stagingName is where an output is made before it is renamed into
-// place: a hidden name in the same directory.
-func stagingName(path string) string {
-	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".building")
-}
-
-func startImage(fw, img string, env map[string]string) *imageWriter {
+func startImage(fw string, img *atomicfile.File, env map[string]string) *imageWriter {
 	pr, pw := io.Pipe()
-	iw := &imageWriter{pw: pw, done: make(chan struct{})}
+	iw := &imageWriter{img: img, pw: pw, done: make(chan struct{})}
 	go func() {
 		defer close(iw.done)
-		iw.size, iw.err = writeImage(pr, fw, img, env)
+		iw.size, iw.err = writeImage(pr, fw, img.File, env)
 		// Whatever apply left unread must not block the archive's writer.
 		io.Copy(io.Discard, pr)
 	}()

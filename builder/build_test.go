@@ -2,6 +2,7 @@ package builder_test
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
 	"github.com/firmwright/firmwright/builder"
@@ -14,7 +15,7 @@ func TestBuildEverySystem(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			spec := buildertest.Spec(t, buildertest.System(t, name), 6<<20)
 			spec.Report = func(s builder.Stage) { t.Logf("%-50s %6.2fs %d", s.What, s.Took.Seconds(), s.Size) }
-			res, err := builder.Build(spec)
+			res, err := builder.Build(context.Background(), spec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -29,7 +30,7 @@ func TestReproducible(t *testing.T) {
 	var fws, imgs [][]byte
 	for range 2 {
 		spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 2<<20)
-		if _, err := builder.Build(spec); err != nil {
+		if _, err := builder.Build(context.Background(), spec); err != nil {
 			t.Fatal(err)
 		}
 		fw := fwtest.ReadFile(t, spec.Output)

@@ -3,6 +3,7 @@ package builder_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/ed25519"
 	"os"
 	"path/filepath"
@@ -18,7 +19,7 @@ import (
 // returns its message.
 func buildFails(t *testing.T, spec builder.Spec) string {
 	t.Helper()
-	_, err := builder.Build(spec)
+	_, err := builder.Build(context.Background(), spec)
 	if err == nil {
 		t.Fatal("build succeeded")
 	}
@@ -55,7 +56,7 @@ func TestKernelTooBig(t *testing.T) {
 		count, _, _ = strings.Cut(after, " ")
 	}
 	spec.Defines = map[string]string{"BOOT_A_PART_COUNT": count}
-	if _, err := builder.Build(spec); err != nil {
+	if _, err := builder.Build(context.Background(), spec); err != nil {
 		t.Fatalf("with BOOT_A_PART_COUNT=%s: %v", count, err)
 	}
 
@@ -67,7 +68,7 @@ func TestKernelTooBig(t *testing.T) {
 	zw.Write(image[:12<<20]) // random bytes do not shrink: keep it small enough
 	zw.Close()
 	os.WriteFile(filepath.Join(spec.Images, "Image.gz"), gz.Bytes(), 0o644)
-	if _, err := builder.Build(spec); err != nil {
+	if _, err := builder.Build(context.Background(), spec); err != nil {
 		t.Fatalf("with Image.gz beside Image: %v", err)
 	}
 	if got := openCard(t, spec.Image).file(bootAOff, "kernel8.img"); got != gz.String() {
@@ -114,7 +115,7 @@ func TestUnsignedWithPublicKey(t *testing.T) {
 	spec.SignKey = other
 	wantAll(t, buildFails(t, spec), "not the private half")
 	spec.SignKey = priv
-	if _, err := builder.Build(spec); err != nil {
+	if _, err := builder.Build(context.Background(), spec); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -132,7 +133,7 @@ func TestOutputsWholeOrNotAtAll(t *testing.T) {
 	spec.FwupConf = filepath.Join(t.TempDir(), "fwup.conf")
 	os.WriteFile(spec.FwupConf, []byte(broken), 0o644)
 	os.WriteFile(spec.Output, []byte("old"), 0o644)
-	_, err = builder.Build(spec)
+	_, err = builder.Build(context.Background(), spec)
 	if err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("build: %v", err)
 	}

@@ -2,6 +2,7 @@ package builder_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"maps"
@@ -125,7 +126,7 @@ func buildDelta(t *testing.T, name string) builtDelta {
 	t.Helper()
 	sys := buildertest.System(t, name)
 	v1 := buildertest.Spec(t, sys, 2<<20)
-	if _, err := builder.Build(v1); err != nil {
+	if _, err := builder.Build(context.Background(), v1); err != nil {
 		t.Fatal(err)
 	}
 	v2 := v1
@@ -137,7 +138,7 @@ func buildDelta(t *testing.T, name string) builtDelta {
 	if err := os.WriteFile(kernel, k, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := builder.Build(v2); err != nil {
+	if _, err := builder.Build(context.Background(), v2); err != nil {
 		t.Fatal(err)
 	}
 	delta, patched := patchFile(t, v1.Output, v2.Output)

@@ -2,6 +2,7 @@ package builder_test
 
 import (
 	"bytes"
+	"context"
 	"debug/elf"
 	"encoding/binary"
 	"os"
@@ -67,7 +68,7 @@ func TestDeviceFirmwrightKeepsErlinit(t *testing.T) {
 // of its image.
 func builtRootfs(t *testing.T, spec builder.Spec) *rootfs.Tree {
 	t.Helper()
-	res, err := builder.Build(spec)
+	res, err := builder.Build(context.Background(), spec)
 	if err != nil {
 		t.Fatal(err)
 	}

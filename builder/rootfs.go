@@ -2,6 +2,7 @@ package builder
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/firmwright/firmwright/erlang"
 	"github.com/firmwright/firmwright/internal/atomicfile"
+	"github.com/firmwright/firmwright/internal/ctxio"
 	"github.com/firmwright/firmwright/rootfs"
 	"github.com/firmwright/firmwright/rootfs/squashfs"
 )
@@ -57,17 +59,20 @@ func (s *Rootfs) Assemble(now func() time.Time, report func(Stage)) (*rootfs.Tre
 // WriteImage assembles the root filesystem and writes it to path as a
 // SquashFS image (whole or not at all), reporting each stage as Assemble
 // does and then the image's. It returns the image's size.
-func (s *Rootfs) WriteImage(path string, opts SquashFS, now func() time.Time, report func(Stage)) (int64, error) {
-	return s.writeImage(path, opts, newReporter(now, report))
+func (s *Rootfs) WriteImage(ctx context.Context, path string, opts SquashFS, now func() time.Time, report func(Stage)) (int64, error) {
+	return s.writeImage(ctx, path, opts, newReporter(now, report))
 }
 
-func (s *Rootfs) writeImage(path string, opts SquashFS, r *reporter) (int64, error) {
+func (s *Rootfs) writeImage(ctx context.Context, path string, opts SquashFS, r *reporter) (int64, error) {
 	tree, order, err := s.assemble(r)
 	if err != nil {
 		return 0, err
 	}
+	if ctx.Err() != nil {
+		return 0, context.Cause(ctx)
+	}
 	err = atomicfile.Write(path, 0o644, func(w io.Writer) error {
-		return WriteSquashFS(w.(*os.File), tree, order, opts, s.ModTime)
+		return WriteSquashFS(ctxio.WriterAt(ctx, w.(*os.File)), tree, order, opts, s.ModTime)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", filepath.Base(path), err)
@@ -208,7 +213,7 @@ type SquashFS struct {
 }
 
 // WriteSquashFS writes the tree as a SquashFS image to f.
-func WriteSquashFS(f *os.File, tree *rootfs.Tree, order []string, opts SquashFS, mtime *time.Time) error {
+func WriteSquashFS(f io.WriterAt, tree *rootfs.Tree, order []string, opts SquashFS, mtime *time.Time) error {
 	so := squashfs.Options{Compression: opts.Compression, BlockSize: opts.BlockSize, Order: order}
 	if mtime != nil {
 		// Every inode time is the epoch's, so that touching an input

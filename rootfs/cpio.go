@@ -152,6 +152,9 @@ func cpioEntry(b *Builder, raw string, h newcHeader, ra io.ReaderAt, data int64)
 	case File:
 		e.Size = int64(h.filesize)
 	case Symlink:
+		// A symlink's permission bits mean nothing on Linux (the kernel
+		// makes every one 0777, as the writer records them).
+		e.Mode = PermFromUnix(0o777)
 		if h.filesize == 0 || h.filesize > newcMaxName {
 			return nil, b.Errorf(raw, "symlink target length %d out of range 1..%d", h.filesize, newcMaxName)
 		}

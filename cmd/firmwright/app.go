@@ -18,6 +18,7 @@ import (
 	"github.com/firmwright/firmwright/fwup/conf"
 	"github.com/firmwright/firmwright/fwup/meta"
 	"github.com/firmwright/firmwright/internal/atomicfile"
+	"github.com/firmwright/firmwright/internal/ctxio"
 )
 
 // exitCode carries a command's exit status out of urfave/cli.
@@ -111,7 +112,7 @@ func createCommand(sys *system) *cli.Command {
 				return fmt.Errorf("%s: %w", config, err)
 			}
 			out := c.String("output")
-			if err := atomicfile.Write(out, 0o644, func(w io.Writer) error { return plan.Write(w, opts) }); err != nil {
+			if err := atomicfile.Write(out, 0o644, func(w io.Writer) error { return plan.Write(ctxio.Writer(sys.Ctx(), w), opts) }); err != nil {
 				return fmt.Errorf("%s: %w", out, err)
 			}
 			fmt.Fprintf(sys.Stdout, "%s: uuid %s (%s)\n", out, meta.UUID(plan.Meta), meta.Nickname(meta.UUID(plan.Meta)))

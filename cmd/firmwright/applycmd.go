@@ -17,6 +17,7 @@ import (
 	"github.com/firmwright/firmwright/fwup/apply"
 	"github.com/firmwright/firmwright/fwup/mmc"
 	"github.com/firmwright/firmwright/internal/atomicfile"
+	"github.com/firmwright/firmwright/internal/ctxio"
 )
 
 // progressLine prints a percentage with speed and time left, on one line
@@ -25,6 +26,7 @@ type progressLine struct {
 	w           io.Writer
 	now         func() time.Time
 	start, last time.Time
+	open        bool // a line is drawn and not ended
 }
 
 func (p *progressLine) report(percent int, in, units, total int64) {
@@ -47,8 +49,18 @@ func (p *progressLine) report(percent int, in, units, total int64) {
 		}
 	}
 	io.WriteString(p.w, line+"   ")
+	p.open = true
 	if percent == 100 {
+		p.end()
+	}
+}
+
+// end ends the progress line, if one is open, so that what follows
+// (a message, an error) starts a line of its own.
+func (p *progressLine) end() {
+	if p.open {
 		io.WriteString(p.w, "\n")
+		p.open = false
 	}
 }
 
@@ -72,14 +84,16 @@ func runApply(sys *system, c *cli.Command, fw string, target apply.Target, copts
 		return err
 	}
 	defer in.Close()
+	pl := &progressLine{w: sys.Stderr, now: sys.Now}
 	opts := apply.Options{Task: c.String("task"), Input: fw, PublicKeys: pubs, Env: env, Cache: copts,
-		Info: func(msg string) { fmt.Fprintf(sys.Stderr, "\n%s\n", msg) }, Host: cmdline.Machine{},
+		Info: func(msg string) { pl.end(); fmt.Fprintf(sys.Stderr, "%s\n", msg) }, Host: cmdline.Machine{},
 		RebootParamPath: c.String("reboot-param-path")}
 	if !c.Bool("quiet") {
-		pl := &progressLine{w: sys.Stderr, now: sys.Now}
 		opts.Progress = apply.NewProgress(0, 100, pl.report)
 	}
-	if err := apply.Run(in, target, opts); err != nil {
+	err = apply.Run(ctxio.Reader(sys.Ctx(), in), target, opts)
+	pl.end()
+	if err != nil {
 		return fmt.Errorf("%s: %s", fw, applyMessage(err))
 	}
 	return nil
@@ -162,8 +176,14 @@ func applyCommand(sys *system) *cli.Command {
 	}
 }
 
-// applyToImageFile applies fw to an existing or new image file.
+// applyToImageFile applies fw to an existing or new image file. A new
+// one is made under a temporary name and appears only when whole.
 func applyToImageFile(sys *system, c *cli.Command, fw, path string, env map[string]string) error {
+	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
+		return atomicfile.Write(path, 0o644, func(w io.Writer) error {
+			return runApply(sys, c, fw, w.(*os.File), apply.CacheOptions{}, env)
+		})
+	}
 	f, copts, err := cmdline.OpenImageFile(path)
 	if err != nil {
 		return err

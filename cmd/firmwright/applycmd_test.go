@@ -88,3 +88,30 @@ func TestApplyMessageSaysTheCause(t *testing.T) {
 		t.Errorf("without a cause: %q", got)
 	}
 }
+
+// TestTruncatedFwLeavesNoImage: image, apply and burn to a new image file
+// from a cut-short .fw fail with the error on a line of its own (the
+// progress line ended first) and leave no file; burn to a file that
+// works says so.
+func TestTruncatedFwLeavesNoImage(t *testing.T) {
+	whole := fwtest.ReadFile(t, refPath(t, "ref-unsigned.fw"))
+	cut := filepath.Join(t.TempDir(), "cut.fw")
+	os.WriteFile(cut, whole[:len(whole)*2/3], 0o644)
+	for _, args := range [][]string{{"image", cut, "-o"}, {"apply", cut, "-t", "complete", "-d"}, {"burn", cut, "-d"}} {
+		out := t.TempDir()
+		_, stderr, code := runCLI(t, map[string]string{}, append(args, filepath.Join(out, "x.img"))...)
+		lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+		last := lines[len(lines)-1]
+		if code != 1 || !strings.HasPrefix(last, "firmwright: "+cut+": ") || !strings.Contains(stderr, "%") {
+			t.Errorf("%s: exit %d, stderr %q", args[0], code, stderr)
+		}
+		if entries, _ := os.ReadDir(out); len(entries) != 0 {
+			t.Errorf("%s left %v", args[0], entries)
+		}
+	}
+	img := filepath.Join(t.TempDir(), "card.img")
+	stdout, stderr, code := runCLI(t, map[string]string{}, "burn", refPath(t, "ref-unsigned.fw"), "-d", img)
+	if code != 0 || !strings.Contains(stdout, "Burned "+refPath(t, "ref-unsigned.fw")+" to the image file "+img) {
+		t.Errorf("burn to a file: exit %d, %q, %q", code, stdout, stderr)
+	}
+}

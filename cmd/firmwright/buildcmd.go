@@ -45,7 +45,7 @@ func buildCommand(sys *system) *cli.Command {
 			&cli.StringFlag{Name: "patch-from", Usage: "an older .fw: also write the delta update from it to this build (as firmwright patch)"},
 			&cli.StringFlag{Name: "patch-output", Usage: "where --patch-from's delta goes (default: the output's name with .patch.fw)"},
 		}),
-		Action: func(_ context.Context, c *cli.Command) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			if c.NArg() != 0 {
 				return usage(c, "unexpected argument %q (inputs are given with flags)", c.Args().First())
 			}
@@ -74,7 +74,7 @@ func buildCommand(sys *system) *cli.Command {
 				DeviceFirmwright: c.String("device-firmwright"),
 				SquashFS:         builder.SquashFS{Compression: c.String("compression"), BlockSize: int(c.Int("block-size"))},
 				Output:           c.String("output"), Image: c.String("image"),
-				Time: cmdline.CreationTime(sys.Env, sys.Now), ModTime: mtime, Now: sys.Now,
+				Time: cmdline.CreationTime(sys.Env, sys.Now), ModTime: mtime, Now: sys.Now, TempDir: sys.Env["TMPDIR"],
 				Report: func(st builder.Stage) { fmt.Fprintln(sys.Stdout, stageLine(st.What, st.Took, st.Size)) },
 			}
 			if p := c.String("sign-key"); p != "" {
@@ -87,7 +87,7 @@ func buildCommand(sys *system) *cli.Command {
 					return fmt.Errorf("--device-public-key: %w", err)
 				}
 			}
-			res, err := builder.Build(spec)
+			res, err := builder.Build(ctx, spec)
 			if err != nil {
 				return err
 			}

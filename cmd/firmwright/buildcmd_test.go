@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -113,7 +114,7 @@ func TestBurnLoopDevice(t *testing.T) {
 
 	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 1<<20)
 	spec.Image = ""
-	if _, err := builder.Build(spec); err != nil {
+	if _, err := builder.Build(context.Background(), spec); err != nil {
 		t.Fatal(err)
 	}
 	backing := filepath.Join(t.TempDir(), "card")

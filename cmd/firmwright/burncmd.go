@@ -49,7 +49,11 @@ func burnCommand(sys *system) *cli.Command {
 				dev, asked = card.Path, true
 			}
 			if cmdline.WillBeRegularFile(dev) {
-				return applyToImageFile(sys, c, fw, dev, env)
+				if err := applyToImageFile(sys, c, fw, dev, env); err != nil {
+					return err
+				}
+				fmt.Fprintf(sys.Stdout, "Burned %s to the image file %s (task %s).\n", fw, dev, c.String("task"))
+				return nil
 			}
 			if !asked && !c.Bool("any-disk") {
 				if err := isCard(sys, dev); err != nil {

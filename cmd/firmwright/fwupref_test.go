@@ -2,6 +2,7 @@ package main
 
 import (
 	"archive/zip"
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"os"
@@ -377,7 +378,7 @@ func TestRefFwupAppliesBuilds(t *testing.T) {
 	for _, name := range []string{"rpi0", "rpi3", "rpi4", "rpi5", "qemu-aarch64"} {
 		t.Run(name, func(t *testing.T) {
 			spec := buildertest.Spec(t, buildertest.System(t, name), 3<<20)
-			if _, err := builder.Build(spec); err != nil {
+			if _, err := builder.Build(context.Background(), spec); err != nil {
 				t.Fatal(err)
 			}
 			metaSum := fmt.Sprintf("%x", sha256.Sum256(fwtest.MetaConf(t, spec.Output)))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/firmwright/firmwright/builder"
 	"github.com/firmwright/firmwright/internal/atomicfile"
+	"github.com/firmwright/firmwright/internal/ctxio"
 	"github.com/firmwright/firmwright/rootfs"
 )
 
@@ -25,7 +26,7 @@ func initramfsCommand(sys *system) *cli.Command {
 			outputFlag("the file to write", true),
 		},
 		Action: func(_ context.Context, c *cli.Command) error {
-			tmp, err := os.MkdirTemp("", "firmwright-initramfs-")
+			tmp, err := os.MkdirTemp(sys.Env["TMPDIR"], "firmwright-initramfs-")
 			if err != nil {
 				return err
 			}
@@ -55,7 +56,8 @@ func initramfsCommand(sys *system) *cli.Command {
 				tree = tree.WithModTime(*mtime)
 			}
 			out := c.String("output")
-			err = atomicfile.Write(out, 0o644, func(w io.Writer) error {
+			err = atomicfile.Write(out, 0o644, func(f io.Writer) error {
+				w := ctxio.Writer(sys.Ctx(), f)
 				if c.Bool("no-compress") {
 					return rootfs.WriteCPIO(w, tree)
 				}

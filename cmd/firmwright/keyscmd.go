@@ -15,6 +15,7 @@ import (
 	"github.com/firmwright/firmwright/fwup/cmdline"
 	"github.com/firmwright/firmwright/fwup/keys"
 	"github.com/firmwright/firmwright/internal/atomicfile"
+	"github.com/firmwright/firmwright/internal/ctxio"
 )
 
 func keygenCommand(sys *system) *cli.Command {
@@ -77,7 +78,7 @@ func signCommand(sys *system) *cli.Command {
 			defer in.Close()
 			out := c.String("output")
 			err = atomicfile.Write(out, 0o644, func(w io.Writer) error {
-				return fwup.Resign(w, in, key, cmdline.CreationTime(sys.Env, sys.Now), filepath.Dir(out))
+				return fwup.Resign(ctxio.Writer(sys.Ctx(), w), in, key, cmdline.CreationTime(sys.Env, sys.Now), filepath.Dir(out))
 			})
 			if err != nil {
 				return fmt.Errorf("%s: %w", in.Name(), err)

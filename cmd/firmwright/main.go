@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -42,6 +41,9 @@ func main() {
 		Env:    environ(),
 		Now:    time.Now,
 		Rand:   rand.Reader,
+		// Native commands and fwup mode alike stop on Ctrl-C and
+		// remove what they were writing.
+		Context: notifyInterrupt(),
 	}
 	os.Exit(run(sys, os.Args))
 }
@@ -51,15 +53,23 @@ func main() {
 func run(sys *system, args []string) int {
 	if filepath.Base(args[0]) == "fwup" {
 		sys.Prog = args[0]
-		return cmdline.Run(sys, args[1:])
+		code := cmdline.Run(sys, args[1:])
+		if it := interruption(sys.Ctx()); it != nil && code != 0 {
+			return it.exitStatus()
+		}
+		return code
 	}
 	sys.Prog = "fwup"
-	err := newApp(sys).Run(context.Background(), args)
+	err := newApp(sys).Run(sys.Ctx(), args)
 	var code exitCode
 	var usage *usageError
 	switch {
 	case err == nil:
 		return 0
+	case interruption(sys.Ctx()) != nil:
+		it := interruption(sys.Ctx())
+		fmt.Fprintf(sys.Stderr, "firmwright: %s: stopped; what it was writing is removed\n", it)
+		return it.exitStatus()
 	case errors.As(err, &code):
 		return int(code)
 	case errors.As(err, &usage):

@@ -12,6 +12,7 @@ import (
 
 	"github.com/firmwright/firmwright/fwup"
 	"github.com/firmwright/firmwright/internal/atomicfile"
+	"github.com/firmwright/firmwright/internal/ctxio"
 )
 
 func patchCommand(sys *system) *cli.Command {
@@ -66,7 +67,7 @@ func makePatch(sys *system, old, nu, out string) error {
 		fmt.Fprintln(sys.Stdout, stageLine(what, r.Took, 0))
 	}}
 	err = atomicfile.Write(out, 0o644, func(w io.Writer) error {
-		return fwup.Patch(w, of, nf, ost.Size(), nst.Size(), opts)
+		return fwup.Patch(ctxio.Writer(sys.Ctx(), w), of, nf, ost.Size(), nst.Size(), opts)
 	})
 	if err != nil {
 		if strings.HasPrefix(err.Error(), "old:") {

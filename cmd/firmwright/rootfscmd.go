@@ -29,7 +29,7 @@ func rootfsCommand(sys *system) *cli.Command {
 			&cli.IntFlag{Name: "block-size", Value: 128 << 10, Usage: "SquashFS block size in bytes"},
 			outputFlag("the image to write", true),
 		},
-		Action: func(_ context.Context, c *cli.Command) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			var target *erlang.ELFTarget
 			if arch := c.String("arch"); arch != "none" {
 				t, ok := erlang.ELFTargetNamed(arch)
@@ -42,7 +42,7 @@ func rootfsCommand(sys *system) *cli.Command {
 			if err != nil {
 				return err
 			}
-			tmp, err := os.MkdirTemp("", "firmwright-rootfs-")
+			tmp, err := os.MkdirTemp(sys.Env["TMPDIR"], "firmwright-rootfs-")
 			if err != nil {
 				return err
 			}
@@ -50,7 +50,7 @@ func rootfsCommand(sys *system) *cli.Command {
 			spec := builder.Rootfs{Base: c.String("base-rootfs"), Release: c.String("release"), Overlays: c.StringSlice("overlay"),
 				Delete: c.StringSlice("delete"), Erlinit: c.String("erlinit"), Target: target, ModTime: mtime, TempDir: tmp}
 			opts := builder.SquashFS{Compression: c.String("compression"), BlockSize: int(c.Int("block-size"))}
-			_, err = spec.WriteImage(c.String("output"), opts, sys.Now, func(st builder.Stage) {
+			_, err = spec.WriteImage(ctx, c.String("output"), opts, sys.Now, func(st builder.Stage) {
 				fmt.Fprintln(sys.Stdout, stageLine(st.What, st.Took, st.Size))
 			})
 			return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/firmwright/firmwright/fwup/apply"
 	"github.com/firmwright/firmwright/fwup/mmc"
+	"github.com/firmwright/firmwright/internal/ctxio"
 )
 
 // applyArgs are the fwup options that shape an apply.
@@ -70,7 +71,7 @@ func (r *run) applyFw(a applyArgs) error {
 		closeTarget()
 		return err
 	}
-	err = apply.Run(in, target, apply.Options{
+	err = apply.Run(ctxio.Reader(r.sys.Ctx(), in), target, apply.Options{
 		Task: a.task, Input: name, PublicKeys: a.publicKeys, Env: r.sys.Env, Cache: copts,
 		Unsafe: a.unsafe, Verbose: a.verbose, RebootParamPath: a.rebootParamPath, Progress: prog,
 		Info: func(msg string) { r.warn("%s", msg) }, Host: Machine{},

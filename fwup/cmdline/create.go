@@ -13,6 +13,7 @@ import (
 	"github.com/firmwright/firmwright/fwup"
 	"github.com/firmwright/firmwright/fwup/conf"
 	"github.com/firmwright/firmwright/internal/atomicfile"
+	"github.com/firmwright/firmwright/internal/ctxio"
 )
 
 // CreationTime is when fwup says an archive was made: SOURCE_DATE_EPOCH,
@@ -58,7 +59,7 @@ func (r *run) create(config, output string, toFile bool, level int, key ed25519.
 	if !toFile {
 		return r.createToStdout(plan, opts)
 	}
-	err = atomicfile.Write(output, 0o644, func(w io.Writer) error { return plan.Write(w, opts) })
+	err = atomicfile.Write(output, 0o644, func(w io.Writer) error { return plan.Write(ctxio.Writer(r.sys.Ctx(), w), opts) })
 	if err != nil {
 		return r.fail("%s", err)
 	}
@@ -68,7 +69,7 @@ func (r *run) create(config, output string, toFile bool, level int, key ed25519.
 // createToStdout writes the archive as libarchive does to a pipe: padded
 // to whole 10240-byte blocks, so fwup's .fw on stdout carries those zeros.
 func (r *run) createToStdout(plan *fwup.Plan, opts fwup.CreateOptions) error {
-	w := &countingWriter{w: r.sys.Stdout}
+	w := &countingWriter{w: ctxio.Writer(r.sys.Ctx(), r.sys.Stdout)}
 	if err := plan.Write(w, opts); err != nil {
 		return r.fail("%s", err)
 	}
@@ -96,7 +97,7 @@ func (r *run) sign(input string, inputSet bool, output string, outputSet bool, k
 	defer in.Close()
 	t := CreationTime(r.sys.Env, r.sys.Now)
 	err = atomicfile.Write(output, 0o644, func(w io.Writer) error {
-		return fwup.Resign(w, in, key, t, filepath.Dir(output))
+		return fwup.Resign(ctxio.Writer(r.sys.Ctx(), w), in, key, t, filepath.Dir(output))
 	})
 	if err != nil {
 		return r.fail("%s", ArchiveMessage(err))

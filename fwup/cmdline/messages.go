@@ -2,9 +2,10 @@ package cmdline
 
 import (
 	"fmt"
-	"github.com/firmwright/firmwright/fwup/mmc"
 	"io"
 	"strings"
+
+	"github.com/firmwright/firmwright/fwup/mmc"
 )
 
 // Texts of fwup's card selection (fwup.c). Error texts are fwup_errx bodies:

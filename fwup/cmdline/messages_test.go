@@ -1,9 +1,10 @@
 package cmdline
 
 import (
-	"github.com/firmwright/firmwright/fwup/mmc"
 	"strings"
 	"testing"
+
+	"github.com/firmwright/firmwright/fwup/mmc"
 )
 
 func TestFormatSize(t *testing.T) {

@@ -1,6 +1,7 @@
 package cmdline
 
 import (
+	"context"
 	"io"
 	"time"
 
@@ -19,6 +20,17 @@ type System struct {
 	Prog string
 	// Cards is the machine's memory cards; nil means the real ones.
 	Cards *mmc.System
+	// Context is cancelled when the user interrupts (SIGINT, SIGTERM):
+	// the work stops and its temporary files are removed. nil: never.
+	Context context.Context
+}
+
+// Ctx is Context, or a context that is never cancelled.
+func (s *System) Ctx() context.Context {
+	if s.Context == nil {
+		return context.Background()
+	}
+	return s.Context
 }
 
 // MemoryCards returns the machine's memory cards: Cards when set (tests),

@@ -1,6 +1,7 @@
 package qemutest
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,7 +20,7 @@ func Build(t testing.TB, kernel []byte) builder.Spec {
 	if err := os.WriteFile(filepath.Join(spec.Images, "Image"), kernel, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := builder.Build(spec); err != nil {
+	if _, err := builder.Build(context.Background(), spec); err != nil {
 		t.Fatal(err)
 	}
 	return spec
