@@ -53,6 +53,13 @@ func Build(ctx context.Context, spec Spec) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkOutputs(spec); err != nil {
+		return nil, err
+	}
+	target, _ := spec.System.ELFTarget()
+	if in.release, err = ReadRelease(spec.Release, target); err != nil {
+		return nil, err
+	}
 	r.done(fmt.Sprintf("checked inputs for system %s", spec.System.Name), 0)
 
 	ops, err := in.opsFirmware(spec)
@@ -141,7 +148,7 @@ func (in *inputs) writeOutputs(ctx context.Context, spec Spec) (string, int64, e
 // binary.
 func (in *inputs) rootfs(spec Spec, ops []byte, tmp string) *Rootfs {
 	target, _ := spec.System.ELFTarget()
-	rfs := &Rootfs{Base: in.base, Release: spec.Release, Overlays: spec.Overlays, Delete: spec.Delete, ErlinitDefaults: in.erlinit,
+	rfs := &Rootfs{Base: in.base, Release: spec.Release, ReleaseTree: in.release, Overlays: spec.Overlays, Delete: spec.Delete, ErlinitDefaults: in.erlinit,
 		Erlinit: spec.Erlinit, Target: target, ModTime: spec.ModTime, TempDir: tmp,
 		Generated: []rootfs.GeneratedFile{
 			{Path: OpsPath, Mode: 0o644, Data: ops},
@@ -210,6 +217,31 @@ type inputs struct {
 	erlinit               []byte
 	env                   map[string]string
 	cfg                   *fwupConfig
+	release               *rootfs.Tree // read and checked
+}
+
+// checkOutputs makes sure each output's folder can take it, before any
+// work: a file is made there and removed.
+func checkOutputs(spec Spec) error {
+	outputs := [][2]string{{"--output", spec.Output}, {"--image", spec.Image}}
+	var errs []error
+	for _, o := range outputs {
+		if o[1] == "" {
+			continue
+		}
+		dir := filepath.Dir(o[1])
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			errs = append(errs, fmt.Errorf("%s %s: there is no folder %s", o[0], o[1], dir))
+			continue
+		}
+		f, err := atomicfile.Create(o[1], 0o644)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s %s: cannot write in %s: %w", o[0], o[1], dir, errors.Unwrap(err)))
+			continue
+		}
+		f.Abort()
+	}
+	return errors.Join(errs...)
 }
 
 // prepare resolves the system and inputs and runs every check that does

@@ -23,8 +23,11 @@ type Rootfs struct {
 	// Base is rootfs.tar[.gz|…], rootfs.cpio[.gz], rootfs.squashfs or a
 	// directory owned by root.
 	Base string
-	// Release is the `mix release` directory.
+	// Release is the directory mix release made.
 	Release string
+	// ReleaseTree, when set, is Release already read and checked
+	// (ReadRelease), as a build does with its other checks.
+	ReleaseTree *rootfs.Tree
 	// Overlays are directories laid over the image, later ones winning.
 	Overlays []string
 	// Delete holds path patterns removed from the base.
@@ -89,6 +92,25 @@ func (s *Rootfs) writeImage(ctx context.Context, path string, opts SquashFS, r *
 	return fi.Size(), nil
 }
 
+// ReadRelease reads the release at dir, checks it (and its native code
+// against target, when given) and scrubs what a device does not need.
+func ReadRelease(dir string, target *erlang.ELFTarget) (*rootfs.Tree, error) {
+	rel, err := rootfs.FromDir(dir, rootfs.RootOwned)
+	if err != nil {
+		return nil, err
+	}
+	if err := erlang.CheckRelease(rel); err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	rel = erlang.ScrubRelease(rel)
+	if target != nil {
+		if err := erlang.CheckELF(rel, *target); err != nil {
+			return nil, fmt.Errorf("%s: %w\n  The release must be built for the board: include_erts pointing at the target's ERTS (Nerves uses the system's staging/usr/lib/erlang/erts-*), NIFs with the target's cross-compiler.", dir, err)
+		}
+	}
+	return rel, nil
+}
+
 func (s *Rootfs) assemble(r *reporter) (*rootfs.Tree, []string, error) {
 	base, err := ReadBase(s.Base, s.TempDir)
 	if err != nil {
@@ -96,17 +118,10 @@ func (s *Rootfs) assemble(r *reporter) (*rootfs.Tree, []string, error) {
 	}
 	r.done(fmt.Sprintf("base %s, %d entries", filepath.Base(s.Base), len(base.Entries)), 0)
 
-	rel, err := rootfs.FromDir(s.Release, rootfs.RootOwned)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := erlang.CheckRelease(rel); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", s.Release, err)
-	}
-	rel = erlang.ScrubRelease(rel)
-	if s.Target != nil {
-		if err := erlang.CheckELF(rel, *s.Target); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w\n  The release must be built for the board: include_erts pointing at the target's ERTS (Nerves uses the system's staging/usr/lib/erlang/erts-*), NIFs with the target's cross-compiler.", s.Release, err)
+	rel := s.ReleaseTree
+	if rel == nil {
+		if rel, err = ReadRelease(s.Release, s.Target); err != nil {
+			return nil, nil, err
 		}
 	}
 	r.done(fmt.Sprintf("release %s, %d entries after scrubbing", filepath.Base(s.Release), len(rel.Entries)), 0)

@@ -113,7 +113,11 @@ func applyMessage(err error) string {
 	}
 	msg := cmdline.ArchiveMessage(err)
 	var errno syscall.Errno
-	if errors.As(err, &errno) && !strings.Contains(msg, errno.Error()) {
+	switch {
+	case errors.Is(err, syscall.ENOSPC):
+		// fwup's guess, "Check media size", is this cause.
+		return strings.TrimSuffix(strings.TrimSuffix(msg, " Check media size."), ".") + ": no space left on device"
+	case errors.As(err, &errno) && !strings.Contains(msg, errno.Error()):
 		msg += " (" + errno.Error() + ")"
 	}
 	return msg

@@ -48,6 +48,72 @@ func TestBuildFromEnvironment(t *testing.T) {
 	}
 }
 
+// TestBuildChecksBeforeWork: outputs in folders that cannot take them
+// and a release built for another machine stop the build with the other
+// checks, before any stage runs, every problem at once; no message names
+// a temporary file.
+func TestBuildChecksBeforeWork(t *testing.T) {
+	images, release := buildertest.Inputs(t, buildertest.System(t, "rpi4"), 1<<20)
+	// A release whose ERTS is this test's own x86-64 binary.
+	_, hostRelease := buildertest.Inputs(t, buildertest.System(t, "rpi4"), 1<<20)
+	self, err := os.ReadFile("/proc/self/exe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(hostRelease, "erts-13.1/bin/beam.smp"), self, 0o755)
+	out := t.TempDir()
+	base := []string{"build", "--system", "rpi4", "--base", images, "--release", release}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"-o", "/proc/x.fw", "--image", filepath.Join(out, "nowhere", "x.img")},
+			[]string{"--output /proc/x.fw: cannot write in /proc: ", "--image " + filepath.Join(out, "nowhere", "x.img") + ": there is no folder " + filepath.Join(out, "nowhere")}},
+		{[]string{"-o", filepath.Join(out, "x.fw"), "--release", hostRelease}, []string{"erts-13.1/bin/beam.smp", "The release must be built for the board"}},
+	} {
+		stdout, stderr, code := runCLI(t, map[string]string{"TMPDIR": out}, append(base, tc.args...)...)
+		if code != 1 || stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q", tc.args, code, stdout)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("%v: stderr lacks %q:\n%s", tc.args, w, stderr)
+			}
+		}
+		if strings.Contains(stderr, ".tmp-") || strings.Contains(stderr, ".building") {
+			t.Errorf("%v: the message names a temporary file: %s", tc.args, stderr)
+		}
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("left %v", entries)
+	}
+}
+
+// TestMessagesNameWhatTheUserGave: an output that cannot be made is named
+// as given, never by a temporary name, and sign blames the output, not
+// its input.
+func TestMessagesNameWhatTheUserGave(t *testing.T) {
+	dir := t.TempDir()
+	fw := refPath(t, "ref-unsigned.fw")
+	if _, stderr, code := runCLI(t, nil, "keygen", "-o", filepath.Join(dir, "k")); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, args := range [][]string{
+		{"sign", "-s", filepath.Join(dir, "k.priv"), "-o", "/proc/x.fw", fw},
+		{"image", fw, "-o", "/proc/x.img"},
+		{"create", "-o", "/proc/x.fw", filepath.Join(dir, "none.conf")},
+	} {
+		_, stderr, code := runCLI(t, nil, args...)
+		if code != 1 || strings.Contains(stderr, ".tmp-") || strings.Contains(stderr, fw+":") {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+	_, stderr, _ := runCLI(t, nil, "sign", "-s", filepath.Join(dir, "k.priv"), "-o", "/proc/x.fw", fw)
+	if !strings.HasPrefix(stderr, "firmwright: create /proc/x.fw: ") {
+		t.Errorf("sign into /proc: %q", stderr)
+	}
+}
+
 func TestSystemsCommand(t *testing.T) {
 	stdout, stderr, code := runCLI(t, nil, "systems")
 	if code != 0 {

@@ -63,7 +63,7 @@ func signCommand(sys *system) *cli.Command {
 			signKeyFlag("private key file to sign with", true),
 			outputFlag("signed .fw to write", true),
 		},
-		Action: func(_ context.Context, c *cli.Command) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			if c.NArg() != 1 {
 				return usage(c, "give one input .fw")
 			}
@@ -77,13 +77,19 @@ func signCommand(sys *system) *cli.Command {
 			}
 			defer in.Close()
 			out := c.String("output")
-			err = atomicfile.Write(out, 0o644, func(w io.Writer) error {
-				return fwup.Resign(ctxio.Writer(sys.Ctx(), w), in, key, cmdline.CreationTime(sys.Env, sys.Now), filepath.Dir(out))
-			})
+			f, err := atomicfile.Create(out, 0o644)
+			if err != nil {
+				return err
+			}
+			defer f.Abort()
+			err = fwup.Resign(ctxio.Writer(ctx, f.File), in, key, cmdline.CreationTime(sys.Env, sys.Now), filepath.Dir(out))
+			if named := f.Named(err); named != err {
+				return named // writing the output failed
+			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", in.Name(), err)
 			}
-			return nil
+			return f.Commit()
 		},
 	}
 }
