@@ -20,11 +20,16 @@ type Region struct {
 	Offset, Count int64
 	Type          int64
 	Expand, Boot  bool
+	// Tables are the MBRs of the fwup.conf that place the partition (a
+	// layout that swaps tables between slots has two); none for areas
+	// outside them.
+	Tables []string
 }
 
-// Layout reads the disk layout of the system's fwup.conf: its MBR
-// partitions and the U-Boot environment, in offset order. defines win
-// over the config's define()s, as in a build.
+// Layout reads the disk layout of the system's fwup.conf: the partitions
+// of every MBR it has (each once, with the tables that place it) and the
+// U-Boot environment, in offset order. defines win over the config's
+// define()s, as in a build.
 func (s *System) Layout(defines map[string]string) ([]Region, error) {
 	tmp, err := os.MkdirTemp("", "firmwright-layout-")
 	if err != nil {
@@ -60,16 +65,24 @@ func (s *System) Layout(defines map[string]string) ([]Region, error) {
 		count, _ := conf.ParseInt(env["UBOOT_ENV_COUNT"])
 		regions = append(regions, Region{Name: "UBOOT_ENV", Offset: off, Count: count})
 	}
-	// The first table is the layout a new card gets.
-	if mbrs := root.Sections("mbr"); len(mbrs) > 0 {
-		for _, p := range mbrs[0].Sections("partition") {
+	// The first table is the layout a new card gets; the device names
+	// are its, or a later table's for what it does not place.
+	seen := map[int64]int{} // offset → index in regions
+	for _, m := range root.Sections("mbr") {
+		for _, p := range m.Sections("partition") {
+			off := p.Int("block-offset")
+			if i, ok := seen[off]; ok {
+				regions[i].Tables = append(regions[i].Tables, m.Title)
+				continue
+			}
 			var idx int
 			fmt.Sscan(p.Title, &idx)
-			r := Region{Name: nameOf(p.Int("block-offset")), Device: fmt.Sprintf("p%d", idx+1), Offset: p.Int("block-offset"),
-				Count: p.Int("block-count"), Type: p.Int("type"), Expand: p.Bool("expand"), Boot: p.Bool("boot")}
+			r := Region{Name: nameOf(off), Device: fmt.Sprintf("p%d", idx+1), Offset: off,
+				Count: p.Int("block-count"), Type: p.Int("type"), Expand: p.Bool("expand"), Boot: p.Bool("boot"), Tables: []string{m.Title}}
 			if !p.Has("block-count") {
 				r.Count = 0 // an extended partition: sized below
 			}
+			seen[off] = len(regions)
 			regions = append(regions, r)
 		}
 	}

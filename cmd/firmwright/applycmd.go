@@ -91,10 +91,22 @@ func runApply(sys *system, c *cli.Command, fw string, target apply.Target, copts
 	if !c.Bool("quiet") {
 		opts.Progress = apply.NewProgress(0, 100, pl.report)
 	}
+	var onDevice []string // tasks passed over for not running on the device
+	opts.Unmet = func(task, req string) {
+		if req == "require-path-at-offset" || req == "require-path-on-device" {
+			onDevice = append(onDevice, task)
+		}
+	}
 	err = apply.Run(ctxio.Reader(sys.Ctx(), in), target, opts)
 	pl.end()
 	if err != nil {
-		return fmt.Errorf("%s: %s", fw, applyMessage(err))
+		msg := applyMessage(err)
+		if len(onDevice) > 0 {
+			msg += fmt.Sprintf("\n  %s %s for the running system's root filesystem, so %s meant to run on the device itself "+
+				"(its fwup, or firmwright there) or in firmwright qemu, not on this computer. For a new card, use the complete task (firmwright burn).",
+				joinAnd(onDevice), plural(len(onDevice), "looks", "look"), plural(len(onDevice), "it is", "they are"))
+		}
+		return fmt.Errorf("%s: %s", fw, msg)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/firmwright/firmwright/builder"
+	"github.com/firmwright/firmwright/builder/buildertest"
 	"github.com/firmwright/firmwright/internal/cstr"
 	"github.com/firmwright/firmwright/internal/fatslack"
 	"github.com/firmwright/firmwright/internal/fwtest"
@@ -117,5 +120,22 @@ func TestTruncatedFwLeavesNoImage(t *testing.T) {
 	stdout, stderr, code := runCLI(t, map[string]string{}, "burn", refPath(t, "ref-unsigned.fw"), "-d", img)
 	if code != 0 || !strings.Contains(stdout, "Burned "+refPath(t, "ref-unsigned.fw")+" to the image file "+img) {
 		t.Errorf("burn to a file: exit %d, %q, %q", code, stdout, stderr)
+	}
+}
+
+// TestUpgradeOnTheHostSaysWhy: an rpi upgrade applied to an image on the
+// host says that its tasks look for the running root filesystem, beside
+// fwup's words.
+func TestUpgradeOnTheHostSaysWhy(t *testing.T) {
+	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 1<<20)
+	if _, err := builder.Build(context.Background(), spec); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runCLI(t, map[string]string{}, "apply", spec.Output, "-d", spec.Image, "-t", "upgrade", "-q")
+	for _, want := range []string{"It doesn't look like either the A or B partitions are active and validated.",
+		"upgrade.a and upgrade.b look for the running system's root filesystem", "firmwright qemu", "complete task"} {
+		if code != 1 || !strings.Contains(stderr, want) {
+			t.Errorf("exit %d, stderr lacks %q:\n%s", code, want, stderr)
+		}
 	}
 }

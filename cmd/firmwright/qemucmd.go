@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/firmwright/firmwright/qemu"
+	"github.com/firmwright/firmwright/systems"
 )
 
 func qemuCommand(sys *system) *cli.Command {
@@ -50,6 +51,9 @@ func qemuCommand(sys *system) *cli.Command {
 			if c.Int("cpus") < 1 {
 				return errors.New("qemu: --cpus must be at least 1")
 			}
+			if err := checkQemuImage(c.Args().First()); err != nil {
+				return err
+			}
 			// Stop QEMU, rather than leave it running, when we are stopped.
 			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			defer stop()
@@ -65,3 +69,21 @@ func qemuCommand(sys *system) *cli.Command {
 		},
 	}
 }
+
+// checkQemuImage refuses, before anything touches it, an image whose
+// firmware is for a board firmwright qemu cannot boot (it would only
+// time out on a blank console).
+func checkQemuImage(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if p, ok := systems.ImagePlatform(f); ok && p != qemuPlatform {
+		return fmt.Errorf("%s is firmware for %s (its U-Boot environment says so): firmwright qemu boots images of the %s system only; build one with firmwright build --system %s", path, p, qemuPlatform, qemuPlatform)
+	}
+	return nil
+}
+
+// qemuPlatform is the one system firmwright qemu boots.
+const qemuPlatform = "qemu-aarch64"

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/firmwright/firmwright/builder"
+	"github.com/firmwright/firmwright/builder/buildertest"
 	"github.com/firmwright/firmwright/qemu/qemutest"
 )
 
@@ -67,6 +69,31 @@ func TestQemuCommandErrors(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%q: got error %v, want %q", tc.args, err, tc.want)
 		}
+	}
+	if n := qemutest.Runs(t, fake); n != 0 {
+		t.Errorf("QEMU started %d times", n)
+	}
+}
+
+// TestQemuRefusesOtherBoards: an rpi4 image is refused before QEMU starts
+// and before the file is grown.
+func TestQemuRefusesOtherBoards(t *testing.T) {
+	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 1<<20)
+	if _, err := builder.Build(context.Background(), spec); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat(spec.Image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := qemutest.Fake(t, "echo 'reboot: Power down'\n")
+	_, _, err = runQemuCommand(t, "--qemu", fake, spec.Image)
+	want := spec.Image + " is firmware for rpi4 (its U-Boot environment says so): firmwright qemu boots images of the qemu-aarch64 system only"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("got %v, want %q", err, want)
+	}
+	if after, _ := os.Stat(spec.Image); after.Size() != before.Size() {
+		t.Errorf("the image grew from %d to %d bytes", before.Size(), after.Size())
 	}
 	if n := qemutest.Runs(t, fake); n != 0 {
 		t.Errorf("QEMU started %d times", n)

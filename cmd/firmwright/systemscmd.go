@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v3"
@@ -39,13 +40,24 @@ func systemsCommand(sys *system) *cli.Command {
 
 func printSystem(sys *system, s *systems.System) error {
 	fmt.Fprintf(sys.Stdout, "%s — %s\n", s.Name, s.Description)
-	fmt.Fprintf(sys.Stdout, "  platform %s, architecture %s, release ELF %s, kernel %s\n", s.Platform, s.Architecture, s.ELF, s.Kernel[0])
+	fmt.Fprintf(sys.Stdout, "  platform %s, architecture %s, release ELF %s, kernel %s\n", s.Platform, s.Architecture, s.ELF, strings.Join(s.Kernel, " or "))
 	regions, err := s.Layout(nil)
 	if err != nil {
 		return fmt.Errorf("system %s: %w", s.Name, err)
 	}
+	tables := map[string]bool{}
+	for _, r := range regions {
+		for _, t := range r.Tables {
+			tables[t] = true
+		}
+	}
 	tw := tabwriter.NewWriter(sys.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "  \tregion\tdevice\tstart block\tblocks\tMiB\ttype\t")
+	header := "  \tregion\tdevice\tstart block\tblocks\tMiB\ttype\t"
+	if len(tables) > 1 {
+		// The tables swap between slots: say which places what.
+		header += "MBR\t"
+	}
+	fmt.Fprintln(tw, header)
 	for _, r := range regions {
 		dev, typ := "-", "-"
 		if r.Device != "" {
@@ -55,7 +67,17 @@ func printSystem(sys *system, s *systems.System) error {
 		if r.Expand {
 			size += "+"
 		}
-		fmt.Fprintf(tw, "  \t%s\t%s\t%d\t%d\t%s\t%s\t\n", r.Name, dev, r.Offset, r.Count, size, typ)
+		line := fmt.Sprintf("  \t%s\t%s\t%d\t%d\t%s\t%s\t", r.Name, dev, r.Offset, r.Count, size, typ)
+		if len(tables) > 1 {
+			in := strings.Join(r.Tables, ", ")
+			if len(r.Tables) == len(tables) {
+				in = "all"
+			} else if in == "" {
+				in = "-"
+			}
+			line += in + "\t"
+		}
+		fmt.Fprintln(tw, line)
 	}
 	return tw.Flush()
 }

@@ -46,6 +46,9 @@ type Options struct {
 	// Host answers the requirements about the running system. Nil means
 	// they are not met.
 	Host Host
+	// Unmet, if set, hears of each task passed over and the requirement
+	// (require-path-at-offset, …) that it did not meet.
+	Unmet func(task, requirement string)
 }
 
 // Host is the running system, for the requirements and actions that look

@@ -100,6 +100,9 @@ func (e *engine) requirementsMet(task *conf.Section) bool {
 		}
 		e.info("%s(%s%s%s) -> %s", c.Name, a1, sep, a2, result)
 		if !met {
+			if e.opts.Unmet != nil {
+				e.opts.Unmet(task.Title, c.Name)
+			}
 			return false
 		}
 	}
