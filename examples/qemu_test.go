@@ -40,6 +40,16 @@ func TestQEMUUpdate(t *testing.T) {
 		t.Fatalf("build-example: %v\n%s", err, b)
 	}
 
+	// The README promises one static binary: the one the example builds
+	// for this host, and the one it puts on the device, have no dynamic
+	// section (no interpreter, no shared libraries).
+	for _, bin := range []string{filepath.Join(out, "firmwright"), filepath.Join(out, "inputs", "firmwright-linux-arm64")} {
+		dyn, err := exec.Command("readelf", "-d", bin).CombinedOutput()
+		if err != nil || !bytes.Contains(dyn, []byte("There is no dynamic section in this file.")) {
+			t.Errorf("%s is not static (readelf -d: %v):\n%s", bin, err, dyn)
+		}
+	}
+
 	// The update, as a disk: the .fw padded to whole blocks.
 	update := filepath.Join(out, "update.img")
 	fw, err := os.ReadFile(filepath.Join(out, "hello-v2.patch.fw"))

@@ -36,3 +36,12 @@ func TestDescribeBuild(t *testing.T) {
 		}
 	}
 }
+
+// TestFwupHelpSendsBugsHere: fwup mode's help is fwup's, but bugs in it
+// are ours to hear of.
+func TestFwupHelpSendsBugsHere(t *testing.T) {
+	stdout, _, _ := runCLI(t, nil, "fwup", "--help")
+	if !strings.Contains(stdout, "report its bugs at\nhttps://github.com/firmwright/firmwright") || strings.Contains(stdout, "report bugs at https://github.com/fwup-home") {
+		t.Errorf("fwup --help ends:\n%s", stdout[max(0, len(stdout)-300):])
+	}
+}

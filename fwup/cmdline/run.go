@@ -14,7 +14,8 @@ import (
 	"github.com/firmwright/firmwright/fwup/meta"
 )
 
-// usage is fwup 1.16.0's help text, printed for -h and on bad usage.
+// usage is fwup 1.16.0's help text, printed for -h and on bad usage, but
+// for where to report bugs: here, not to fwup.
 //
 //go:embed usage.txt
 var usage string
