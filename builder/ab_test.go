@@ -41,6 +41,9 @@ func (h runningSlot) PathAtOffset(path string, off int64) bool {
 func (runningSlot) Run(string) (int, error)                    { return 0, errors.New("not on a device") }
 func (runningSlot) Pipe(string, io.Reader) error               { return errors.New("not on a device") }
 func (runningSlot) WriteFile(p string) (io.WriteCloser, error) { return os.Create(p) }
+func (runningSlot) UpdateUBIVolume(string, int64) (io.WriteCloser, error) {
+	return nil, errors.New("not on a device")
+}
 
 // card is an image file to read back.
 type card struct {

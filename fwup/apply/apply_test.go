@@ -3,6 +3,7 @@ package apply
 import (
 	"bytes"
 	"crypto/ed25519"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -41,6 +42,10 @@ func (h *fakeHost) PathAtOffset(string, int64) bool            { return false }
 func (h *fakeHost) Run(cmd string) (int, error)                { h.runs = append(h.runs, cmd); return 0, nil }
 func (h *fakeHost) Pipe(cmd string, r io.Reader) error         { _, err := io.Copy(h.file(cmd), r); return err }
 func (h *fakeHost) WriteFile(p string) (io.WriteCloser, error) { return nopCloser{h.file(p)}, nil }
+
+func (h *fakeHost) UpdateUBIVolume(string, int64) (io.WriteCloser, error) {
+	return nil, errors.New("no UBI volume here")
+}
 
 func (h *fakeHost) file(name string) *bytes.Buffer {
 	if h.files == nil {

@@ -32,6 +32,9 @@ func (failingHost) PathAtOffset(string, int64) bool          { return false }
 func (failingHost) Run(string) (int, error)                  { return 0, errHost }
 func (failingHost) Pipe(string, io.Reader) error             { return errHost }
 func (failingHost) WriteFile(string) (io.WriteCloser, error) { return nil, errHost }
+func (failingHost) UpdateUBIVolume(string, int64) (io.WriteCloser, error) {
+	return nil, errHost
+}
 
 // TestCausesKept: the errors keep fwup's text and give errors.Is the
 // cause behind it.

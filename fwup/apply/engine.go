@@ -69,6 +69,12 @@ type Host interface {
 	// WriteFile creates or truncates a host file (path_write,
 	// reboot_param).
 	WriteFile(path string) (io.WriteCloser, error)
+	// UpdateUBIVolume starts an atomic update of the UBI volume at path
+	// to size bytes (Linux's UBI_IOCVOLUP: UBI volumes take neither
+	// pwrite nor seeks). Exactly size bytes must then be written in
+	// order; Close commits them, or leaves the volume marked corrupt
+	// when fewer came (ubi_volume_write).
+	UpdateUBIVolume(path string, size int64) (io.WriteCloser, error)
 }
 
 // handlerKind is where the running handler sits in a task.

@@ -58,6 +58,18 @@ func archiveOf(t testing.TB, config string, key ed25519.PrivateKey) []byte {
 	return fw.Bytes()
 }
 
+// archiveOfDir builds an archive of a config whose ${DIR} is dir.
+func archiveOfDir(t testing.TB, config, dir string) []byte {
+	t.Helper()
+	var fw bytes.Buffer
+	_, err := fwup.Create(&fw, []byte(config), fwup.CreateOptions{Env: map[string]string{"DIR": dir}, Name: "test.conf", Dir: dir,
+		Time: time.Unix(1700000000, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fw.Bytes()
+}
+
 func applyBytes(fw []byte, t apply.Target, opts apply.Options) ([]string, error) {
 	var infos []string
 	opts.Info = func(m string) { infos = append(infos, m) }

@@ -93,6 +93,7 @@ var Actions = []*Action{
 	{Name: "error", Contexts: InHandlers, MinArgs: 1, MaxArgs: 1, Check: countCheck(2, "error() requires a message parameter"), units: noUnits, run: func(_ *engine, argv []string) error { return errors.New(argv[1]) }},
 	{Name: "info", Contexts: InHandlers, MinArgs: 1, MaxArgs: 1, Check: countCheck(2, "info() requires a message parameter"), units: noUnits, run: func(e *engine, argv []string) error { e.warn("%s", argv[1]); return nil }},
 	{Name: "path_write", Contexts: OnResource, MinArgs: 1, MaxArgs: 1, Check: countCheck(2, "path_write requires a file path"), units: dataUnits, run: (*engine).pathWrite},
+	{Name: "ubi_volume_write", Contexts: OnResource, MinArgs: 1, MaxArgs: 1, Check: countCheck(2, "ubi_volume_write requires a UBI volume path (e.g. /dev/ubi0_3)"), units: lengthUnits, run: (*engine).ubiVolumeWrite},
 	{Name: "pipe_write", Contexts: OnResource, MinArgs: 1, MaxArgs: 1, Check: countCheck(2, "pipe_write requires a command to execute"), units: lengthUnits, run: (*engine).pipeWrite},
 	{Name: "execute", Contexts: InHandlers, MinArgs: 1, MaxArgs: 1, Check: countCheck(2, "execute requires a command to execute"), units: oneBlock, run: (*engine).execute},
 	{Name: "reboot_param", Contexts: InHandlers, MinArgs: 1, MaxArgs: 1, Check: countCheck(2, "reboot_param requires a single string parameter"), units: oneBlock, run: (*engine).rebootParam},
