@@ -334,9 +334,9 @@ func fileSize(f *os.File) int64 {
 	return st.Size()
 }
 
-// PatchInfo says that a resource of an archive is a patch, and what each
+// patchInfo says that a resource of an archive is a patch, and what each
 // task that takes it patches it against.
-type PatchInfo struct {
+type patchInfo struct {
 	Resource string
 	// Size is the patch's length in the archive.
 	Size int64
@@ -345,12 +345,11 @@ type PatchInfo struct {
 	Sources []string
 }
 
-// Patches lists the resources of the archive r (whose meta.conf is cfg)
-// that are xdelta3 patches, by fwup's rule: one run, an entry size that is
-// not meta.conf's length.
-func Patches(r io.Reader, cfg *conf.Section) ([]PatchInfo, error) {
-	var out []PatchInfo
-	zr := archive.NewReader(r)
+// patchesOf lists the resources among the entries zr has still to read
+// (its meta.conf being cfg) that are xdelta3 patches, by fwup's rule: one
+// run, an entry size that is not meta.conf's length.
+func patchesOf(zr *archive.Reader, cfg *conf.Section) ([]patchInfo, error) {
+	var out []patchInfo
 	for {
 		h, err := zr.Next()
 		if err == io.EOF {
@@ -365,7 +364,7 @@ func Patches(r io.Reader, cfg *conf.Section) ([]PatchInfo, error) {
 			continue
 		}
 		if m := meta.MapOf(sec); len(m) == 1 && h.SizeKnown && h.Size != m[0] {
-			out = append(out, PatchInfo{Resource: name, Size: h.Size, Sources: deltaSources(cfg, name)})
+			out = append(out, patchInfo{Resource: name, Size: h.Size, Sources: deltaSources(cfg, name)})
 		}
 	}
 }

@@ -8,14 +8,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/urfave/cli/v3"
 
 	"github.com/firmwright/firmwright/fwup"
-	"github.com/firmwright/firmwright/fwup/archive"
 	"github.com/firmwright/firmwright/fwup/cmdline"
 	"github.com/firmwright/firmwright/fwup/conf"
+	"github.com/firmwright/firmwright/fwup/keys"
 	"github.com/firmwright/firmwright/fwup/meta"
 	"github.com/firmwright/firmwright/internal/atomicfile"
 	"github.com/firmwright/firmwright/internal/ctxio"
@@ -98,7 +97,7 @@ func createCommand(sys *system) *cli.Command {
 			}
 			var key ed25519.PrivateKey
 			if path := c.String("sign-key"); path != "" {
-				if key, err = readPrivate(path); err != nil {
+				if key, err = keys.ReadSigningKey(path); err != nil {
 					return err
 				}
 			}
@@ -131,7 +130,7 @@ func verifyCommand(sys *system) *cli.Command {
 			if c.NArg() != 1 {
 				return usage(c, "give one .fw")
 			}
-			pubs, err := readPublics(c.StringSlice("public-key"))
+			pubs, err := keys.ReadCheckingKeys(c.StringSlice("public-key"))
 			if err != nil {
 				return err
 			}
@@ -146,68 +145,17 @@ func verifyCommand(sys *system) *cli.Command {
 				return fmt.Errorf("%s: %w", name, err)
 			}
 			fmt.Fprintf(sys.Stdout, "%s: %s", name, msg)
-			return printPatches(sys, name)
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return err
+			}
+			info, err := fwup.Describe(f, name, nil, sys.Env)
+			if err != nil {
+				return fmt.Errorf("%s: %s", name, cmdline.ArchiveMessage(err))
+			}
+			info.WritePatches(sys.Stdout)
+			return nil
 		},
 	}
-}
-
-// archiveInfo is what `firmwright info` reports.
-type archiveInfo struct {
-	File      string            `json:"file"`
-	Metadata  map[string]string `json:"metadata"`
-	Signature string            `json:"signature"`
-	Tasks     []string          `json:"tasks"`
-	Resources []resourceInfo    `json:"resources"`
-}
-
-type resourceInfo struct {
-	Name    string `json:"name"`
-	Length  int64  `json:"length"`
-	Stored  int64  `json:"stored_bytes"`
-	Sparse  bool   `json:"sparse"`
-	BLAKE2b string `json:"blake2b_256"`
-	// Patch, for a resource that is an xdelta3 patch, is its size and
-	// what each task patches it against.
-	Patch *patchInfo `json:"patch,omitempty"`
-}
-
-type patchInfo struct {
-	Size    int64    `json:"size"`
-	Sources []string `json:"sources"`
-}
-
-// printPatches lists the patches of a delta update, and what each is a
-// patch against.
-func printPatches(sys *system, name string) error {
-	patches, err := readPatches(name)
-	if err != nil {
-		return err
-	}
-	for _, p := range patches {
-		fmt.Fprintf(sys.Stdout, "  %s is a patch (%d bytes) against: %s\n", p.Resource, p.Size, strings.Join(p.Sources, "; "))
-	}
-	return nil
-}
-
-// readPatches reads an archive's meta.conf and lists its patches.
-func readPatches(name string) ([]fwup.PatchInfo, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	m, err := meta.Read(archive.NewReader(f), name, nil, map[string]string{})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, err
-	}
-	patches, err := fwup.Patches(f, m.Config)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %s", name, cmdline.ArchiveMessage(err))
-	}
-	return patches, nil
 }
 
 func infoCommand(sys *system) *cli.Command {
@@ -223,7 +171,7 @@ func infoCommand(sys *system) *cli.Command {
 			if c.NArg() != 1 {
 				return usage(c, "give one .fw")
 			}
-			pubs, err := readPublics(c.StringSlice("public-key"))
+			pubs, err := keys.ReadCheckingKeys(c.StringSlice("public-key"))
 			if err != nil {
 				return err
 			}
@@ -233,67 +181,16 @@ func infoCommand(sys *system) *cli.Command {
 				return err
 			}
 			defer f.Close()
-			m, err := meta.Read(archive.NewReader(f), name, pubs, sys.Env)
+			info, err := fwup.Describe(f, name, pubs, sys.Env)
 			if err != nil {
-				return fmt.Errorf("%s: %w", name, err)
-			}
-			info := archiveInfo{File: name, Metadata: map[string]string{}, Tasks: m.Tasks()}
-			for _, k := range meta.MetadataKeys {
-				if v, ok := m.Value(k); ok && v != "" {
-					info.Metadata[k] = v
-				}
-			}
-			switch {
-			case m.Verified:
-				info.Signature = "signed, verified"
-			case m.Signature != nil:
-				info.Signature = "signed, not checked (pass --public-key)"
-			default:
-				info.Signature = "unsigned"
-			}
-			patches, err := readPatches(name)
-			if err != nil {
-				return err
-			}
-			for _, sec := range m.Config.Sections("file-resource") {
-				mp := meta.MapOf(sec)
-				ri := resourceInfo{Name: sec.Title, Length: mp.TotalSize(),
-					Stored: mp.DataSize(), Sparse: len(mp) > 1, BLAKE2b: sec.String("blake2b-256")}
-				for _, p := range patches {
-					if p.Resource == sec.Title {
-						ri.Patch = &patchInfo{Size: p.Size, Sources: p.Sources}
-					}
-				}
-				info.Resources = append(info.Resources, ri)
+				return fmt.Errorf("%s: %s", name, cmdline.ArchiveMessage(err))
 			}
 			if c.Bool("json") {
 				enc := json.NewEncoder(sys.Stdout)
 				enc.SetIndent("", "  ")
 				return enc.Encode(info)
 			}
-			w := sys.Stdout
-			fmt.Fprintf(w, "%s\n", name)
-			for _, k := range meta.MetadataKeys {
-				if v, ok := info.Metadata[k]; ok {
-					fmt.Fprintf(w, "  %-20s %s\n", k[5:], v)
-				}
-			}
-			fmt.Fprintf(w, "  %-20s %s\n", "signature", info.Signature)
-			fmt.Fprintf(w, "tasks:\n")
-			for _, t := range info.Tasks {
-				fmt.Fprintf(w, "  %s\n", t)
-			}
-			fmt.Fprintf(w, "resources:\n")
-			for _, r := range info.Resources {
-				sparse := ""
-				if r.Sparse {
-					sparse = fmt.Sprintf(" (sparse, %d stored)", r.Stored)
-				}
-				fmt.Fprintf(w, "  %-28s %10d bytes%s  blake2b-256 %s\n", r.Name, r.Length, sparse, r.BLAKE2b)
-				if r.Patch != nil {
-					fmt.Fprintf(w, "  %-28s a %d-byte patch against: %s\n", "", r.Patch.Size, strings.Join(r.Patch.Sources, "; "))
-				}
-			}
+			info.WriteText(sys.Stdout)
 			return nil
 		},
 	}

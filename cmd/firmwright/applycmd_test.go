@@ -84,14 +84,14 @@ func TestApplyRefusesReadOnlyImage(t *testing.T) {
 // to fwup's words, which keep it behind them.
 func TestApplyMessageSaysTheCause(t *testing.T) {
 	full := cstr.Errorf(&os.PathError{Op: "write", Path: "card.img", Err: syscall.ENOSPC}, "write failed at offset 5. Check media size.")
-	if got, want := applyMessage(fmt.Errorf("apply: %w", full)), "apply: write failed at offset 5: no space left on device"; got != want {
+	if got, want := builder.ApplyMessage(fmt.Errorf("apply: %w", full)), "apply: write failed at offset 5: no space left on device"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	denied := cstr.Errorf(&os.PathError{Op: "write", Path: "card.img", Err: syscall.EIO}, "write failed at offset 5. Check media size.")
-	if got, want := applyMessage(denied), "write failed at offset 5. Check media size. (input/output error)"; got != want {
+	if got, want := builder.ApplyMessage(denied), "write failed at offset 5. Check media size. (input/output error)"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if got := applyMessage(errors.New("Resource x not found in archive")); got != "Resource x not found in archive" {
+	if got := builder.ApplyMessage(errors.New("Resource x not found in archive")); got != "Resource x not found in archive" {
 		t.Errorf("without a cause: %q", got)
 	}
 }

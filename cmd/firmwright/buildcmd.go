@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/firmwright/firmwright/fwup/cmdline"
+	"github.com/firmwright/firmwright/fwup/keys"
 
 	"github.com/urfave/cli/v3"
 
@@ -78,12 +79,12 @@ func buildCommand(sys *system) *cli.Command {
 				Report: func(st builder.Stage) { fmt.Fprintln(sys.Stdout, stageLine(st.What, st.Took, st.Size)) },
 			}
 			if p := c.String("sign-key"); p != "" {
-				if spec.SignKey, err = readPrivate(p); err != nil {
+				if spec.SignKey, err = keys.ReadSigningKey(p); err != nil {
 					return fmt.Errorf("--sign-key: %w", err)
 				}
 			}
 			if p := c.String("device-public-key"); p != "" {
-				if spec.PublicKey, err = readPublic(p); err != nil {
+				if spec.PublicKey, err = keys.ReadCheckingKey(p); err != nil {
 					return fmt.Errorf("--device-public-key: %w", err)
 				}
 			}

@@ -144,7 +144,7 @@ func TestPickCard(t *testing.T) {
 	os.WriteFile(filepath.Join(cards.Root, "sys/block/sdc/device/model"), []byte("STORAGE DEVICE  \n"), 0o644)
 	var errb strings.Builder
 	sys := &system{Stderr: &errb, Cards: cards}
-	c, err := pickCard(sys, bufio.NewReader(strings.NewReader("2\n")), false)
+	c, err := sys.PickCard(bufio.NewReader(strings.NewReader("2\n")), false)
 	if err != nil || c.Path != "/dev/sdc" {
 		t.Fatalf("picked %v, %v", c, err)
 	}
@@ -152,20 +152,20 @@ func TestPickCard(t *testing.T) {
 	if errb.String() != want {
 		t.Errorf("menu:\n%q\nwant\n%q", errb.String(), want)
 	}
-	if _, err := pickCard(sys, bufio.NewReader(strings.NewReader("3\n")), false); err == nil {
+	if _, err := sys.PickCard(bufio.NewReader(strings.NewReader("3\n")), false); err == nil {
 		t.Error("an answer out of range picked a card")
 	}
-	if _, err := pickCard(sys, bufio.NewReader(strings.NewReader("")), true); err == nil || !strings.Contains(err.Error(), "--device") {
+	if _, err := sys.PickCard(bufio.NewReader(strings.NewReader("")), true); err == nil || !strings.Contains(err.Error(), "--device") {
 		t.Errorf("-y with two cards: %v", err)
 	}
 	one := &system{Stderr: &errb, Cards: fakeCards(t, "sdb")}
-	if _, err := pickCard(one, bufio.NewReader(strings.NewReader("n\n")), false); err == nil {
+	if _, err := one.PickCard(bufio.NewReader(strings.NewReader("n\n")), false); err == nil {
 		t.Error("answering n picked the card")
 	}
-	if c, err := pickCard(one, bufio.NewReader(strings.NewReader("y\n")), false); err != nil || c.Path != "/dev/sdb" {
+	if c, err := one.PickCard(bufio.NewReader(strings.NewReader("y\n")), false); err != nil || c.Path != "/dev/sdb" {
 		t.Errorf("answering y: %v %v", c, err)
 	}
-	if _, err := pickCard(&system{Stderr: &errb, Cards: fakeCards(t)}, bufio.NewReader(strings.NewReader("")), true); err == nil ||
+	if _, err := (&system{Stderr: &errb, Cards: fakeCards(t)}).PickCard(bufio.NewReader(strings.NewReader("")), true); err == nil ||
 		!strings.Contains(err.Error(), "no memory card found") {
 		t.Errorf("no card: %v", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/firmwright/firmwright/builder/buildertest"
+	"github.com/firmwright/firmwright/internal/interrupt"
 )
 
 // cancelOn is a stdout that cancels ctx with the signal once a line
@@ -29,7 +30,7 @@ func (w *cancelOn) Write(p []byte) (int, error) {
 	defer w.mu.Unlock()
 	w.buf.Write(p)
 	if w.at != "" && strings.Contains(w.buf.String(), w.at) {
-		w.cancel(&interrupted{sig: w.sig})
+		w.cancel(&interrupt.Signal{Sig: w.sig})
 		w.at = ""
 	}
 	return len(p), nil
@@ -71,7 +72,7 @@ func TestInterruptedBuildLeavesNothing(t *testing.T) {
 			if !strings.Contains(stdout, tc.at) {
 				t.Fatalf("the build never printed %q:\n%s", tc.at, stdout)
 			}
-			want := "firmwright: " + (&interrupted{sig: tc.sig}).Error() + ": stopped; what it was writing is removed\n"
+			want := "firmwright: " + (&interrupt.Signal{Sig: tc.sig}).Error() + ": stopped; what it was writing is removed\n"
 			if code != tc.code || stderr != want {
 				t.Errorf("exit %d, stderr %q; want exit %d, %q", code, stderr, tc.code, want)
 			}
@@ -97,21 +98,5 @@ func TestInterruptedImageLeavesNothing(t *testing.T) {
 		if entries, _ := os.ReadDir(out); len(entries) != 0 {
 			t.Errorf("%v left %v", args[0], entries)
 		}
-	}
-}
-
-// TestNotifyInterrupt: a real SIGINT cancels the context with its cause.
-func TestNotifyInterrupt(t *testing.T) {
-	ctx := notifyInterrupt()
-	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-ctx.Done():
-	case <-time.After(10 * time.Second):
-		t.Fatal("SIGINT did not cancel the context")
-	}
-	if it := interruption(ctx); it == nil || it.exitStatus() != 130 {
-		t.Errorf("cause %v", context.Cause(ctx))
 	}
 }

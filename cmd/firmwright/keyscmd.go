@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -67,7 +65,7 @@ func signCommand(sys *system) *cli.Command {
 			if c.NArg() != 1 {
 				return usage(c, "give one input .fw")
 			}
-			key, err := readPrivate(c.String("sign-key"))
+			key, err := keys.ReadSigningKey(c.String("sign-key"))
 			if err != nil {
 				return err
 			}
@@ -92,46 +90,4 @@ func signCommand(sys *system) *cli.Command {
 			return f.Commit()
 		},
 	}
-}
-
-// readPrivate reads a signing key, refusing one whose halves do not
-// match (fwup signs with it anyway, badly).
-func readPrivate(path string) (ed25519.PrivateKey, error) {
-	k, err := keys.ReadPrivateFile(path)
-	if err == nil {
-		if err = keys.CheckPrivate(k); err != nil {
-			err = &keys.DecodeError{Path: path, Err: err}
-		}
-	}
-	return k, keyFileError(err, "private")
-}
-
-// readPublic reads a public key file.
-func readPublic(path string) (ed25519.PublicKey, error) {
-	k, err := keys.ReadPublicFile(path)
-	return k, keyFileError(err, "public")
-}
-
-// keyFileError words a key file that holds no key as "PATH: KIND key: …".
-func keyFileError(err error, kind string) error {
-	var de *keys.DecodeError
-	if errors.As(err, &de) {
-		return fmt.Errorf("%s: %s key: %w", de.Path, kind, de.Err)
-	}
-	return err
-}
-
-func readPublics(paths []string) ([]ed25519.PublicKey, error) {
-	if len(paths) > keys.MaxPublicKeys {
-		return nil, fmt.Errorf("at most %d public keys", keys.MaxPublicKeys)
-	}
-	var pubs []ed25519.PublicKey
-	for _, p := range paths {
-		k, err := readPublic(p)
-		if err != nil {
-			return nil, err
-		}
-		pubs = append(pubs, k)
-	}
-	return pubs, nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/firmwright/firmwright/deviceinit"
 	"github.com/firmwright/firmwright/fwup/cmdline"
+	"github.com/firmwright/firmwright/internal/interrupt"
 )
 
 // memoryLimit is the heap size the garbage collector aims to stay under.
@@ -43,7 +44,7 @@ func main() {
 		Rand:   rand.Reader,
 		// Native commands and fwup mode alike stop on Ctrl-C and
 		// remove what they were writing.
-		Context: notifyInterrupt(),
+		Context: interrupt.Notify(),
 	}
 	os.Exit(run(sys, os.Args))
 }
@@ -54,8 +55,8 @@ func run(sys *system, args []string) int {
 	if filepath.Base(args[0]) == "fwup" {
 		sys.Prog = args[0]
 		code := cmdline.Run(sys, args[1:])
-		if it := interruption(sys.Ctx()); it != nil && code != 0 {
-			return it.exitStatus()
+		if it := interrupt.Of(sys.Ctx()); it != nil && code != 0 {
+			return it.ExitStatus()
 		}
 		return code
 	}
@@ -66,10 +67,10 @@ func run(sys *system, args []string) int {
 	switch {
 	case err == nil:
 		return 0
-	case interruption(sys.Ctx()) != nil:
-		it := interruption(sys.Ctx())
+	case interrupt.Of(sys.Ctx()) != nil:
+		it := interrupt.Of(sys.Ctx())
 		fmt.Fprintf(sys.Stderr, "firmwright: %s: stopped; what it was writing is removed\n", it)
-		return it.exitStatus()
+		return it.ExitStatus()
 	case errors.As(err, &code):
 		return int(code)
 	case errors.As(err, &usage):

@@ -3,16 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/firmwright/firmwright/builder"
 	"github.com/urfave/cli/v3"
-
-	"github.com/firmwright/firmwright/fwup"
-	"github.com/firmwright/firmwright/internal/atomicfile"
-	"github.com/firmwright/firmwright/internal/ctxio"
 )
 
 func patchCommand(sys *system) *cli.Command {
@@ -39,47 +33,12 @@ func patchCommand(sys *system) *cli.Command {
 // makePatch writes the delta update from old to nu at out, a line per
 // resource.
 func makePatch(sys *system, old, nu, out string) error {
-	of, err := os.Open(old)
-	if err != nil {
-		return err
-	}
-	defer of.Close()
-	nf, err := os.Open(nu)
-	if err != nil {
-		return err
-	}
-	defer nf.Close()
-	ost, err := of.Stat()
-	if err != nil {
-		return err
-	}
-	nst, err := nf.Stat()
-	if err != nil {
-		return err
-	}
-	opts := fwup.PatchOptions{TempDir: filepath.Dir(out), Now: sys.Now, Report: func(r fwup.PatchedResource) {
-		what := fmt.Sprintf("%s: %.1f MB -> %.1f MB", r.Name, float64(r.Old)/1e6, float64(r.New)/1e6)
-		if r.Patched {
-			what += fmt.Sprintf(", patch %.2f MB", float64(r.Patch)/1e6)
-		} else {
-			what += ", kept whole (the patch was no smaller)"
-		}
-		fmt.Fprintln(sys.Stdout, stageLine(what, r.Took, 0))
-	}}
-	err = atomicfile.Write(out, 0o644, func(w io.Writer) error {
-		return fwup.Patch(ctxio.Writer(sys.Ctx(), w), of, nf, ost.Size(), nst.Size(), opts)
+	size, err := builder.WritePatch(sys.Ctx(), old, nu, out, sys.Now, func(st builder.Stage) {
+		fmt.Fprintln(sys.Stdout, stageLine(st.What, st.Took, 0))
 	})
 	if err != nil {
-		if strings.HasPrefix(err.Error(), "old:") {
-			return fmt.Errorf("%s: %s", old, strings.TrimPrefix(err.Error(), "old: "))
-		}
-		if strings.HasPrefix(err.Error(), "new:") {
-			return fmt.Errorf("%s: %s", nu, strings.TrimPrefix(err.Error(), "new: "))
-		}
-		return fmt.Errorf("patch %s -> %s: %w", old, nu, err)
+		return err
 	}
-	if fi, err := os.Stat(out); err == nil {
-		fmt.Fprintln(sys.Stdout, stageLine(fmt.Sprintf("%s (delta update from %s)", out, filepath.Base(old)), 0, fi.Size()))
-	}
+	fmt.Fprintln(sys.Stdout, stageLine(fmt.Sprintf("%s (delta update from %s)", out, filepath.Base(old)), 0, size))
 	return nil
 }
