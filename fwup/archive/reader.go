@@ -216,7 +216,8 @@ func utTime(extra []byte) (time.Time, bool) {
 		}
 		body := extra[4 : 4+n]
 		if id == 0x5455 && n >= 5 && body[0]&1 != 0 {
-			return time.Unix(int64(int32(binary.LittleEndian.Uint32(body[1:]))), 0).UTC(), true
+			// Unsigned, as libarchive (and so fwup) reads it: 1970 to 2106.
+			return time.Unix(int64(binary.LittleEndian.Uint32(body[1:])), 0).UTC(), true
 		}
 		extra = extra[4+n:]
 	}
