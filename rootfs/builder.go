@@ -57,8 +57,10 @@ func (b *Builder) Add(e *Entry) {
 // Tree synthesizes the root and missing parents, resolves hard links,
 // checks the structure and returns the sorted tree.
 func (b *Builder) Tree() (*Tree, error) {
-	if _, ok := b.entries["."]; !ok {
+	if root, ok := b.entries["."]; !ok {
 		b.Add(syntheticDir("."))
+	} else if root.Kind != Dir {
+		return nil, b.Errorf(".", "the root is a %s, not a directory", root.Kind)
 	}
 	for _, p := range b.order {
 		for d := path.Dir(p); p != "."; d = path.Dir(d) {
