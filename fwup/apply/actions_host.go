@@ -52,6 +52,9 @@ func (e *engine) pathWrite(argv []string) error {
 	return err
 }
 
+// zeroSegment is a segment of zeros, never written to.
+var zeroSegment = make([]byte, SegmentSize)
+
 func (e *engine) pipeWrite(argv []string) error {
 	if err := e.checkUnsafe(argv[0]); err != nil {
 		return err
@@ -66,11 +69,12 @@ func (e *engine) pipeWrite(argv []string) error {
 	}()
 	var last int64
 	write := func(p []byte, off int64) error {
-		// Holes go down the pipe as zeros.
-		var zeros [BlockSize]byte
+		// Holes go down the pipe as zeros, a segment at a time: the
+		// pipe hands each write over, so 512-byte writes of an 8 GiB
+		// hole would take minutes.
 		for last < off {
-			n := min(off-last, BlockSize)
-			if _, err := pw.Write(zeros[:n]); err != nil {
+			n := min(off-last, int64(len(zeroSegment)))
+			if _, err := pw.Write(zeroSegment[:n]); err != nil {
 				return cstr.Errorf(err, "pipe_write failed to write '%s'", command)
 			}
 			last += n

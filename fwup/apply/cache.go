@@ -76,10 +76,17 @@ func (s *segment) allInvalid() bool { return !slices.Contains(s.valid[:], true) 
 //   - a segment filled completely by streaming writes is written at once;
 //   - flushing writes segments in the order they were last used.
 type Cache struct {
-	t       Target
-	opts    CacheOptions
-	end     int64
+	t    Target
+	opts CacheOptions
+	end  int64
+	// segs are the segments made so far, at most max of them; byOff
+	// finds those in use, free holds the others. They are made as they
+	// are needed, so a block-cache-size-mb an archive sets costs memory
+	// only for what the task writes.
 	segs    []*segment
+	max     int
+	byOff   map[int64]*segment
+	free    []*segment
 	tick    uint32
 	trimmed *trimSet
 	// temp is for merging reads, check for verify and minimize-writes.
@@ -99,24 +106,35 @@ type Cache struct {
 
 // NewCache puts a cache in front of t.
 func NewCache(t Target, opts CacheOptions) *Cache {
-	mb := opts.SizeMB
-	if mb <= 0 {
-		mb = 8
-	}
-	n := mb * (1 << 20) / SegmentSize
-	if n < 8 {
-		n = 8
-	}
-	c := &Cache{t: t, opts: opts, end: opts.End, segs: make([]*segment, n), trimmed: newTrimSet(),
-		done: make(chan error, 1), bad: -1}
-	for i := range c.segs {
-		c.segs[i] = &segment{}
-	}
+	c := &Cache{t: t, opts: opts, end: opts.End, max: segmentCount(opts), byOff: map[int64]*segment{},
+		trimmed: newTrimSet(), done: make(chan error, 1), bad: -1}
 	if !opts.SoftEnd && opts.End > 0 {
 		// Nothing past the end can be read back.
 		c.trimAfter((opts.End + SegmentSize - 1) &^ (SegmentSize - 1))
 	}
 	return c
+}
+
+// maxCacheMB bounds block-cache-size-mb (a terabyte) so the segment
+// count cannot overflow.
+const maxCacheMB = 1 << 20
+
+// segmentCount is how many segments fwup's cache of opts.SizeMB holds
+// (at least 8), but no more than the target has: a cache that holds the
+// whole device never evicts, so more segments would change nothing.
+func segmentCount(opts CacheOptions) int {
+	mb := opts.SizeMB
+	if mb <= 0 {
+		mb = 8
+	}
+	n := min(mb, maxCacheMB) * (1 << 20) / SegmentSize
+	if n < 8 {
+		n = 8
+	}
+	if opts.End > 0 && !opts.SoftEnd {
+		n = int(min(int64(n), opts.End/SegmentSize+2))
+	}
+	return n
 }
 
 // End is the target's size as the cache knows it: 0 when unknown, and for
@@ -323,35 +341,69 @@ func (c *Cache) flushSegment(s *segment) error {
 // segment returns the cached segment at off (a multiple of SegmentSize),
 // making room by writing back the least recently used one.
 func (c *Cache) segment(off int64) (*segment, error) {
-	for _, s := range c.segs {
-		if s.inUse && s.off == off {
-			s.lastAccess = c.tick
-			c.tick++
-			return s, nil
-		}
+	if s := c.byOff[off]; s != nil {
+		s.lastAccess = c.tick
+		c.tick++
+		return s, nil
 	}
-	var lru *segment
-	for _, s := range c.segs {
-		if !s.inUse {
-			lru = s
-			break
-		}
-		if lru == nil || s.lastAccess < lru.lastAccess {
-			lru = s
-		}
+	s, err := c.room()
+	if err != nil {
+		return nil, err
 	}
-	if lru.inUse {
-		if err := c.flushSegment(lru); err != nil {
-			return nil, err
-		}
-	}
-	data := lru.data
+	data := s.data
 	if data == nil {
 		data = make([]byte, SegmentSize)
 	}
-	*lru = segment{inUse: true, data: data, off: off, lastAccess: c.tick, streamed: true}
+	*s = segment{inUse: true, data: data, off: off, lastAccess: c.tick, streamed: true}
+	c.byOff[off] = s
 	c.tick++
+	return s, nil
+}
+
+// room is a segment not in use: a free one, a new one while there are
+// fewer than max, else the least recently used, written back.
+func (c *Cache) room() (*segment, error) {
+	if n := len(c.free); n > 0 {
+		s := c.free[n-1]
+		c.free = c.free[:n-1]
+		return s, nil
+	}
+	if len(c.segs) < c.max {
+		s := &segment{}
+		c.segs = append(c.segs, s)
+		return s, nil
+	}
+	lru := c.segs[0]
+	for _, s := range c.segs[1:] {
+		if s.lastAccess < lru.lastAccess {
+			lru = s
+		}
+	}
+	if err := c.flushSegment(lru); err != nil {
+		return nil, err
+	}
+	delete(c.byOff, lru.off)
 	return lru, nil
+}
+
+// drop takes a segment out of use, its bytes forgotten.
+func (c *Cache) drop(s *segment) {
+	if s.inUse {
+		s.inUse = false
+		delete(c.byOff, s.off)
+		c.free = append(c.free, s)
+	}
+}
+
+// checkRange refuses a read or write of n bytes at off that no device
+// has: a negative offset, or one whose end overflows. Calls bound their
+// block arguments (checkBlockArgs); tables in meta.conf may still hold
+// such offsets.
+func checkRange(off int64, n int) error {
+	if off < 0 || off+int64(n) < off {
+		return fmt.Errorf("read/write failed at offset %d since it is outside any device", off)
+	}
+	return nil
 }
 
 // WriteAt caches a write. Only whole 512-byte blocks become dirty.
@@ -366,6 +418,9 @@ func (c *Cache) Stream(p []byte, off int64) error {
 }
 
 func (c *Cache) write(p []byte, off int64, streamed bool) error {
+	if err := checkRange(off, len(p)); err != nil {
+		return err
+	}
 	for len(p) > 0 {
 		segOff := off &^ (SegmentSize - 1)
 		s, err := c.segment(segOff)
@@ -394,6 +449,9 @@ func (c *Cache) write(p []byte, off int64, streamed bool) error {
 
 // ReadAt reads through the cache.
 func (c *Cache) ReadAt(p []byte, off int64) (int, error) {
+	if err := checkRange(off, len(p)); err != nil {
+		return 0, err
+	}
 	done := 0
 	for done < len(p) {
 		segOff := off &^ (SegmentSize - 1)
@@ -416,6 +474,9 @@ func (c *Cache) ReadAt(p []byte, off int64) (int, error) {
 // from the cache, read back as zeros and are not written unless written
 // to again. With hw set and --enable-trim, the target is told as well.
 func (c *Cache) Trim(off, count int64, hw bool) error {
+	if off < 0 || count < 0 || off+count < off {
+		return fmt.Errorf("trim failed at offset %d since it is outside any device", off)
+	}
 	aligned := (off + SegmentSize - 1) &^ (SegmentSize - 1)
 	count -= aligned - off
 	count &^= SegmentSize - 1
@@ -426,7 +487,7 @@ func (c *Cache) Trim(off, count int64, hw bool) error {
 		c.trimmed.set(aligned, min(aligned+count, trimTracked))
 		for _, s := range c.segs {
 			if s.inUse && s.off >= aligned && s.off < aligned+count {
-				s.inUse = false
+				c.drop(s)
 			}
 		}
 	}
@@ -482,7 +543,7 @@ func (c *Cache) Reset() {
 	c.settle()
 	c.bad, c.badCause = -1, nil
 	for _, s := range c.segs {
-		s.inUse = false
+		c.drop(s)
 	}
 }
 

@@ -54,6 +54,11 @@ type Action struct {
 	// MinArgs and MaxArgs bound its arguments (after the name); apply
 	// refuses a call outside them rather than index past them.
 	MinArgs, MaxArgs int
+	// Blocks are the argv positions holding block offsets or counts,
+	// and Span says the first two are an offset and a count: apply
+	// bounds them (checkBlockArgs) so no byte offset overflows.
+	Blocks []int
+	Span   bool
 	// Check is the rest of fwup's create-time check, with fwup's
 	// messages; argv[0] is the name. It may rewrite argv (fat_write's
 	// two-argument form).
@@ -70,22 +75,22 @@ const MaxCallArgs = 10
 // Actions is every function fwup.conf may call, in fwup's table order:
 // the handler actions, then the task requirements.
 var Actions = []*Action{
-	{Name: "raw_memset", Contexts: InHandlers, MinArgs: 3, MaxArgs: 3, Check: checkRawMemset, units: memsetUnits, run: (*engine).rawMemset},
-	{Name: "raw_write", Contexts: OnResource, MinArgs: 1, MaxArgs: 9, Check: checkRawWrite, units: dataUnits, run: (*engine).rawWrite},
-	{Name: "fat_mkfs", Contexts: InHandlers, MinArgs: 2, MaxArgs: 2, Check: checkFatMkfs, units: oneBlock, run: (*engine).fatMkfs},
-	{Name: "fat_attrib", Contexts: InHandlers, MinArgs: 3, MaxArgs: 3, Check: checkFatAttrib, units: oneBlock, run: (*engine).fatAttrib},
-	{Name: "fat_write", Contexts: OnResource, MinArgs: 2, MaxArgs: 2, Check: checkFatWrite, units: lengthUnits, run: (*engine).fatWrite},
-	{Name: "fat_cp", Contexts: InHandlers, MinArgs: 3, MaxArgs: 4, Check: checkFatCp, units: oneBlock, run: (*engine).fatCopy},
-	{Name: "fat_mv", Contexts: InHandlers, MinArgs: 3, MaxArgs: 3, Check: fatCheck(4, "fat_mv requires a block offset, old filename, new filename", "fat_mv"), units: oneBlock, run: (*engine).fatMove},
-	{Name: "fat_mv!", Contexts: InHandlers, MinArgs: 3, MaxArgs: 3, Check: fatCheck(4, "fat_mv requires a block offset, old filename, new filename", "fat_mv"), units: oneBlock, run: (*engine).fatMove},
-	{Name: "fat_rm", Contexts: InHandlers, MinArgs: 2, MaxArgs: 2, Check: fatCheck(3, "fat_rm requires a block offset and filename", "fat_rm"), units: oneBlock, run: (*engine).fatRemove},
-	{Name: "fat_rm!", Contexts: InHandlers, MinArgs: 2, MaxArgs: 2, Check: fatCheck(3, "fat_rm requires a block offset and filename", "fat_rm"), units: oneBlock, run: (*engine).fatRemove},
-	{Name: "fat_mkdir", Contexts: InHandlers, MinArgs: 2, MaxArgs: 2, Check: fatCheck(3, "fat_mkdir requires a block offset and directory name", "fat_mkdir"), units: oneBlock, run: (*engine).fatMkdir},
-	{Name: "fat_setlabel", Contexts: InHandlers, MinArgs: 2, MaxArgs: 2, Check: fatCheck(3, "fat_setlabel requires a block offset and name", "fat_setlabel"), units: oneBlock, run: (*engine).fatSetLabel},
-	{Name: "fat_touch", Contexts: InHandlers, MinArgs: 2, MaxArgs: 2, Check: fatCheck(3, "fat_touch requires a block offset and filename", "fat_touch"), units: oneBlock, run: (*engine).fatTouch},
+	{Name: "raw_memset", Contexts: InHandlers, MinArgs: 3, MaxArgs: 3, Blocks: []int{1, 2}, Span: true, Check: checkRawMemset, units: memsetUnits, run: (*engine).rawMemset},
+	{Name: "raw_write", Contexts: OnResource, MinArgs: 1, MaxArgs: 9, Blocks: []int{1}, Check: checkRawWrite, units: dataUnits, run: (*engine).rawWrite},
+	{Name: "fat_mkfs", Contexts: InHandlers, MinArgs: 2, MaxArgs: 2, Blocks: []int{1, 2}, Span: true, Check: checkFatMkfs, units: oneBlock, run: (*engine).fatMkfs},
+	{Name: "fat_attrib", Contexts: InHandlers, MinArgs: 3, MaxArgs: 3, Blocks: []int{1}, Check: checkFatAttrib, units: oneBlock, run: (*engine).fatAttrib},
+	{Name: "fat_write", Contexts: OnResource, MinArgs: 2, MaxArgs: 2, Blocks: []int{1}, Check: checkFatWrite, units: lengthUnits, run: (*engine).fatWrite},
+	{Name: "fat_cp", Contexts: InHandlers, MinArgs: 3, MaxArgs: 4, Blocks: []int{1, 4}, Check: checkFatCp, units: oneBlock, run: (*engine).fatCopy},
+	{Name: "fat_mv", Contexts: InHandlers, MinArgs: 3, MaxArgs: 3, Blocks: []int{1}, Check: fatCheck(4, "fat_mv requires a block offset, old filename, new filename", "fat_mv"), units: oneBlock, run: (*engine).fatMove},
+	{Name: "fat_mv!", Contexts: InHandlers, MinArgs: 3, MaxArgs: 3, Blocks: []int{1}, Check: fatCheck(4, "fat_mv requires a block offset, old filename, new filename", "fat_mv"), units: oneBlock, run: (*engine).fatMove},
+	{Name: "fat_rm", Contexts: InHandlers, MinArgs: 2, MaxArgs: 2, Blocks: []int{1}, Check: fatCheck(3, "fat_rm requires a block offset and filename", "fat_rm"), units: oneBlock, run: (*engine).fatRemove},
+	{Name: "fat_rm!", Contexts: InHandlers, MinArgs: 2, MaxArgs: 2, Blocks: []int{1}, Check: fatCheck(3, "fat_rm requires a block offset and filename", "fat_rm"), units: oneBlock, run: (*engine).fatRemove},
+	{Name: "fat_mkdir", Contexts: InHandlers, MinArgs: 2, MaxArgs: 2, Blocks: []int{1}, Check: fatCheck(3, "fat_mkdir requires a block offset and directory name", "fat_mkdir"), units: oneBlock, run: (*engine).fatMkdir},
+	{Name: "fat_setlabel", Contexts: InHandlers, MinArgs: 2, MaxArgs: 2, Blocks: []int{1}, Check: fatCheck(3, "fat_setlabel requires a block offset and name", "fat_setlabel"), units: oneBlock, run: (*engine).fatSetLabel},
+	{Name: "fat_touch", Contexts: InHandlers, MinArgs: 2, MaxArgs: 2, Blocks: []int{1}, Check: fatCheck(3, "fat_touch requires a block offset and filename", "fat_touch"), units: oneBlock, run: (*engine).fatTouch},
 	{Name: "gpt_write", Contexts: InHandlers, MinArgs: 1, MaxArgs: 1, Check: refCheck("gpt", "gpt_write requires a gpt", "gpt_write can't find gpt reference"), units: constUnits(gptUnits), run: (*engine).gptWrite},
 	{Name: "mbr_write", Contexts: InHandlers, MinArgs: 1, MaxArgs: 1, Check: refCheck("mbr", "mbr_write requires an mbr", "mbr_write can't find mbr reference"), units: oneBlock, run: (*engine).mbrWrite},
-	{Name: "trim", Contexts: InHandlers, MinArgs: 2, MaxArgs: 2, Check: checkTrim, units: trimUnits, run: (*engine).trim},
+	{Name: "trim", Contexts: InHandlers, MinArgs: 2, MaxArgs: 2, Blocks: []int{1, 2}, Span: true, Check: checkTrim, units: trimUnits, run: (*engine).trim},
 	{Name: "uboot_clearenv", Contexts: InHandlers, MinArgs: 1, MaxArgs: 1, Check: ubootCheck(2, "uboot_clearenv requires a uboot-environment reference"), units: ubootUnits, run: (*engine).ubootClearenv},
 	{Name: "uboot_recover", Contexts: InHandlers, MinArgs: 1, MaxArgs: 1, Check: ubootCheck(2, "uboot_recover requires a uboot-environment reference"), units: ubootUnits, run: (*engine).ubootRecover},
 	{Name: "uboot_setenv", Contexts: InHandlers, MinArgs: 3, MaxArgs: 3, Check: ubootCheck(4, "uboot_setenv requires a uboot-environment reference, variable name and value"), units: ubootUnits, run: (*engine).ubootSetenv},
@@ -98,12 +103,12 @@ var Actions = []*Action{
 	{Name: "execute", Contexts: InHandlers, MinArgs: 1, MaxArgs: 1, Check: countCheck(2, "execute requires a command to execute"), units: oneBlock, run: (*engine).execute},
 	{Name: "reboot_param", Contexts: InHandlers, MinArgs: 1, MaxArgs: 1, Check: countCheck(2, "reboot_param requires a single string parameter"), units: oneBlock, run: (*engine).rebootParam},
 
-	{Name: "require-partition-offset", Contexts: InTask, MinArgs: 2, MaxArgs: 2, Check: checkRequirePartitionOffset, met: (*engine).partitionAtOffset},
-	{Name: "require-fat-file-exists", Contexts: InTask, MinArgs: 2, MaxArgs: 2, Check: checkRequireFatFileExists, met: (*engine).fatFileExists},
+	{Name: "require-partition-offset", Contexts: InTask, MinArgs: 2, MaxArgs: 2, Blocks: []int{2}, Check: checkRequirePartitionOffset, met: (*engine).partitionAtOffset},
+	{Name: "require-fat-file-exists", Contexts: InTask, MinArgs: 2, MaxArgs: 2, Blocks: []int{1}, Check: checkRequireFatFileExists, met: (*engine).fatFileExists},
 	{Name: "require-uboot-variable", Contexts: InTask, MinArgs: 3, MaxArgs: 3, Check: checkRequireUbootVariable, met: (*engine).ubootVariableIs},
 	{Name: "require-path-on-device", Contexts: InTask, MinArgs: 2, MaxArgs: 2, Check: countCheck(3, "require-path-on-device requires a path and a device"), met: (*engine).pathOnDevice},
-	{Name: "require-path-at-offset", Contexts: InTask, MinArgs: 2, MaxArgs: 2, Check: checkRequirePathAtOffset, met: (*engine).pathAtOffset},
-	{Name: "require-fat-file-match", Contexts: InTask, MinArgs: 3, MaxArgs: 3, Check: checkRequireFatFileMatch, met: (*engine).fatFileMatches},
+	{Name: "require-path-at-offset", Contexts: InTask, MinArgs: 2, MaxArgs: 2, Blocks: []int{2}, Check: checkRequirePathAtOffset, met: (*engine).pathAtOffset},
+	{Name: "require-fat-file-match", Contexts: InTask, MinArgs: 3, MaxArgs: 3, Blocks: []int{1}, Check: checkRequireFatFileMatch, met: (*engine).fatFileMatches},
 	{Name: "require-execute", Contexts: InTask, MinArgs: 1, MaxArgs: 1, Check: countCheck(2, "require-execute requires a command"), met: (*engine).executeSucceeds},
 }
 
@@ -164,7 +169,43 @@ func validCall(ctx Context, argv []string) (*Action, error) {
 	if n := len(argv) - 1; n < a.MinArgs || n > a.MaxArgs {
 		return nil, fmt.Errorf("%s takes %s, not %d", argv[0], argRange(a), n)
 	}
+	if ctx != InTask && a.Contexts&ctx == 0 {
+		// Create refuses it so; an archive may still carry it, and the
+		// action would have no resource to read.
+		return nil, fmt.Errorf("%s only usable in on-resource", argv[0])
+	}
+	if err := checkBlockArgs(a, argv); err != nil {
+		return nil, err
+	}
 	return a, nil
+}
+
+// MaxBlock is the largest block offset, or offset plus count, apply
+// accepts: 4 EiB, far past any device, and small enough that byte
+// offsets computed from it (and a resource's length added) cannot
+// overflow.
+const MaxBlock = 1 << 53
+
+// checkBlockArgs bounds a call's block offsets and counts by MaxBlock.
+// Create checks their form; an archive need not come from create.
+func checkBlockArgs(a *Action, argv []string) error {
+	var sum uint64
+	for i, pos := range a.Blocks {
+		if pos >= len(argv) {
+			continue
+		}
+		v := ull(argv[pos])
+		if v > MaxBlock {
+			return fmt.Errorf("%s: block %s is past the end of any device (at most %d)", argv[0], argv[pos], uint64(MaxBlock))
+		}
+		if a.Span && i < 2 {
+			sum += v
+		}
+	}
+	if sum > MaxBlock {
+		return fmt.Errorf("%s: blocks %s to %s+%s are past the end of any device (at most %d)", argv[0], argv[1], argv[1], argv[2], uint64(MaxBlock))
+	}
+	return nil
 }
 
 // errUnknownFunction is fwup's message for a call apply has no function for.

@@ -25,25 +25,15 @@ func (t *trimSet) has(off int64) bool {
 	return t.bits[ix/8]&(1<<(ix%8)) != 0
 }
 
-// grow extends the vector to hold byte i, filled as the remainder is.
-func (t *trimSet) grow(i int64) {
-	n := (i + 4096) &^ 4095
-	fill := byte(0)
-	if t.remainder {
-		fill = 0xff
-	}
-	for int64(len(t.bits)) < n {
-		t.bits = append(t.bits, fill)
-	}
-}
-
+// clear marks the segment at off as written. Past the tracked range a
+// segment stays as the remainder says: only a device whose end is
+// inside the range sets the remainder, and nothing past that end can be
+// written. (fwup grows its vector there instead; an archive writing at
+// block 2^53 made that grow until memory ran out.)
 func (t *trimSet) clear(off int64) {
 	ix := off / SegmentSize
 	if ix/8 >= int64(len(t.bits)) {
-		if !t.remainder {
-			return
-		}
-		t.grow(ix / 8)
+		return
 	}
 	t.bits[ix/8] &^= 1 << (ix % 8)
 }
@@ -51,10 +41,7 @@ func (t *trimSet) clear(off int64) {
 // set marks the segments [from, to) (segment-aligned byte offsets, below
 // trimTracked).
 func (t *trimSet) set(from, to int64) {
-	for ix := from / SegmentSize; ix < to/SegmentSize; ix++ {
-		if ix/8 >= int64(len(t.bits)) {
-			t.grow(ix / 8)
-		}
+	for ix := from / SegmentSize; ix < to/SegmentSize && ix/8 < int64(len(t.bits)); ix++ {
 		t.bits[ix/8] |= 1 << (ix % 8)
 	}
 }

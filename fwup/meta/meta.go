@@ -105,6 +105,9 @@ func readMeta(zr *archive.Reader, name string, pubs []ed25519.PublicKey, env map
 		return nil, errors.New("meta.conf isn't allowed to change 'meta-uuid', 'meta-nickname', '$FWUP_META_UUID' or '$FWUP_META_NICKNAME'")
 	}
 
+	if err := CheckLengths(m.Config); err != nil {
+		return nil, err
+	}
 	// An archive may need a newer fwup than this one is.
 	if err := CheckRequiredVersion(m.Config.String("require-fwup-version")); err != nil {
 		return nil, err

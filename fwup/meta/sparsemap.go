@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/firmwright/firmwright/fwup/conf"
@@ -87,4 +88,23 @@ func MapOf(sec *conf.Section) SparseMap {
 		m = append(m, f)
 	}
 	return m
+}
+
+// CheckLengths refuses a resource whose length entries are not sizes an
+// archive could hold: negative, or adding up past what an int64 counts.
+// Create never writes them; an archive may carry them, and every reader
+// of the map (apply, -V, -l) relies on this check.
+func CheckLengths(root *conf.Section) error {
+	for _, sec := range root.Sections("file-resource") {
+		var total int64
+		for i, it := range sec.List("length") {
+			n, err := conf.ParseInt(it)
+			if err != nil || n < 0 || total+n < total {
+				return fmt.Errorf("meta.conf: file-resource %q: length entry %d (%s) is not a size of 0 or more, or the sizes add up past 2^63",
+					sec.Title, i+1, it)
+			}
+			total += n
+		}
+	}
+	return nil
 }
