@@ -2,6 +2,7 @@ package conf
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 )
@@ -28,6 +29,23 @@ func Eval(expr string) (int64, error) {
 type evaluator struct {
 	s string
 	i int
+	// depth counts open parentheses and unary minuses: each is a
+	// level of recursion, bounded by maxDepth.
+	depth int
+}
+
+// maxDepth bounds an expression's nesting, so twenty million
+// parentheses give an error, not a stack overflow.
+const maxDepth = 10000
+
+var errTooDeep = fmt.Errorf("expression nested more than %d deep", maxDepth)
+
+// enter counts a level of nesting; leave it with e.depth--.
+func (e *evaluator) enter() error {
+	if e.depth++; e.depth > maxDepth {
+		return errTooDeep
+	}
+	return nil
 }
 
 var errSyntax = errors.New("syntax error")
@@ -88,7 +106,11 @@ func (e *evaluator) product() (int64, error) {
 func (e *evaluator) unary() (int64, error) {
 	if e.peek() == '-' {
 		e.i++
+		if err := e.enter(); err != nil {
+			return 0, err
+		}
 		v, err := e.unary()
+		e.depth--
 		return -v, err
 	}
 	return e.power()
@@ -100,10 +122,14 @@ func (e *evaluator) power() (int64, error) {
 		return base, err
 	}
 	e.i++
+	if err := e.enter(); err != nil {
+		return 0, err
+	}
 	exp, err := e.unary()
 	if err != nil {
 		return 0, err
 	}
+	e.depth--
 	if exp < 0 || exp > 63 {
 		return 0, errors.New("exponent out of range")
 	}
@@ -120,10 +146,14 @@ func (e *evaluator) operand() (int64, error) {
 	switch c := e.peek(); {
 	case c == '(':
 		e.i++
+		if err := e.enter(); err != nil {
+			return 0, err
+		}
 		var err error
 		if v, err = e.sum(); err != nil {
 			return 0, err
 		}
+		e.depth--
 		if e.peek() != ')' {
 			return 0, errSyntax
 		}

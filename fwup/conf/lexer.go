@@ -217,6 +217,11 @@ func (lx *lexer) lexToken(s *source) (token, error) {
 	return token{kind: tokString, val: s.data[start:s.off], pos: pos}, nil
 }
 
+// MaxString bounds a string that expanding variables makes: fwup.conf
+// text itself is read whole, but forty defines that each double the
+// last would ask for terabytes.
+const MaxString = 64 << 20
+
 // expand resolves the inside of a ${...} reference: NAME or NAME:-default.
 // An undefined name without a default is the empty string, as in libconfuse.
 func (lx *lexer) expand(ref string) string {
@@ -256,7 +261,11 @@ func (lx *lexer) doubleQuoted(s *source) (token, error) {
 				s.off++
 				continue
 			}
-			b.WriteString(lx.expand(s.data[s.off+2 : s.off+end]))
+			v := lx.expand(s.data[s.off+2 : s.off+end])
+			if b.Len()+len(v) > MaxString {
+				return token{}, lx.errorf(lx.pos(), "a string longer than %d MiB (defines that double a value?)", MaxString>>20)
+			}
+			b.WriteString(v)
 			s.off += end + 1
 		case c == '\\' && s.off+1 < len(s.data):
 			s.off++
