@@ -56,7 +56,8 @@ func BenchmarkApply60MB(b *testing.B) {
 	benchApply(b, filepath.Join(data, "bench.fw"), ours)
 }
 
-func buildOurs(b *testing.B) string {
+func buildOurs(b testing.TB) string {
+	b.Helper()
 	ours := filepath.Join(b.TempDir(), "firmwright")
 	if out, err := exec.Command("go", "build", "-o", ours, ".").CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
