@@ -27,6 +27,9 @@ type Card struct {
 	// Name is a human-readable description. fwup's Linux scanner never sets
 	// it (macOS's does); it is printed in the "Too many" list when set.
 	Name string
+	// ID is which medium Path stood for when it was found, for
+	// System.OpenIdentified to check that it still does.
+	ID Identity
 }
 
 // blockDevice is a candidate node that exists, with what fwup learns about it.
@@ -64,7 +67,9 @@ func (s *System) Detect() ([]Card, error) {
 		if system[d.rdev] || d.size < minCardSize || !d.removable {
 			continue
 		}
-		cards = append(cards, Card{Path: d.path, Size: d.size})
+		c := Card{Path: d.path, Size: d.size}
+		c.ID, _ = s.Identify(d.path)
+		cards = append(cards, c)
 	}
 	return cards, nil
 }

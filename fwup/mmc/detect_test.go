@@ -150,6 +150,12 @@ func TestDetect(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			for i := range got {
+				if got[i].ID.Rdev == 0 || got[i].ID.Size != got[i].Size {
+					t.Errorf("%s: ID %+v", got[i].Path, got[i].ID)
+				}
+				got[i].ID = Identity{}
+			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Detect() = %v, want %v", got, tt.want)
 			}
