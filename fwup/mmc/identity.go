@@ -41,7 +41,7 @@ func (s *System) Identify(path string) (Identity, error) {
 	if err != nil {
 		return Identity{}, err
 	}
-	if ids.Rdev == 0 {
+	if _, ok := ids.blockRdev(); !ok {
 		return Identity{}, fmt.Errorf("%s: %w", path, ErrNotBlockDevice)
 	}
 	id := Identity{Rdev: ids.Rdev, Size: s.seekSize(path)}

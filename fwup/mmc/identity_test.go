@@ -32,8 +32,12 @@ func TestIdentify(t *testing.T) {
 		}
 	}
 	m.write("/dev/null", "")
-	if _, err := m.system().Identify("/dev/null"); !errors.Is(err, ErrNotBlockDevice) {
-		t.Errorf("Identify of a file without a device number: %v", err)
+	m.ids["/dev/null"] = DeviceIDs{Rdev: Mkdev(1, 3), Char: true}
+	m.write("/dev/file", "")
+	for _, p := range []string{"/dev/null", "/dev/file"} {
+		if _, err := m.system().Identify(p); !errors.Is(err, ErrNotBlockDevice) {
+			t.Errorf("Identify(%s), not a block device: %v", p, err)
+		}
 	}
 }
 

@@ -18,14 +18,16 @@ import (
 // later with fwup's message.
 func (s *System) mountedOn(device string) func(source, point string) bool {
 	ids, err := s.stat(s.path(device))
-	if err != nil || ids.Rdev == 0 {
+	rdev, isBlock := ids.blockRdev()
+	if err != nil || !isBlock {
 		return func(string, string) bool { return false }
 	}
-	targets := s.withPartitions(ids.Rdev)
+	targets := s.withPartitions(rdev)
 	fsDevs := s.mountInfoDevices()
 	return func(source, point string) bool {
 		if filepath.IsAbs(source) {
-			if src, err := s.stat(s.path(source)); err == nil && s.onAny(src.Rdev, targets) {
+			src, err := s.stat(s.path(source))
+			if dev, ok := src.blockRdev(); err == nil && ok && s.onAny(dev, targets) {
 				return true
 			}
 		}

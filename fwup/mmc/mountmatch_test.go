@@ -30,6 +30,9 @@ func namesakeMachine(t *testing.T) *fakeMachine {
 		m.partition(d.disk, d.part, d.pdev)
 		mounts += "/dev/" + d.part + " /mnt/" + d.part + " ext4 rw 0 0\n"
 	}
+	// A character device with loop1's numbers (it is /dev/vcs1) is not loop1.
+	m.write("/dev/vcs1", "")
+	m.ids["/dev/vcs1"] = DeviceIDs{Rdev: Mkdev(7, 1), Char: true}
 	// The whole loop10 is mounted too, without a partition table.
 	mounts += "/dev/loop10 /mnt/loop10 ext4 rw 0 0\n"
 	m.write("/proc/mounts", mounts)
@@ -61,6 +64,7 @@ func TestUnmountAllTellsNamesakesApart(t *testing.T) {
 		"/dev/nvme0n10":  {"/mnt/nvme0n10p1"},
 		"/dev/loop1p1":   {"/mnt/loop1p1"}, // a partition alone
 		"/dev/sdb":       nil,              // no such device: nothing
+		"/dev/vcs1":      nil,
 		"/dev/nvme0n10p": nil,
 	} {
 		if got := unmounted(t, m, device); !reflect.DeepEqual(got, want) {
