@@ -68,13 +68,18 @@ func (a *Apply) ToImageFile(ctx context.Context, path string) error {
 }
 
 // ToDevice applies to a block device the user has confirmed: unmounted
-// first (through cards), as fwup does, every write read back, synced at
-// the end.
-func (a *Apply) ToDevice(ctx context.Context, dev string, cards *mmc.System) error {
+// first (through cards), as fwup does, opened only while it is still the
+// medium chosen (the identity taken when the user was asked), every write
+// read back, synced at the end.
+func (a *Apply) ToDevice(ctx context.Context, dev string, chosen mmc.Identity, cards *mmc.System) error {
 	if err := cards.UnmountAll(dev); err != nil {
 		return fmt.Errorf("%s: %w", dev, err)
 	}
-	d, err := mmc.Open(dev)
+	d, err := cards.OpenIdentified(dev, chosen)
+	var changed *mmc.ChangedError
+	if errors.As(err, &changed) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", dev, err)
 	}

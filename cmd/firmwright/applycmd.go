@@ -8,6 +8,7 @@ import (
 	"github.com/firmwright/firmwright/builder"
 	"github.com/firmwright/firmwright/fwup/cmdline"
 	"github.com/firmwright/firmwright/fwup/keys"
+	"github.com/firmwright/firmwright/fwup/mmc"
 
 	"github.com/urfave/cli/v3"
 )
@@ -80,6 +81,11 @@ func applyCommand(sys *system) *cli.Command {
 			if cmdline.WillBeRegularFile(dev) {
 				return applyToImageFile(sys, c, c.Args().First(), dev, sys.Env)
 			}
+			// What the device is when the user is asked is what is written.
+			chosen, err := sys.MemoryCards(nil).Identify(dev)
+			if err != nil {
+				return fmt.Errorf("apply: %w", err)
+			}
 			// Ask before anything touches the device.
 			if !c.Bool("yes") {
 				fmt.Fprintf(sys.Stderr, "Write to %s? Everything the task overwrites there is lost. [y/N] ", dev)
@@ -87,7 +93,7 @@ func applyCommand(sys *system) *cli.Command {
 					return errors.New("apply: not confirmed; nothing was written")
 				}
 			}
-			return applyToDevice(sys, c, c.Args().First(), dev, sys.Env)
+			return applyToDevice(sys, c, c.Args().First(), dev, chosen, sys.Env)
 		},
 	}
 }
@@ -101,11 +107,12 @@ func applyToImageFile(sys *system, c *cli.Command, fw, path string, env map[stri
 	return a.ToImageFile(sys.Ctx(), path)
 }
 
-// applyToDevice applies fw to a block device the user has confirmed.
-func applyToDevice(sys *system, c *cli.Command, fw, dev string, env map[string]string) error {
+// applyToDevice applies fw to a block device the user has confirmed, if
+// it is still the medium chosen.
+func applyToDevice(sys *system, c *cli.Command, fw, dev string, chosen mmc.Identity, env map[string]string) error {
 	a, err := applySpec(sys, c, fw, env)
 	if err != nil {
 		return err
 	}
-	return a.ToDevice(sys.Ctx(), dev, sys.MemoryCards(nil))
+	return a.ToDevice(sys.Ctx(), dev, chosen, sys.MemoryCards(nil))
 }

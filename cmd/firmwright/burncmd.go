@@ -8,6 +8,7 @@ import (
 	"maps"
 
 	"github.com/firmwright/firmwright/fwup/cmdline"
+	"github.com/firmwright/firmwright/fwup/mmc"
 
 	"github.com/urfave/cli/v3"
 )
@@ -36,13 +37,13 @@ func burnCommand(sys *system) *cli.Command {
 			}
 			in := bufio.NewReader(sys.Stdin)
 			dev := c.String("device")
-			asked := false
+			var picked *mmc.Card
 			if dev == "" {
 				card, err := sys.PickCard(in, c.Bool("yes"))
 				if err != nil {
 					return err
 				}
-				dev, asked = card.Path, true
+				dev, picked = card.Path, &card
 			}
 			if cmdline.WillBeRegularFile(dev) {
 				if err := applyToImageFile(sys, c, fw, dev, env); err != nil {
@@ -51,22 +52,40 @@ func burnCommand(sys *system) *cli.Command {
 				fmt.Fprintf(sys.Stdout, "Burned %s to the image file %s (task %s).\n", fw, dev, c.String("task"))
 				return nil
 			}
-			if !asked && !c.Bool("any-disk") {
-				if err := sys.IsCard(dev); err != nil {
-					return err
-				}
+			chosen, err := confirmDevice(sys, c, in, fw, dev, picked)
+			if err != nil {
+				return err
 			}
-			if !asked && !c.Bool("yes") {
-				fmt.Fprintf(sys.Stderr, "Write %s to %s? Everything on it is lost. [y/N] ", fw, dev)
-				if !cmdline.Confirmed(in) {
-					return errors.New("burn: not confirmed; nothing was written")
-				}
-			}
-			if err := applyToDevice(sys, c, fw, dev, env); err != nil {
+			if err := applyToDevice(sys, c, fw, dev, chosen, env); err != nil {
 				return err
 			}
 			fmt.Fprintf(sys.Stdout, "Burned %s to %s (task %s); every write was read back and checked.\n", fw, dev, c.String("task"))
 			return nil
 		},
 	}
+}
+
+// confirmDevice checks and asks about a --device as PickCard does about a
+// card it finds, and returns what the device is when the user agrees: the
+// medium that may be written. picked is the card PickCard chose, if any.
+func confirmDevice(sys *system, c *cli.Command, in *bufio.Reader, fw, dev string, picked *mmc.Card) (mmc.Identity, error) {
+	if picked != nil && picked.ID.Rdev != 0 {
+		return picked.ID, nil
+	}
+	if picked == nil && !c.Bool("any-disk") {
+		if err := sys.IsCard(dev); err != nil {
+			return mmc.Identity{}, err
+		}
+	}
+	chosen, err := sys.MemoryCards(nil).Identify(dev)
+	if err != nil {
+		return mmc.Identity{}, fmt.Errorf("burn: %w", err)
+	}
+	if picked == nil && !c.Bool("yes") {
+		fmt.Fprintf(sys.Stderr, "Write %s to %s? Everything on it is lost. [y/N] ", fw, dev)
+		if !cmdline.Confirmed(in) {
+			return mmc.Identity{}, errors.New("burn: not confirmed; nothing was written")
+		}
+	}
+	return chosen, nil
 }

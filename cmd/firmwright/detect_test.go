@@ -13,9 +13,9 @@ import (
 
 // fakeCards is a machine whose /dev and /sys hold the named disks: sdb
 // removable (a card), sda fixed (the system disk). Device numbers come
-// from a table, as stat(2) would give them.
+// from a table, as stat(2) would give them (following symlinks).
 func fakeCards(t *testing.T, cards ...string) *mmc.System {
-	root := t.TempDir()
+	root, _ := filepath.EvalSymlinks(t.TempDir())
 	ids := map[string]mmc.DeviceIDs{}
 	write := func(p, content string) {
 		full := filepath.Join(root, p)
@@ -37,7 +37,8 @@ func fakeCards(t *testing.T, cards ...string) *mmc.System {
 		Root:    root,
 		RootDev: func() (uint64, error) { return mmc.Mkdev(8, 1), nil },
 		Stat: func(p string) (mmc.DeviceIDs, error) {
-			if _, err := os.Stat(p); err != nil {
+			p, err := filepath.EvalSymlinks(p) // stat(2) follows links
+			if err != nil {
 				return mmc.DeviceIDs{}, err
 			}
 			return ids["/"+strings.TrimPrefix(strings.TrimPrefix(p, root), "/")], nil

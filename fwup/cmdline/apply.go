@@ -32,6 +32,9 @@ type applyArgs struct {
 	minimizeWrites  bool
 	maxSizeBlocks   uint64
 	rebootParamPath string
+	// chosen is the card autoselect found and the user accepted, so the
+	// open can check it is still the card there.
+	chosen *mmc.Identity
 }
 
 // progress modes, as fwup picks them.
@@ -48,11 +51,14 @@ func (r *run) applyFw(a applyArgs) error {
 		return r.fail("specify a task (-t)")
 	}
 	if a.device == "" {
-		dev, err := r.autoselect(a.accept, a.inputSet)
+		c, err := r.autoselect(a.accept, a.inputSet)
 		if err != nil {
 			return err
 		}
-		a.device = dev
+		a.device = c.Path
+		if c.ID.Rdev != 0 {
+			a.chosen = &c.ID
+		}
 	}
 	r.progressMode = pickProgressMode(a, r.framing)
 	var started time.Time
@@ -147,21 +153,21 @@ func (r *run) drawProgress(percent int, in, units, total int64) {
 }
 
 // autoselect finds the one memory card to write and asks before using it.
-func (r *run) autoselect(accept, inputIsFile bool) (string, error) {
+func (r *run) autoselect(accept, inputIsFile bool) (mmc.Card, error) {
 	c, err := r.selectCard()
 	if err != nil {
-		return "", err
+		return mmc.Card{}, err
 	}
 	if !accept {
 		if !inputIsFile {
-			return "", r.fail("%s", StdinConfirmMessage(c))
+			return mmc.Card{}, r.fail("%s", StdinConfirmMessage(c))
 		}
 		io.WriteString(r.sys.Stderr, ConfirmPrompt(c))
 		if !Confirmed(r.sys.Stdin) {
-			return "", r.fail("%s", AbortedMessage)
+			return mmc.Card{}, r.fail("%s", AbortedMessage)
 		}
 	}
-	return c.Path, nil
+	return c, nil
 }
 
 // selectCard returns the single card detected (fwup's autoselect).

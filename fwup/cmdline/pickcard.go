@@ -12,14 +12,17 @@ import (
 
 // IsCard refuses a --device that the card scanner would not offer: a
 // fixed disk, the one holding /, or not a memory card's kind of device.
+// Cards are told by device number, so a symlink to a card (a
+// /dev/disk/by-id name) is the card.
 func (s *System) IsCard(dev string) error {
 	host := s.MemoryCards(nil)
 	cards, err := host.Detect()
 	if err != nil {
 		return err
 	}
+	id, err := host.Identify(dev)
 	for _, c := range cards {
-		if c.Path == dev {
+		if err == nil && c.ID.Rdev == id.Rdev {
 			return nil
 		}
 	}

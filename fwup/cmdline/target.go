@@ -76,14 +76,21 @@ func (r *run) openFileTarget(a applyArgs) (apply.Target, apply.CacheOptions, fun
 }
 
 func (r *run) openDeviceTarget(a applyArgs) (apply.Target, apply.CacheOptions, func() error, error) {
+	want := a.chosen
+	if want == nil {
+		// -d: what the device is before unmounting is what is written.
+		if id, err := r.cards().Identify(a.device); err == nil {
+			want = &id
+		}
+	}
 	if a.unmount {
 		if err := r.unmountAll(a.device); err != nil {
 			return nil, apply.CacheOptions{}, nil, err
 		}
 	}
-	d, err := mmc.Open(a.device)
+	d, err := r.openDevice(a.device, want)
 	if err != nil {
-		return nil, apply.CacheOptions{}, nil, r.openFailed(a.device)
+		return nil, apply.CacheOptions{}, nil, err
 	}
 	copts := apply.CacheOptions{End: d.Size(), MinimizeWrites: a.minimizeWrites, HardwareTrim: a.enableTrim,
 		VerifyWrites: a.verifyWrites != 0}
@@ -94,6 +101,28 @@ func (r *run) openDeviceTarget(a applyArgs) (apply.Target, apply.CacheOptions, f
 		copts.End = int64(a.maxSizeBlocks) * apply.BlockSize
 	}
 	return d, copts, d.Close, nil
+}
+
+// openDevice opens the device to write, refusing it when it is no longer
+// the medium want (fwup does not check; its words remain for failures to
+// open). Without want (not a block device, or one that cannot be
+// examined) it is opened as fwup opens it.
+func (r *run) openDevice(device string, want *mmc.Identity) (*mmc.Device, error) {
+	var d *mmc.Device
+	var err error
+	if want == nil {
+		d, err = mmc.Open(device)
+	} else {
+		d, err = r.cards().OpenIdentified(device, *want)
+	}
+	var changed *mmc.ChangedError
+	switch {
+	case errors.As(err, &changed):
+		return nil, r.fail("%s", err)
+	case err != nil:
+		return nil, r.openFailed(device)
+	}
+	return d, nil
 }
 
 // unmountAll unmounts the device's partitions, in fwup's words.

@@ -17,11 +17,6 @@ const (
 	// are card readers without a card.
 	minCardSize = 1 << 20
 
-	// rootDiskMask turns the partition holding "/" into its disk, assuming
-	// 16 minors per disk as fwup does. For MMC (8 minors per disk) this names
-	// the wrong disk when / is on mmcblk1 or later; fwup has that quirk too.
-	rootDiskMask = 0xfff0
-
 	blockSize = 512
 )
 
@@ -32,6 +27,9 @@ type Card struct {
 	// Name is a human-readable description. fwup's Linux scanner never sets
 	// it (macOS's does); it is printed in the "Too many" list when set.
 	Name string
+	// ID is which medium Path stood for when it was found, for
+	// System.OpenIdentified to check that it still does.
+	ID Identity
 }
 
 // blockDevice is a candidate node that exists, with what fwup learns about it.
@@ -56,19 +54,22 @@ func candidateNames() []string {
 }
 
 // Detect returns the memory cards fwup would find, in fwup's order: existing
-// candidates that are removable (or MMC), at least 1 MiB, and not the disk
-// holding "/".
+// candidates that are removable (or MMC), at least 1 MiB, and not a disk
+// the running system is on (found through sysfs, not by fwup's minor mask:
+// see systemDisks).
 func (s *System) Detect() ([]Card, error) {
 	if s.usesHostStat() && !onLinux {
 		return nil, ErrUnsupported
 	}
-	rootDisk := s.rootDisk()
+	system := s.systemDisks()
 	var cards []Card
 	for _, d := range s.existingDevices() {
-		if d.rdev == rootDisk || d.size < minCardSize || !d.removable {
+		if system[d.rdev] || d.size < minCardSize || !d.removable {
 			continue
 		}
-		cards = append(cards, Card{Path: d.path, Size: d.size})
+		c := Card{Path: d.path, Size: d.size}
+		c.ID, _ = s.Identify(d.path)
+		cards = append(cards, c)
 	}
 	return cards, nil
 }
@@ -120,16 +121,4 @@ func (s *System) seekSize(devPath string) int64 {
 		return 0
 	}
 	return end
-}
-
-// rootDisk is the device number fwup takes for the disk holding "/": st_dev
-// of "/" with the low 4 bits (and everything above bit 15) cleared. If "/"
-// cannot be examined fwup warns and excludes nothing (0 is never a disk).
-func (s *System) rootDisk() uint64 {
-	dev, err := s.rootDev()
-	if err != nil {
-		s.warn("can't stat root directory")
-		return 0
-	}
-	return dev & rootDiskMask
 }

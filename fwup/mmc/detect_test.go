@@ -46,16 +46,53 @@ func TestDetect(t *testing.T) {
 			m.rootDev = Mkdev(sdMajor, 18) // /dev/sdb2
 			m.disk("sda", Mkdev(sdMajor, 0), gb16, "", "1\n")
 			m.disk("sdb", Mkdev(sdMajor, 16), gb16, "", "1\n")
+			m.partition("sdb", "sdb2", Mkdev(sdMajor, 18))
 		},
 		want: []Card{{Path: "/dev/sda", Size: gb16}},
 	}, {
-		name: "/ on mmcblk1p1 masks to mmcblk0, as in fwup",
+		// fwup masked the minor with 0xfff0 (16 minors a disk), so 179:9
+		// became 179:0, mmcblk0, and mmcblk1 was offered. MMC has 8.
+		name: "/ on mmcblk1p1: mmcblk1 never offered, mmcblk0 is",
 		setup: func(m *fakeMachine) {
-			m.rootDev = Mkdev(mmcBlockMajor, 9) // mmcblk1p1: 8 minors per MMC disk
+			m.rootDev = Mkdev(mmcBlockMajor, 9)
 			m.disk("mmcblk0", Mkdev(mmcBlockMajor, 0), gb16, "", "0\n")
 			m.disk("mmcblk1", Mkdev(mmcBlockMajor, 8), gb16, "", "0\n")
+			m.partition("mmcblk1", "mmcblk1p1", Mkdev(mmcBlockMajor, 9))
 		},
-		want: []Card{{Path: "/dev/mmcblk1", Size: gb16}},
+		want: []Card{{Path: "/dev/mmcblk0", Size: gb16}},
+	}, {
+		name: "/ on an extended-minor partition (259:3) of mmcblk0",
+		setup: func(m *fakeMachine) {
+			m.rootDev = Mkdev(259, 3)
+			m.disk("mmcblk0", Mkdev(mmcBlockMajor, 0), gb16, "", "0\n")
+			m.disk("mmcblk2", Mkdev(mmcBlockMajor, 16), gb16, "", "0\n")
+			m.partition("mmcblk0", "mmcblk0p9", Mkdev(259, 3))
+		},
+		want: []Card{{Path: "/dev/mmcblk2", Size: gb16}},
+	}, {
+		name: "/ on LVM over sdb2: sdb skipped",
+		setup: func(m *fakeMachine) {
+			m.rootDev = Mkdev(253, 0)
+			m.disk("sda", Mkdev(sdMajor, 0), gb16, "", "1\n")
+			m.disk("sdb", Mkdev(sdMajor, 16), gb16, "", "1\n")
+			m.partition("sdb", "sdb2", Mkdev(sdMajor, 18))
+			m.sysfsDir("dm-0", "", Mkdev(253, 0))
+			m.link("/sys/devices/virtual/block/dm-0/slaves/sdb2", "../../sdb/sdb2")
+		},
+		want: []Card{{Path: "/dev/sda", Size: gb16}},
+	}, {
+		name: "a disk holding /boot is a system disk too",
+		setup: func(m *fakeMachine) {
+			m.rootDev = Mkdev(259, 1) // /dev/nvme0n1p1
+			m.disk("nvme0n1", Mkdev(259, 0), gb16, "", "0\n")
+			m.partition("nvme0n1", "nvme0n1p1", Mkdev(259, 1))
+			m.disk("sda", Mkdev(sdMajor, 0), gb16, "", "1\n")
+			m.partition("sda", "sda1", Mkdev(sdMajor, 1))
+			m.disk("sdb", Mkdev(sdMajor, 16), gb16, "", "1\n")
+			m.write("/boot/config.txt", "")
+			m.ids["/boot"] = DeviceIDs{Dev: Mkdev(sdMajor, 1)}
+		},
+		want: []Card{{Path: "/dev/sdb", Size: gb16}},
 	}, {
 		name: "under 1 MiB skipped, exactly 1 MiB kept",
 		setup: func(m *fakeMachine) {
@@ -112,6 +149,12 @@ func TestDetect(t *testing.T) {
 			got, err := m.system().Detect()
 			if err != nil {
 				t.Fatal(err)
+			}
+			for i := range got {
+				if got[i].ID.Rdev == 0 || got[i].ID.Size != got[i].Size {
+					t.Errorf("%s: ID %+v", got[i].Path, got[i].ID)
+				}
+				got[i].ID = Identity{}
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Detect() = %v, want %v", got, tt.want)

@@ -63,3 +63,16 @@ func (d *Device) Discard(off, length int64) error {
 // Eject does nothing: Linux lets a card be pulled without ejecting, and
 // fwup's Linux mmc_eject is empty.
 func Eject(path string) error { return nil }
+
+// rdev is the device number of the opened file (fstat's st_rdev).
+func (d *Device) rdev() (uint64, bool) {
+	fi, err := d.file.Stat()
+	if err != nil {
+		return 0, false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, false
+	}
+	return uint64(st.Rdev), true
+}

@@ -10,3 +10,5 @@ func (d *Device) Discard(off, length int64) error { return ErrUnsupported }
 
 // Eject is not supported off Linux.
 func Eject(path string) error { return ErrUnsupported }
+
+func (d *Device) rdev() (uint64, bool) { return 0, false }

@@ -13,7 +13,7 @@ func hostStat(path string) (DeviceIDs, error) {
 	if err := syscall.Stat(path, &st); err != nil {
 		return DeviceIDs{}, &os.PathError{Op: "stat", Path: path, Err: err}
 	}
-	return DeviceIDs{Dev: uint64(st.Dev), Rdev: uint64(st.Rdev)}, nil
+	return DeviceIDs{Dev: uint64(st.Dev), Rdev: uint64(st.Rdev), Char: st.Mode&syscall.S_IFMT == syscall.S_IFCHR}, nil
 }
 
 func hostUmount(mountpoint string) error {

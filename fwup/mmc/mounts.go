@@ -25,9 +25,11 @@ const (
 var ErrMountedTooManyTimes = errors.New("Device mounted too many times")
 
 // mountPointsOf returns the unescaped mount points, in file order, of every
-// /proc/mounts entry whose device name starts with device (so /dev/sdc
-// matches /dev/sdc1, and also /dev/sdcd1, as in fwup).
-func mountPointsOf(mounts string, device string) ([]string, error) {
+// /proc/mounts entry for which on(source, point) holds, read as fwup reads
+// the file. (fwup's own test is that the source starts with the device's
+// name, so /dev/loop1 matched /dev/loop10; UnmountAll passes a test by
+// device identity instead.)
+func mountPointsOf(mounts string, on func(source, point string) bool) ([]string, error) {
 	var points []string
 	for _, line := range fgetsLines(mounts, mountsLineLen) {
 		dev, rest, ok := scanField(cstr.String(line), mountsDeviceWidth)
@@ -35,13 +37,17 @@ func mountPointsOf(mounts string, device string) ([]string, error) {
 			continue
 		}
 		point, _, ok := scanField(rest, mountsMountPointWidth)
-		if !ok || !strings.HasPrefix(dev, device) {
+		if !ok {
+			continue
+		}
+		point = unescapeMountField(point)
+		if !on(dev, point) {
 			continue
 		}
 		if len(points) == maxMountsPerDevice {
 			return nil, ErrMountedTooManyTimes
 		}
-		points = append(points, unescapeMountField(point))
+		points = append(points, point)
 	}
 	return points, nil
 }

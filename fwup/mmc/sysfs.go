@@ -17,7 +17,12 @@ const (
 // file cannot be read or nothing is left, so "1" without a newline reads as
 // nothing at all.
 func (s *System) readSysfs(p string, max int) (value string, ok bool) {
-	f, err := os.Open(s.path(p))
+	return readSysfsAt(s.path(p), max)
+}
+
+// readSysfsAt is readSysfs of a path that already has Root prefixed.
+func readSysfsAt(hostPath string, max int) (value string, ok bool) {
+	f, err := os.Open(hostPath)
 	if err != nil {
 		return "", false
 	}
@@ -33,7 +38,12 @@ func (s *System) readSysfs(p string, max int) (value string, ok bool) {
 // readSysfsNumber reads a numeric attribute with strtoll/strtoull(…, 0), as
 // fwup does; ok is false when the file cannot be read.
 func (s *System) readSysfsNumber(p string) (v int64, ok bool) {
-	text, ok := s.readSysfs(p, sysfsNumberLen)
+	return readSysfsNumberAt(s.path(p))
+}
+
+// readSysfsNumberAt is readSysfsNumber of a path with Root prefixed.
+func readSysfsNumberAt(hostPath string) (v int64, ok bool) {
+	text, ok := readSysfsAt(hostPath, sysfsNumberLen)
 	if !ok {
 		return 0, false
 	}

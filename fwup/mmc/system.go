@@ -19,6 +19,15 @@ var ErrUnsupported = fmt.Errorf("mmc: memory card access is not supported on %s:
 type DeviceIDs struct {
 	Dev  uint64 // st_dev: the device holding the file
 	Rdev uint64 // st_rdev: the device a device node stands for
+	// Char says the node is a character device, whose Rdev is no block
+	// device's (char 7:1 is /dev/vcs1, block 7:1 is loop1).
+	Char bool
+}
+
+// blockRdev is the block device a path's stat stands for; ok is false for
+// anything else (a file, a directory, a character device).
+func (ids DeviceIDs) blockRdev() (uint64, bool) {
+	return ids.Rdev, ids.Rdev != 0 && !ids.Char
 }
 
 // System is the machine fwup looks at. A nil function field means the real

@@ -12,8 +12,9 @@ import (
 var ErrUnmountFailed = errors.New("mmc: could not unmount every partition of the device")
 
 // UnmountAll unmounts every mounted partition of device (a path such as
-// /dev/sdc, matched as a prefix of /proc/mounts device names), as fwup does
-// before writing to a block device. With /etc/mtab present it runs umount(8)
+// /dev/sdc, or a symlink to one), as fwup does before writing to a block
+// device, but telling them by device number rather than by name (see
+// mountedOn). With /etc/mtab present it runs umount(8)
 // so that file stays right, otherwise it calls umount(2). It tries every
 // mount point and returns ErrUnmountFailed if any failed. Errors reading
 // /proc/mounts come back as the *os.PathError (fwup: "/proc/mounts: "
@@ -24,7 +25,7 @@ func (s *System) UnmountAll(device string) error {
 	if err != nil {
 		return err
 	}
-	points, err := mountPointsOf(string(mounts), device)
+	points, err := mountPointsOf(string(mounts), s.mountedOn(device))
 	if err != nil || len(points) == 0 {
 		return err
 	}
