@@ -32,6 +32,9 @@ type applyArgs struct {
 	minimizeWrites  bool
 	maxSizeBlocks   uint64
 	rebootParamPath string
+	// verifyFirst (--verify-before-write, firmwright's) checks the whole
+	// archive file before writing anything.
+	verifyFirst bool
 }
 
 // progress modes, as fwup picks them.
@@ -46,6 +49,11 @@ const (
 func (r *run) applyFw(a applyArgs) error {
 	if a.task == "" {
 		return r.fail("specify a task (-t)")
+	}
+	if a.verifyFirst {
+		if err := r.verifyFirst(a); err != nil {
+			return err
+		}
 	}
 	if a.device == "" {
 		dev, err := r.autoselect(a.accept, a.inputSet)
