@@ -37,6 +37,7 @@ type checker struct {
 	pend  [][]byte // pieces read, the first verified ones ready to give
 	ready int      // how many bytes at the front of pend are verified
 	err   error    // src's end, or a mismatch, after pend
+	spare []byte   // the buffer of a piece given out whole, to read into again
 }
 
 // NewReader checks src, a resource's data, against e's sums of chunks of
@@ -60,6 +61,7 @@ func (r *checker) Read(b []byte) (int, error) {
 	n := copy(b, p[:min(len(p), r.ready)])
 	if n == len(p) {
 		r.pend = r.pend[1:]
+		r.spare = p[:cap(p)]
 	} else {
 		r.pend[0] = p[n:]
 	}
@@ -69,7 +71,12 @@ func (r *checker) Read(b []byte) (int, error) {
 
 // fill reads one piece of at most limit bytes from src and hashes it.
 func (r *checker) fill(limit int) {
-	buf := make([]byte, limit)
+	buf := r.spare
+	r.spare = nil
+	if cap(buf) < limit {
+		buf = make([]byte, limit)
+	}
+	buf = buf[:limit]
 	n, err := r.src.Read(buf)
 	if n > 0 {
 		r.pend = append(r.pend, buf[:n])
