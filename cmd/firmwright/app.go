@@ -149,6 +149,16 @@ func verifyCommand(sys *system) *cli.Command {
 			if _, err := f.Seek(0, io.SeekStart); err != nil {
 				return err
 			}
+			n, err := fwup.CheckChunks(f, name, pubs, sys.Env)
+			if err != nil {
+				return fmt.Errorf("%s: %s", name, cmdline.ArchiveMessage(err))
+			}
+			if n > 0 {
+				fmt.Fprintf(sys.Stdout, "  the signed chunk index matches every 128 KiB of %d resources\n", n)
+			}
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return err
+			}
 			info, err := fwup.Describe(f, name, nil, sys.Env)
 			if err != nil {
 				return fmt.Errorf("%s: %s", name, cmdline.ArchiveMessage(err))

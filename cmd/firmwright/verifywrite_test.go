@@ -225,3 +225,15 @@ func TestPatchKeepsChunkIndex(t *testing.T) {
 		t.Error("the delta made another card than the full update")
 	}
 }
+
+// TestVerifySaysChunkIndex: verify checks an indexed archive's chunks and
+// says so; an archive without the index gets no such line.
+func TestVerifySaysChunkIndex(t *testing.T) {
+	dir := refWorkDir(t)
+	for fw, want := range map[string]bool{signedRef(t, dir, true): true, signedRef(t, dir, false): false} {
+		out, stderr, code := runCLI(t, nil, "verify", fw, "-p", "fwup-key.pub")
+		if code != 0 || strings.Contains(out, "matches every 128 KiB of 11 resources") != want {
+			t.Errorf("%s: exit %d, %q%s", filepath.Base(fw), code, out, stderr)
+		}
+	}
+}
