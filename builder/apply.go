@@ -39,18 +39,22 @@ type Apply struct {
 }
 
 // ToNewImage makes the image file at path, replacing any there, under a
-// temporary name put in place when whole.
+// temporary name put in place when whole. It needs no first pass (see
+// verifyFirst): a failed apply leaves no image behind.
 func (a *Apply) ToNewImage(ctx context.Context, path string) error {
 	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
 		return a.To(ctx, w.(*os.File), apply.CacheOptions{})
 	})
 }
 
-// ToImageFile applies to an existing image file, or makes a new one as
-// ToNewImage does.
+// ToImageFile applies to an existing image file, after checking the whole
+// .fw (verifyFirst), or makes a new one as ToNewImage does.
 func (a *Apply) ToImageFile(ctx context.Context, path string) error {
 	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
 		return a.ToNewImage(ctx, path)
+	}
+	if err := a.verifyFirst(ctx); err != nil {
+		return err
 	}
 	f, copts, err := cmdline.OpenImageFile(path)
 	if err != nil {
@@ -67,11 +71,15 @@ func (a *Apply) ToImageFile(ctx context.Context, path string) error {
 	return f.Close()
 }
 
-// ToDevice applies to a block device the user has confirmed: unmounted
-// first (through cards), as fwup does, opened only while it is still the
-// medium chosen (the identity taken when the user was asked), every write
-// read back, synced at the end.
+// ToDevice applies to a block device the user has confirmed: the whole
+// .fw checked first (verifyFirst), the device unmounted (through cards),
+// as fwup does, opened only while it is still the medium chosen (the
+// identity taken when the user was asked), every write read back, synced
+// at the end.
 func (a *Apply) ToDevice(ctx context.Context, dev string, chosen mmc.Identity, cards *mmc.System) error {
+	if err := a.verifyFirst(ctx); err != nil {
+		return err
+	}
 	if err := cards.UnmountAll(dev); err != nil {
 		return fmt.Errorf("%s: %w", dev, err)
 	}

@@ -29,6 +29,9 @@ type Spec struct {
 	Meta    Meta
 	// SignKey signs the .fw (and nothing else).
 	SignKey ed25519.PrivateKey
+	// NoChunkIndex leaves the signed chunk index (package
+	// fwup/chunkindex) out of a signed .fw.
+	NoChunkIndex bool
 	// PublicKey, when set, is installed as /etc/fwup.pub so that the
 	// device can check updates; a build that trusts a key must be signed
 	// with its private half.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/firmwright/firmwright/fwup/archive"
+	"github.com/firmwright/firmwright/fwup/chunkindex"
 	"github.com/firmwright/firmwright/fwup/conf"
 	"github.com/firmwright/firmwright/fwup/keys"
 	"github.com/firmwright/firmwright/fwup/meta"
@@ -31,6 +32,9 @@ type CreateOptions struct {
 	Level int
 	// Key signs the archive when set.
 	Key ed25519.PrivateKey
+	// ChunkIndex adds firmwright's signed chunk index (package
+	// chunkindex) to a signed archive: fwup's own create never does.
+	ChunkIndex bool
 	// Workers compress in parallel (0 = number of CPUs).
 	Workers int
 	// Stat sizes host paths for FWUP_SIZE_<name>; os.Stat when nil.
@@ -65,20 +69,32 @@ func Prepare(config []byte, opts CreateOptions) (*Plan, error) {
 		return nil, err
 	}
 	p := &Plan{Config: root}
+	var index *chunkindex.Index
+	if opts.ChunkIndex && opts.Key != nil {
+		index = &chunkindex.Index{ChunkSize: chunkindex.ChunkSize}
+	}
 	for _, sec := range root.Sections("file-resource") {
 		res, err := resolveResource(sec)
 		if err != nil {
 			return nil, err
 		}
-		if err := res.measure(); err != nil {
+		if err := res.measure(index); err != nil {
 			return nil, err
 		}
 		sec.Set("length", res.Map.Lengths()...)
 		sec.Set("blake2b-256", res.Hash)
 		p.Resources = append(p.Resources, res)
 	}
+	if index != nil {
+		if err := p.addChunkIndex(opts.Name, index); err != nil {
+			return nil, err
+		}
+	}
 	p.Meta = root.MetaConf()
 	for i, sec := range root.Sections("file-resource") {
+		if i < len(p.Resources) && p.Resources[i].index {
+			continue
+		}
 		if sec.Has("host-path") {
 			if err := checkAssertSize(sec, p.Resources[i].Map.TotalSize()); err != nil {
 				return nil, err

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/firmwright/firmwright/fwup/archive"
+	"github.com/firmwright/firmwright/fwup/chunkindex"
 	"github.com/firmwright/firmwright/fwup/meta"
 )
 
@@ -30,6 +31,9 @@ type ResourceInfo struct {
 	// Patch, for a resource that is an xdelta3 patch, is its size and
 	// what each task patches it against.
 	Patch *PatchSource `json:"patch,omitempty"`
+	// ChunkIndex marks firmwright's signed chunk index (package
+	// chunkindex), which no task writes.
+	ChunkIndex bool `json:"chunk_index,omitempty"`
 }
 
 // PatchSource is a delta resource's size and sources.
@@ -67,7 +71,8 @@ func Describe(r io.Reader, name string, pubs []ed25519.PublicKey, env map[string
 	}
 	for _, sec := range m.Config.Sections("file-resource") {
 		mp := meta.MapOf(sec)
-		ri := ResourceInfo{Name: sec.Title, Length: mp.TotalSize(), Stored: mp.DataSize(), Sparse: len(mp) > 1, BLAKE2b: sec.String("blake2b-256")}
+		ri := ResourceInfo{Name: sec.Title, Length: mp.TotalSize(), Stored: mp.DataSize(), Sparse: len(mp) > 1, BLAKE2b: sec.String("blake2b-256"),
+			ChunkIndex: sec.Title == chunkindex.Resource}
 		for _, p := range patches {
 			if p.Resource == sec.Title {
 				ri.Patch = &PatchSource{Size: p.Size, Sources: p.Sources}
@@ -101,6 +106,9 @@ func (info *Info) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "  %-28s %10d bytes%s  blake2b-256 %s\n", r.Name, r.Length, sparse, r.BLAKE2b)
 		if r.Patch != nil {
 			fmt.Fprintf(w, "  %-28s a %d-byte patch against: %s\n", "", r.Patch.Size, strings.Join(r.Patch.Sources, "; "))
+		}
+		if r.ChunkIndex {
+			fmt.Fprintf(w, "  %-28s the signed chunk index: firmwright checks each 128 KiB of the resources against it before writing (fwup skips it)\n", "")
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/crypto/blake2b"
 
+	"github.com/firmwright/firmwright/fwup/chunkindex"
 	"github.com/firmwright/firmwright/fwup/conf"
 	"github.com/firmwright/firmwright/fwup/meta"
 	"github.com/firmwright/firmwright/internal/holes"
@@ -28,6 +29,7 @@ type Resource struct {
 	Map   meta.SparseMap
 	Hash  string // lowercase hex BLAKE2b-256 of the data bytes
 	parts []part
+	index bool // the chunk index, which firmwright adds
 }
 
 // DataSize is the number of bytes the archive entry holds.
@@ -173,12 +175,19 @@ func fileRuns(path string, sparse bool) (meta.SparseMap, error) {
 	return m, nil
 }
 
-// measure hashes the resource's data bytes.
-func (r *Resource) measure() error {
+// measure hashes the resource's data bytes, and adds their chunk sums to
+// index when one is made.
+func (r *Resource) measure(index *chunkindex.Index) error {
 	h, _ := blake2b.New256(nil)
+	var w io.Writer = h
+	var chunks *chunkindex.Hasher
+	if index != nil {
+		chunks = chunkindex.NewHasher(index.ChunkSize)
+		w = io.MultiWriter(h, chunks)
+	}
 	rc := r.Open()
 	defer rc.Close()
-	n, err := io.Copy(h, rc)
+	n, err := io.Copy(w, rc)
 	if err != nil {
 		return err
 	}
@@ -186,6 +195,9 @@ func (r *Resource) measure() error {
 		return fmt.Errorf("file-resource '%s': read %d bytes, expected %d", r.Name, n, r.DataSize())
 	}
 	r.Hash = hex.EncodeToString(h.Sum(nil))
+	if chunks != nil {
+		index.Resources = append(index.Resources, chunks.Entry(r.Name))
+	}
 	return nil
 }
 

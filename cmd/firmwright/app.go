@@ -84,6 +84,7 @@ func createCommand(sys *system) *cli.Command {
 		Flags: []cli.Flag{
 			outputFlag("the .fw to write", true),
 			signKeyFlag("private key file to sign with", false),
+			noChunkIndexFlag(),
 			&cli.IntFlag{Name: "level", Value: 9, Usage: "deflate level 1-9"},
 		},
 		Action: func(_ context.Context, c *cli.Command) error {
@@ -102,7 +103,7 @@ func createCommand(sys *system) *cli.Command {
 				}
 			}
 			opts := fwup.CreateOptions{Env: sys.Env, Name: config, Dir: filepath.Dir(config),
-				Time: cmdline.CreationTime(sys.Env, sys.Now), Level: int(c.Int("level")), Key: key}
+				Time: cmdline.CreationTime(sys.Env, sys.Now), Level: int(c.Int("level")), Key: key, ChunkIndex: !c.Bool("no-chunk-index")}
 			plan, err := fwup.Prepare(data, opts)
 			if err != nil {
 				if _, ok := err.(*conf.Error); ok {
@@ -145,6 +146,16 @@ func verifyCommand(sys *system) *cli.Command {
 				return fmt.Errorf("%s: %w", name, err)
 			}
 			fmt.Fprintf(sys.Stdout, "%s: %s", name, msg)
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return err
+			}
+			n, err := fwup.CheckChunks(f, name, pubs, sys.Env)
+			if err != nil {
+				return fmt.Errorf("%s: %s", name, cmdline.ArchiveMessage(err))
+			}
+			if n > 0 {
+				fmt.Fprintf(sys.Stdout, "  the signed chunk index matches every 128 KiB of %d resources\n", n)
+			}
 			if _, err := f.Seek(0, io.SeekStart); err != nil {
 				return err
 			}

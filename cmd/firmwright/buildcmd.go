@@ -37,6 +37,7 @@ func buildCommand(sys *system) *cli.Command {
 			&cli.StringFlag{Name: "vcs-identifier", Usage: "meta-vcs-identifier (e.g. the git commit)"},
 			&cli.StringFlag{Name: "misc", Usage: "meta-misc"},
 			signKeyFlag("private key file to sign the .fw with (firmwright keygen)", false),
+			noChunkIndexFlag(),
 			&cli.StringFlag{Name: "device-public-key", Usage: "public key file installed as /etc/fwup.pub, with which the device checks its updates; the build must then be signed with its private half"},
 			&cli.StringFlag{Name: "device-firmwright", Usage: "firmwright built for the board (GOOS=linux CGO_ENABLED=0): installed as /usr/bin/fwup, and as /sbin/init on a base without erlinit"},
 			&cli.StringFlag{Name: "compression", Value: "gzip", Usage: "SquashFS compression: gzip, zstd, xz or lz4"},
@@ -74,7 +75,7 @@ func buildCommand(sys *system) *cli.Command {
 					Author: c.String("author"), VCSIdentifier: c.String("vcs-identifier"), Misc: c.String("misc")},
 				DeviceFirmwright: c.String("device-firmwright"),
 				SquashFS:         builder.SquashFS{Compression: c.String("compression"), BlockSize: int(c.Int("block-size"))},
-				Output:           c.String("output"), Image: c.String("image"),
+				Output:           c.String("output"), Image: c.String("image"), NoChunkIndex: c.Bool("no-chunk-index"),
 				Time: cmdline.CreationTime(sys.Env, sys.Now), ModTime: mtime, Now: sys.Now, TempDir: sys.Env["TMPDIR"],
 				Report: func(st builder.Stage) { fmt.Fprintln(sys.Stdout, stageLine(st.What, st.Took, st.Size)) },
 			}

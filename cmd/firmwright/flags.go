@@ -19,3 +19,8 @@ func publicKeysFlag(usage string) cli.Flag {
 func outputFlag(usage string, required bool) cli.Flag {
 	return &cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: required, Usage: usage}
 }
+
+// noChunkIndexFlag leaves the signed chunk index out of a signed .fw.
+func noChunkIndexFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "no-chunk-index", Usage: "leave out the signed chunk index, with which firmwright checks each 128 KiB of a streamed update before writing it (fwup ignores it)"}
+}

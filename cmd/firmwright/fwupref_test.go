@@ -330,34 +330,50 @@ func TestRefFwupAcceptsOurs(t *testing.T) {
 			if stdout, stderr, code := runCLI(t, env, "fwup", "-c", "-f", tc.conf, "-s", refPath(t, "fwup-key.priv"), "-o", ours); code != 0 {
 				t.Fatalf("firmwright create: exit %d: %s%s", code, stdout, stderr)
 			}
-			sum := fmt.Sprintf("%x", sha256.Sum256([]byte(mustRead(t, ours))))
-			got := reffwup.Verdict(t, fwtest.Recording(t, "accepts-ours"), tc.name, func(fwup string) accepted {
-				out := filepath.Dir(ours)
-				a := accepted{Archive: sum}
-				a.Verify = reffwup.Run(t, fwup, out, "-V", "-p", refPath(t, "fwup-key.pub"), "-i", ours).Stdout
-				a.Tasks = reffwup.Run(t, fwup, out, "-l", "-i", ours).Stdout
-				a.Metadata = reffwup.Run(t, fwup, out, "-m", "-i", ours).Stdout
-				if r := reffwup.Run(t, fwup, out, "-a", "-q", "-d", "x.img", "-i", ours, "-t", "complete"); r.Exit != 0 {
-					t.Fatalf("fwup -a: %+v", r)
-				}
-				a.Image = maskedFile("x.img")(t, out)
-				return a
-			})
-			if got.Archive != sum {
-				t.Fatalf("our archive is not the one fwup's verdict was recorded for (sha256 %s, recorded %s): record again with testdata/record-fwup", sum, got.Archive)
-			}
-			if got.Verify != "Valid archive with a good signature\n" {
-				t.Errorf("fwup -V: %q", got.Verify)
-			}
+			got := acceptedBy(t, "accepts-ours", tc.name, ours)
 			if want := sums[tc.image]; !strings.HasPrefix(got.Image, want+" ") {
 				t.Errorf("fwup applied our archive to %s, want %s (%s)", got.Image, want, tc.image)
 			}
-			for _, c := range []struct{ args, fwup string }{{"-l", got.Tasks}, {"-m", got.Metadata}} {
-				if ourOut, _, _ := runCLI(t, env, "fwup", c.args, "-i", ours); ourOut != c.fwup {
-					t.Errorf("%s: ours %q, fwup's %q", c.args, ourOut, c.fwup)
-				}
-			}
+			sameListing(t, env, ours, got)
 		})
+	}
+}
+
+// acceptedBy is real fwup's verdict on our signed archive fw (recorded in
+// the named recording): -V with the reference key, -l, -m, and the image
+// of the complete task; the verdict must be for this archive and its
+// signature good.
+func acceptedBy(t *testing.T, recording, name, fw string) accepted {
+	t.Helper()
+	sum := fmt.Sprintf("%x", sha256.Sum256([]byte(mustRead(t, fw))))
+	got := reffwup.Verdict(t, fwtest.Recording(t, recording), name, func(fwup string) accepted {
+		out := filepath.Dir(fw)
+		a := accepted{Archive: sum}
+		a.Verify = reffwup.Run(t, fwup, out, "-V", "-p", refPath(t, "fwup-key.pub"), "-i", fw).Stdout
+		a.Tasks = reffwup.Run(t, fwup, out, "-l", "-i", fw).Stdout
+		a.Metadata = reffwup.Run(t, fwup, out, "-m", "-i", fw).Stdout
+		if r := reffwup.Run(t, fwup, out, "-a", "-q", "-d", "x.img", "-i", fw, "-t", "complete"); r.Exit != 0 {
+			t.Fatalf("fwup -a: %+v", r)
+		}
+		a.Image = maskedFile("x.img")(t, out)
+		return a
+	})
+	if got.Archive != sum {
+		t.Fatalf("our archive is not the one fwup's verdict was recorded for (sha256 %s, recorded %s): record again with testdata/record-fwup", sum, got.Archive)
+	}
+	if got.Verify != "Valid archive with a good signature\n" {
+		t.Errorf("fwup -V: %q", got.Verify)
+	}
+	return got
+}
+
+// sameListing checks that our -l and -m of fw print what fwup's did.
+func sameListing(t *testing.T, env map[string]string, fw string, fwups accepted) {
+	t.Helper()
+	for _, c := range []struct{ args, fwup string }{{"-l", fwups.Tasks}, {"-m", fwups.Metadata}} {
+		if ours, _, _ := runCLI(t, env, "fwup", c.args, "-i", fw); ours != c.fwup {
+			t.Errorf("%s: ours %q, fwup's %q", c.args, ours, c.fwup)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/firmwright/firmwright/fwup/archive"
+	"github.com/firmwright/firmwright/fwup/chunkindex"
 	"github.com/firmwright/firmwright/fwup/conf"
 	"github.com/firmwright/firmwright/fwup/fat"
 	"github.com/firmwright/firmwright/fwup/meta"
@@ -102,6 +103,8 @@ type engine struct {
 	zr    *archive.Reader
 	// replay, when set, is a dry run of FAT actions (FATReplay).
 	replay *FATReplay
+	// index, when set, is the signed chunk index (chunks.go).
+	index *chunkindex.Index
 }
 
 // Run applies the archive read from r to t. Nothing is written to t before
@@ -118,6 +121,9 @@ func Run(r io.Reader, t Target, opts Options) error {
 		return err
 	}
 	e.meta, e.cfg = m, m.Config
+	if err := e.loadChunkIndex(); err != nil {
+		return err
+	}
 	copts := opts.Cache
 	copts.SizeMB = int(e.cfg.Int("block-cache-size-mb"))
 	copts.Warn = func(msg string) { e.warn("%s", msg) }
@@ -246,9 +252,9 @@ func (e *engine) runTask() (err error) {
 				return err
 			}
 			patched := patchReader{r: vcdiff.NewReader(e.zr, src, size), resource: name}
-			e.data = newPieceData(patched, m, patchPiece)
+			e.data = newPieceData(e.checked(name, patched), m, patchPiece)
 		} else {
-			e.data = newResourceData(e.zr, m)
+			e.data = newResourceData(e.checked(name, e.zr), m)
 		}
 		err = e.handle(handler, (*engine).callRun)
 		e.data = nil

@@ -35,6 +35,9 @@ type applyArgs struct {
 	// chosen is the card autoselect found and the user accepted, so the
 	// open can check it is still the card there.
 	chosen *mmc.Identity
+	// verifyFirst (--verify-before-write, firmwright's) checks the whole
+	// archive file before writing anything.
+	verifyFirst bool
 }
 
 // progress modes, as fwup picks them.
@@ -49,6 +52,11 @@ const (
 func (r *run) applyFw(a applyArgs) error {
 	if a.task == "" {
 		return r.fail("specify a task (-t)")
+	}
+	if a.verifyFirst {
+		if err := r.verifyFirst(a); err != nil {
+			return err
+		}
 	}
 	if a.device == "" {
 		c, err := r.autoselect(a.accept, a.inputSet)

@@ -55,6 +55,8 @@ var fwupLongs = []longOpt{
 	{"unsafe", false, "unsafe"}, {"verbose", false, "v"}, {"verify", false, "V"},
 	{"verify-writes", false, "verify-writes"}, {"no-verify-writes", false, "no-verify-writes"},
 	{"version", false, "version"},
+	// firmwright's own: not in fwup.
+	{"verify-before-write", false, "verify-before-write"},
 }
 
 // parse reads the command line as fwup does, option by option: an option
@@ -177,21 +179,22 @@ var otherOptions = map[string]func(o *options, arg string){
 
 // applyOptions shape an apply and keep easy mode.
 var applyOptions = map[string]func(a *applyArgs, arg string){
-	"d":                  func(a *applyArgs, arg string) { a.device = arg },
-	"v":                  func(a *applyArgs, _ string) { a.verbose = true },
-	"u":                  func(a *applyArgs, _ string) { a.unmount = true },
-	"U":                  func(a *applyArgs, _ string) { a.unmount = false },
-	"y":                  func(a *applyArgs, _ string) { a.accept = true },
-	"unsafe":             func(a *applyArgs, _ string) { a.unsafe = true },
-	"enable-trim":        func(a *applyArgs, _ string) { a.enableTrim = true },
-	"progress-low":       func(a *applyArgs, arg string) { a.progressLow = int(int32(cLong(arg))) },
-	"progress-high":      func(a *applyArgs, arg string) { a.progressHigh = int(int32(cLong(arg))) },
-	"reboot-param-path":  func(a *applyArgs, arg string) { a.rebootParamPath = arg },
-	"verify-writes":      func(a *applyArgs, _ string) { a.verifyWrites = 1 },
-	"no-verify-writes":   func(a *applyArgs, _ string) { a.verifyWrites = 0 },
-	"minimize-writes":    func(a *applyArgs, _ string) { a.minimizeWrites = true },
-	"no-minimize-writes": func(a *applyArgs, _ string) { a.minimizeWrites = false },
-	"max-size":           func(a *applyArgs, arg string) { a.maxSizeBlocks = uint64(cLong(arg)) },
+	"d":                   func(a *applyArgs, arg string) { a.device = arg },
+	"v":                   func(a *applyArgs, _ string) { a.verbose = true },
+	"u":                   func(a *applyArgs, _ string) { a.unmount = true },
+	"U":                   func(a *applyArgs, _ string) { a.unmount = false },
+	"y":                   func(a *applyArgs, _ string) { a.accept = true },
+	"unsafe":              func(a *applyArgs, _ string) { a.unsafe = true },
+	"enable-trim":         func(a *applyArgs, _ string) { a.enableTrim = true },
+	"progress-low":        func(a *applyArgs, arg string) { a.progressLow = int(int32(cLong(arg))) },
+	"progress-high":       func(a *applyArgs, arg string) { a.progressHigh = int(int32(cLong(arg))) },
+	"reboot-param-path":   func(a *applyArgs, arg string) { a.rebootParamPath = arg },
+	"verify-writes":       func(a *applyArgs, _ string) { a.verifyWrites = 1 },
+	"no-verify-writes":    func(a *applyArgs, _ string) { a.verifyWrites = 0 },
+	"minimize-writes":     func(a *applyArgs, _ string) { a.minimizeWrites = true },
+	"no-minimize-writes":  func(a *applyArgs, _ string) { a.minimizeWrites = false },
+	"max-size":            func(a *applyArgs, arg string) { a.maxSizeBlocks = uint64(cLong(arg)) },
+	"verify-before-write": func(a *applyArgs, _ string) { a.verifyFirst = true },
 }
 
 // cLong reads a number as strtol(s, 0, 0) does.

@@ -88,6 +88,19 @@ func (s *Section) Set(name string, items ...string) {
 // Unset removes an option.
 func (s *Section) Unset(name string) { delete(s.values, name) }
 
+// Prepend adds a subsection of a kind the schema has here, before the
+// others of its kind (so meta.conf lists it first), and returns it; nil
+// when the schema has no such kind.
+func (s *Section) Prepend(name, title string) *Section {
+	opt := s.Opt.sub(name)
+	if opt == nil || opt.Kind != KindSection {
+		return nil
+	}
+	c := newSection(opt, title, s.Pos)
+	s.children[name] = append([]*Section{c}, s.children[name]...)
+	return c
+}
+
 // Sections returns the subsections of one kind in the order they appeared.
 func (s *Section) Sections(name string) []*Section { return s.children[name] }
 
