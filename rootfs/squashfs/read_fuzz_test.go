@@ -155,7 +155,7 @@ func corruptImages() []corruptImage {
 		le.PutUint32(sb[16:], 0xffffffff)            // fragments
 		le.PutUint64(sb[80:], le.Uint64(sb[48:])-16) // the fragment table, near the end
 	}
-	add("fragment count past the image", "fragment table: index of 4294967295 entries", c.image(2))
+	add("fragment count past the inodes", "superblock: fragments is 4294967295, more than its 2 inodes", c.image(2))
 	c = fileImage(0)
 	c.patch = func(sb []byte) { le.PutUint16(sb[26:], 0xffff) }
 	add("id count past the image", "id table: index of 65535 entries", c.image(2))
@@ -217,6 +217,9 @@ type sqCraft struct {
 	root         uint64
 	zstd         bool
 	patch        func(sb []byte) // applied to the finished superblock
+	// frags, when set, appends a fragment table after the directory
+	// table (where mksquashfs puts it) and returns its index's position.
+	frags func(img []byte) ([]byte, uint64)
 }
 
 type sqDirEntry struct {
@@ -325,6 +328,10 @@ func (c *sqCraft) image(inodes uint32) []byte {
 	}
 	inodeTable := meta(c.inodes)
 	dirTable := meta(c.dirs)
+	fragTable := uint64(sqNoTable)
+	if c.frags != nil {
+		img, fragTable = c.frags(img)
+	}
 	xattrTable := uint64(sqNoTable)
 	if c.xattrKV != nil {
 		kv := meta(c.xattrKV)
@@ -360,7 +367,7 @@ func (c *sqCraft) image(inodes uint32) []byte {
 	le.PutUint64(sb[56:], xattrTable)
 	le.PutUint64(sb[64:], inodeTable)
 	le.PutUint64(sb[72:], dirTable)
-	le.PutUint64(sb[80:], sqNoTable)
+	le.PutUint64(sb[80:], fragTable)
 	le.PutUint64(sb[88:], sqNoTable)
 	if c.patch != nil {
 		c.patch(sb)
