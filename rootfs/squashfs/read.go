@@ -623,9 +623,12 @@ func (w *sqWalk) fileInode(p string, typ uint16, ino uint32, m *sqMeta, e *rootf
 	if frag == sqNoFragment && size%uint64(s.sb.blockSize) != 0 {
 		n++
 	}
-	// Each block's size takes 4 bytes of the inode table.
-	if n > s.sb.bytesUsed/4+1 {
-		return nil, w.b.Errorf(p, "file of %d bytes is larger than the image", size)
+	// Each block's size takes 4 bytes of the decompressed inode table,
+	// which metaLimit bounds. (Not the image: a sparse file's block list
+	// of zeros compresses to almost nothing, so a 4 KB image can hold a
+	// 4 GiB file.)
+	if n > uint64(s.metaLimit()/4) {
+		return nil, w.b.Errorf(p, "file of %d bytes needs a list of %d block sizes, more than the %d bytes of metadata the image may decompress to", size, n, s.metaLimit())
 	}
 	f := &sqFile{s: s, start: start, size: int64(size), frag: frag, fragOff: fragOff}
 	end := start

@@ -145,7 +145,7 @@ func corruptImages() []corruptImage {
 	add("bytes_used past the file", "bytes_used is 4611686018427387904, but the file has", c.image(2))
 	c.patch = func(sb []byte) { le.PutUint64(sb[40:], 1<<63) }
 	add("bytes_used above MaxInt64", "bytes_used 9223372036854775808 is out of range", c.image(2))
-	add("file larger than the image", "is larger than the image", fileImage(1<<57).image(2))
+	add("file with more blocks than the metadata could list", "file of 144115188075855872 bytes needs a list of 35184372088832 block sizes", fileImage(1<<57).image(2))
 	add("file size above MaxInt64", "file size 9223372036854775809 is out of range", fileImage(1<<63+1).image(2))
 	c = fileImage(1 << 20)
 	c.patch = func(sb []byte) { le.PutUint64(sb[64:], 1<<40) }
