@@ -77,6 +77,7 @@ type squashfs struct {
 	// metaBytes is what meta holds, bounded by metaLimit.
 	metaBytes int64
 	zstd      *zstd.Decoder
+	fragments fragCache
 }
 
 type sqFragment struct {
@@ -807,10 +808,14 @@ func (r *sqFileReader) block() ([]byte, error) {
 	if r.f.frag == sqNoFragment || int(r.f.frag) >= len(s.frags) {
 		return nil, fmt.Errorf("file tail in fragment %d, which does not exist", r.f.frag)
 	}
-	fr := s.frags[r.f.frag]
-	b, err := r.read(int64(fr.start), fr.size)
-	if err != nil {
-		return nil, err
+	b, ok := s.fragments.get(r.f.frag)
+	if !ok {
+		fr := s.frags[r.f.frag]
+		var err error
+		if b, err = r.read(int64(fr.start), fr.size); err != nil {
+			return nil, err
+		}
+		s.fragments.put(r.f.frag, b)
 	}
 	if int64(r.f.fragOff)+want > int64(len(b)) {
 		return nil, fmt.Errorf("file tail past the end of fragment %d", r.f.frag)
