@@ -45,7 +45,16 @@ func FuzzSquashFS(f *testing.F) {
 				r.Close()
 			}
 		}
-		// What reads, our writer writes again, and that reads the same.
+		// What reads, our writer writes again, and that reads the same;
+		// but not files of gigabytes (sparse ones cost an image nothing):
+		// rewriting them tests nothing more and stalled the fuzzer.
+		var total int64
+		for _, e := range tree.Entries {
+			total += e.Size
+		}
+		if total > 64<<20 {
+			return
+		}
 		rootfstest.RoundTrip(t, tree, func(tr *rootfs.Tree) ([]byte, error) {
 			out := filepath.Join(t.TempDir(), "again.squashfs")
 			f, err := os.Create(out)
