@@ -2,11 +2,12 @@ package rootfs
 
 import (
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
 	"slices"
+
+	"github.com/firmwright/firmwright/internal/holes"
 )
 
 // ExtractOptions say how much of the metadata a host directory can take.
@@ -151,7 +152,9 @@ func (x *extractor) writeFile(e *Entry) error {
 			f.Close()
 			return err
 		}
-		_, err = io.Copy(f, r)
+		// Sparse files stay sparse: a 40 KB SquashFS may hold gigabytes
+		// of holes.
+		_, err = holes.Copy(f, r)
 		r.Close()
 		if err != nil {
 			f.Close()

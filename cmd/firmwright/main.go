@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -15,11 +14,12 @@ import (
 	"github.com/firmwright/firmwright/internal/interrupt"
 )
 
-// memoryLimit is the heap size the garbage collector aims to stay under.
-// What firmwright holds at once is bounded by design (chunks in flight,
-// cache segments); the limit keeps the collector from letting garbage
-// pile up past that on machines with many cores. GOMEMLIMIT overrides it.
-const memoryLimit = 40 << 20
+// No memory limit is set: what firmwright holds at once is bounded by
+// design (chunks in flight, cache segments), and the collector's default
+// pacing (GOGC) keeps garbage to about the live heap. A fixed 40 MiB
+// limit made large builds collect without pause once their live heap
+// (200k base entries: about 150 MB) passed it, doubling their time.
+// GOMEMLIMIT still sets one, read by the runtime itself.
 
 // system is everything a command takes from the outside world, so that
 // tests run the CLI in-process.
@@ -31,9 +31,6 @@ func main() {
 	// name decides, not the PID: in a container the CLI itself is PID 1.
 	if filepath.Base(os.Args[0]) == "init" {
 		os.Exit(deviceinit.Main())
-	}
-	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		debug.SetMemoryLimit(memoryLimit)
 	}
 	sys := &system{
 		Stdin:  os.Stdin,

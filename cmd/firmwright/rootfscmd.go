@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -42,7 +43,10 @@ func rootfsCommand(sys *system) *cli.Command {
 			if err != nil {
 				return err
 			}
-			tmp, err := os.MkdirTemp(sys.Env["TMPDIR"], "firmwright-rootfs-")
+			// Decompressed bases go beside the output, not in $TMPDIR: on
+			// its file system, and where a killed run's leftovers are seen
+			// (a SIGKILL runs no deferred cleanup) rather than filling /tmp.
+			tmp, err := os.MkdirTemp(filepath.Dir(c.String("output")), ".firmwright-rootfs-")
 			if err != nil {
 				return err
 			}

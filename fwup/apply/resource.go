@@ -28,6 +28,9 @@ type resourceData struct {
 	off  int64 // offset in the resource of the next byte
 	buf  []byte
 	left []byte // read but not yet returned (past a run's end)
+	// drained is set once r has been read to its end after the last
+	// run, so the entry's CRC and data descriptor are checked (see next).
+	drained bool
 	// pieces, when set, makes each Read of r one piece of at most
 	// len(buf) bytes, as a patch's output comes (else pieces are full
 	// chunkSize reads).
@@ -58,7 +61,7 @@ func newResourceData(r io.Reader, m meta.SparseMap) *resourceData {
 // the end.
 func (d *resourceData) next() ([]byte, int64, error) {
 	if d.ix >= len(d.m) {
-		return nil, 0, nil
+		return nil, 0, d.drain()
 	}
 	var p []byte
 	if len(d.left) > 0 {
@@ -96,6 +99,20 @@ func (d *resourceData) next() ([]byte, int64, error) {
 		d.used += int64(len(p))
 	}
 	return p, off, nil
+}
+
+// drain reads r to its end once the map's data is all returned: a
+// resource whose size is a multiple of the read size ends without r having
+// said EOF, and only at EOF does the archive reader check the entry's CRC
+// and data descriptor (as libarchive's last read does, so fwup fails a bad
+// last entry). Bytes past the map's data are ignored, as fwup ignores them.
+func (d *resourceData) drain() error {
+	if d.drained {
+		return nil
+	}
+	d.drained = true
+	_, err := io.Copy(io.Discard, d.r)
+	return err
 }
 
 // read reads the next piece: a full buffer, or one Read of a piece reader.

@@ -47,17 +47,6 @@ func NewReader(r io.Reader) *Reader {
 	return &Reader{br: bufio.NewReaderSize(r, 64<<10)}
 }
 
-// ErrFormat is wrapped by every error about malformed archive bytes;
-// ErrTruncated also by those about an archive that ends too soon.
-var (
-	ErrFormat    = errors.New("not a valid .fw archive")
-	ErrTruncated = errors.New("archive is truncated")
-)
-
-func formatErr(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrFormat, fmt.Sprintf(format, args...))
-}
-
 // Next moves to the next entry, skipping whatever is left of the current
 // one. It returns io.EOF at the central directory.
 func (r *Reader) Next() (*Header, error) {
@@ -85,10 +74,12 @@ func (r *Reader) Next() (*Header, error) {
 	switch {
 	case h.Method == MethodDeflate:
 		r.data = flate.NewReader(r.br)
-	case h.Method == MethodStore && (h.flags&flagDescriptor == 0 || h.csize > 0 || (h.SizeKnown && h.Size == 0)):
+	case h.Method == MethodStore && h.flags&flagDescriptor != 0 && h.csize == 0:
+		r.data = &storedScan{br: r.br, crc: r.crc, n: &r.n}
+	case h.Method == MethodStore:
 		r.data = io.LimitReader(r.br, h.csize)
 	default:
-		r.err = formatErr("%s: unsupported compression method %d", h.Name, h.Method)
+		r.err = entryErr(h.Name, "", "compression method %d; expected 0 (stored) or 8 (deflate)", h.Method)
 		return nil, r.err
 	}
 	return h, nil
@@ -100,7 +91,7 @@ func (r *Reader) readLocal() (*Header, error) {
 		if r.cur == nil {
 			return nil, formatErr("no ZIP entries")
 		}
-		return nil, truncated(err)
+		return nil, truncated(err, r.cur.Name, "", "no header after it; expected the next entry or the central directory")
 	}
 	switch binary.LittleEndian.Uint32(sig[:]) {
 	case sigLocal:
@@ -108,11 +99,11 @@ func (r *Reader) readLocal() (*Header, error) {
 		r.atEnd = true
 		return nil, io.EOF
 	default:
-		return nil, formatErr("bad entry signature %x", sig)
+		return nil, formatErr("%s", r.badSignature(sig))
 	}
 	var f [26]byte
 	if _, err := io.ReadFull(r.br, f[:]); err != nil {
-		return nil, truncated(err)
+		return nil, truncated(err, "", "Truncated ZIP file header", "a local file header cut short")
 	}
 	le := binary.LittleEndian
 	h := &Header{flags: le.Uint16(f[2:]), Method: le.Uint16(f[4:])}
@@ -124,7 +115,7 @@ func (r *Reader) readLocal() (*Header, error) {
 	nameLen, extraLen := int(le.Uint16(f[22:])), int(le.Uint16(f[24:]))
 	buf := make([]byte, nameLen+extraLen)
 	if _, err := io.ReadFull(r.br, buf); err != nil {
-		return nil, truncated(err)
+		return nil, truncated(err, "", "Truncated ZIP file header", "a local file header's name and extra field cut short")
 	}
 	h.Name = string(buf[:nameLen])
 	h.Modified = fromDOS(dt, dd)
@@ -132,14 +123,25 @@ func (r *Reader) readLocal() (*Header, error) {
 		h.Modified = t
 	}
 	if h.flags&0x1 != 0 {
-		return nil, formatErr("%s: encrypted entries are not supported", h.Name)
+		return nil, entryErr(h.Name, "", "encrypted entries are not supported")
 	}
 	return h, nil
 }
 
-func truncated(err error) error {
+// badSignature says what stood where a header should be.
+func (r *Reader) badSignature(sig [4]byte) string {
+	where := "at the start"
+	if r.cur != nil {
+		where = "after " + r.cur.Name
+	}
+	return fmt.Sprintf("signature %x %s; expected a local file header (504b0304) or the central directory", sig, where)
+}
+
+// truncated words an end of input in the middle of a structure; other
+// read errors pass through.
+func truncated(err error, entry, libarchive, what string) error {
 	if err == io.ErrUnexpectedEOF || err == io.EOF {
-		return fmt.Errorf("%w: %w", ErrFormat, ErrTruncated)
+		return truncatedErr(entry, libarchive, "%s", what)
 	}
 	return err
 }
@@ -164,14 +166,25 @@ func (r *Reader) Read(p []byte) (int, error) {
 		return n, io.EOF
 	}
 	if err != nil {
-		if err == io.ErrUnexpectedEOF {
-			err = fmt.Errorf("%w: %s: %w", ErrFormat, r.cur.Name, ErrTruncated)
-		} else if _, ok := err.(flate.CorruptInputError); ok {
-			err = formatErr("%s: corrupt compressed data", r.cur.Name)
-		}
+		err = r.dataErr(err)
 		r.err = err
 	}
 	return n, err
+}
+
+// dataErr words an error met in an entry's data as libarchive does.
+func (r *Reader) dataErr(err error) error {
+	name := r.cur.Name
+	var corrupt flate.CorruptInputError
+	switch {
+	case err == io.ErrUnexpectedEOF && r.cur.Method == MethodDeflate:
+		return truncatedErr(name, "ZIP decompression failed (-5)", "compressed data cut short after %d bytes", r.n)
+	case err == io.ErrUnexpectedEOF:
+		return truncatedErr(name, "Truncated ZIP file data", "stored data cut short after %d bytes", r.n)
+	case errors.As(err, &corrupt):
+		return entryErr(name, "ZIP decompression failed (-3)", "corrupt compressed data at byte %d of the entry", int64(corrupt))
+	}
+	return err
 }
 
 func (r *Reader) finishEntry() error {
@@ -179,27 +192,46 @@ func (r *Reader) finishEntry() error {
 	h := r.cur
 	crc := h.crc
 	if h.flags&flagDescriptor != 0 {
-		var d [16]byte
-		if _, err := io.ReadFull(r.br, d[:4]); err != nil {
-			return truncated(err)
+		var err error
+		if crc, err = r.readDescriptor(); err != nil {
+			return err
 		}
-		rest := d[4:16]
-		if binary.LittleEndian.Uint32(d[:4]) != sigDescriptor {
-			copy(d[4:8], d[:4])
-			rest = d[8:16]
-		}
-		if _, err := io.ReadFull(r.br, rest); err != nil {
-			return truncated(err)
-		}
-		crc = binary.LittleEndian.Uint32(d[4:8])
 	}
-	if r.crc.Sum32() != crc {
-		return formatErr("%s: CRC mismatch", h.Name)
+	if got := r.crc.Sum32(); got != crc {
+		return entryErr(h.Name, fmt.Sprintf("ZIP bad CRC: 0x%x should be 0x%x", got, crc),
+			"CRC-32 of the data is %08x; the header says %08x", got, crc)
 	}
 	if h.SizeKnown && r.n != h.Size {
-		return formatErr("%s: size mismatch", h.Name)
+		return entryErr(h.Name, fmt.Sprintf("ZIP uncompressed data is wrong size (read %d, expected %d)", r.n, h.Size),
+			"%d bytes of data; the local header says %d", r.n, h.Size)
 	}
 	return nil
+}
+
+// readDescriptor reads the data descriptor after an entry's data (with
+// or without its optional signature) and returns its CRC. Like
+// libarchive, it then wants 24 bytes from the descriptor's start (room for
+// a ZIP64 descriptor): an archive cut right after its last descriptor has
+// lost its central directory, and fwup fails it.
+func (r *Reader) readDescriptor() (uint32, error) {
+	const cut = "Truncated ZIP end-of-file record"
+	name := r.cur.Name
+	var d [16]byte
+	if _, err := io.ReadFull(r.br, d[:4]); err != nil {
+		return 0, truncated(err, name, cut, "the data descriptor is missing")
+	}
+	rest := d[4:16]
+	if binary.LittleEndian.Uint32(d[:4]) != sigDescriptor {
+		copy(d[4:8], d[:4])
+		rest = d[8:16]
+	}
+	if _, err := io.ReadFull(r.br, rest); err != nil {
+		return 0, truncated(err, name, cut, "the data descriptor is cut short")
+	}
+	if p, _ := r.br.Peek(24 - (len(rest) + 4)); len(p) < 24-(len(rest)+4) {
+		return 0, truncatedErr(name, cut, "the archive ends %d bytes after the data descriptor; expected another entry or the central directory", len(p))
+	}
+	return binary.LittleEndian.Uint32(d[4:8]), nil
 }
 
 func fromDOS(dt, dd uint16) time.Time {

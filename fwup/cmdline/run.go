@@ -254,6 +254,10 @@ func (r *run) open(name string, isFile bool) (io.ReadCloser, error) {
 
 // ArchiveMessage words archive errors as libarchive does for fwup.
 func ArchiveMessage(err error) string {
+	var ae *archive.Error
+	if errors.As(err, &ae) && ae.Libarchive != "" {
+		return ae.Libarchive
+	}
 	if errors.Is(err, archive.ErrFormat) {
 		if errors.Is(err, archive.ErrTruncated) {
 			return "ZIP decompression failed (-5)"

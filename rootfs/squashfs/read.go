@@ -62,6 +62,7 @@ type sqSuper struct {
 	major, minor                        uint16
 	root, bytesUsed, idTable, xattrIDs  uint64
 	inodeTable, dirTable, fragTable     uint64
+	lookup                              uint64 // the export table
 }
 
 // squashfs is an open image's tables, kept as plain data after the scan.
@@ -73,7 +74,10 @@ type squashfs struct {
 	frags []sqFragment
 	// meta caches decompressed metadata blocks by position during the scan.
 	meta map[int64]sqMetaBlock
-	zstd *zstd.Decoder
+	// metaBytes is what meta holds, bounded by metaLimit.
+	metaBytes int64
+	zstd      *zstd.Decoder
+	fragments fragCache
 }
 
 type sqFragment struct {
@@ -160,7 +164,7 @@ func (s *squashfs) readSuper(size int64) error {
 		flags: le.Uint16(b[24:]), ids: le.Uint16(b[26:]), major: le.Uint16(b[28:]), minor: le.Uint16(b[30:]),
 		root: le.Uint64(b[32:]), bytesUsed: le.Uint64(b[40:]), idTable: le.Uint64(b[48:]),
 		xattrIDs: le.Uint64(b[56:]), inodeTable: le.Uint64(b[64:]), dirTable: le.Uint64(b[72:]),
-		fragTable: le.Uint64(b[80:]),
+		fragTable: le.Uint64(b[80:]), lookup: le.Uint64(b[88:]),
 	}
 	if s.sb.major != 4 || s.sb.minor != 0 {
 		return fmt.Errorf("SquashFS version %d.%d; expected 4.0", s.sb.major, s.sb.minor)
@@ -196,6 +200,7 @@ func (s *squashfs) readSuper(size int64) error {
 		{"id table", s.sb.idTable, false},
 		{"fragment table", s.sb.fragTable, true},
 		{"xattr table", s.sb.xattrIDs, true},
+		{"export table", s.sb.lookup, true},
 	} {
 		if t.optional && t.start == sqNoTable {
 			continue
@@ -207,7 +212,7 @@ func (s *squashfs) readSuper(size int64) error {
 	if s.sb.inodeTable >= s.sb.dirTable {
 		return fmt.Errorf("superblock: inode table at %d, not before the directory table at %d", s.sb.inodeTable, s.sb.dirTable)
 	}
-	return nil
+	return s.checkCounts()
 }
 
 // decompress inflates one block that decompresses to at most limit bytes.
@@ -277,6 +282,9 @@ func (s *squashfs) metaBlock(pos int64) (sqMetaBlock, error) {
 			return sqMetaBlock{}, fmt.Errorf("metadata block at %d: %w", pos, err)
 		}
 	}
+	if err := s.spend(pos, len(data)); err != nil {
+		return sqMetaBlock{}, err
+	}
 	m := sqMetaBlock{data: data, next: pos + 2 + int64(size)}
 	s.meta[pos] = m
 	return m, nil
@@ -288,11 +296,12 @@ type sqMeta struct {
 	s   *squashfs
 	pos int64
 	off int
+	end int64 // where the table ends: no block of it may reach past
 	err error
 }
 
 func (s *squashfs) metaAt(table uint64, ref uint64) *sqMeta {
-	return &sqMeta{s: s, pos: int64(table + ref>>16), off: int(ref & 0xffff)}
+	return &sqMeta{s: s, pos: int64(table + ref>>16), off: int(ref & 0xffff), end: s.tableEnd(table)}
 }
 
 // bytes returns the next n bytes; after an error it returns nil and keeps
@@ -301,9 +310,17 @@ func (s *squashfs) metaAt(table uint64, ref uint64) *sqMeta {
 func (m *sqMeta) bytes(n int) []byte {
 	out := make([]byte, 0, min(n, 1<<16))
 	for len(out) < n && m.err == nil {
+		if m.pos >= m.end {
+			m.err = fmt.Errorf("metadata at %d, past its table's end at %d", m.pos, m.end)
+			break
+		}
 		b, err := m.s.metaBlock(m.pos)
 		if err != nil {
 			m.err = err
+			break
+		}
+		if b.next > m.end {
+			m.err = fmt.Errorf("metadata block at %d ends at %d, past its table's end at %d", m.pos, b.next, m.end)
 			break
 		}
 		if m.off >= len(b.data) {
@@ -361,17 +378,23 @@ func (s *squashfs) table(start uint64, n, size int) ([]byte, error) {
 		return nil, noEOF(err)
 	}
 	var out []byte
-	prev := int64(-1)
+	// The blocks follow the directory table, each after the last one's
+	// end, and end before the index: no two overlap, so the table cannot
+	// decompress more blocks than the bytes between hold.
+	prevEnd := int64(s.sb.dirTable)
 	for i := range blocks {
 		pos := binary.LittleEndian.Uint64(idx[8*i:])
-		if pos >= start || int64(pos) <= prev {
-			return nil, fmt.Errorf("metadata block %d at %d, not after the previous one and before the index at %d", i, pos, start)
+		if pos >= start || int64(pos) < prevEnd {
+			return nil, fmt.Errorf("metadata block %d at %d, not between the previous block's end at %d and the index at %d", i, pos, prevEnd, start)
 		}
-		prev = int64(pos)
 		b, err := s.metaBlock(int64(pos))
 		if err != nil {
 			return nil, err
 		}
+		if b.next > int64(start) {
+			return nil, fmt.Errorf("metadata block %d at %d ends at %d, past the index at %d", i, pos, b.next, start)
+		}
+		prevEnd = b.next
 		out = append(out, b.data...)
 	}
 	if len(out) < n*size {
@@ -423,6 +446,9 @@ func (s *squashfs) readXattrIndex() (*sqXattrs, error) {
 		return nil, noEOF(err)
 	}
 	x := &sqXattrs{kvStart: binary.LittleEndian.Uint64(h[0:])}
+	if err := s.checkXattrIDs(binary.LittleEndian.Uint32(h[8:])); err != nil {
+		return nil, err
+	}
 	n := int(binary.LittleEndian.Uint32(h[8:]))
 	b, err := s.table(s.sb.xattrIDs+16, n, 16)
 	if err != nil {
@@ -598,9 +624,12 @@ func (w *sqWalk) fileInode(p string, typ uint16, ino uint32, m *sqMeta, e *rootf
 	if frag == sqNoFragment && size%uint64(s.sb.blockSize) != 0 {
 		n++
 	}
-	// Each block's size takes 4 bytes of the inode table.
-	if n > s.sb.bytesUsed/4+1 {
-		return nil, w.b.Errorf(p, "file of %d bytes is larger than the image", size)
+	// Each block's size takes 4 bytes of the decompressed inode table,
+	// which metaLimit bounds. (Not the image: a sparse file's block list
+	// of zeros compresses to almost nothing, so a 4 KB image can hold a
+	// 4 GiB file.)
+	if n > uint64(s.metaLimit()/4) {
+		return nil, w.b.Errorf(p, "file of %d bytes needs a list of %d block sizes, more than the %d bytes of metadata the image may decompress to", size, n, s.metaLimit())
 	}
 	f := &sqFile{s: s, start: start, size: int64(size), frag: frag, fragOff: fragOff}
 	end := start
@@ -779,10 +808,14 @@ func (r *sqFileReader) block() ([]byte, error) {
 	if r.f.frag == sqNoFragment || int(r.f.frag) >= len(s.frags) {
 		return nil, fmt.Errorf("file tail in fragment %d, which does not exist", r.f.frag)
 	}
-	fr := s.frags[r.f.frag]
-	b, err := r.read(int64(fr.start), fr.size)
-	if err != nil {
-		return nil, err
+	b, ok := s.fragments.get(r.f.frag)
+	if !ok {
+		fr := s.frags[r.f.frag]
+		var err error
+		if b, err = r.read(int64(fr.start), fr.size); err != nil {
+			return nil, err
+		}
+		s.fragments.put(r.f.frag, b)
 	}
 	if int64(r.f.fragOff)+want > int64(len(b)) {
 		return nil, fmt.Errorf("file tail past the end of fragment %d", r.f.frag)

@@ -45,7 +45,16 @@ func FuzzSquashFS(f *testing.F) {
 				r.Close()
 			}
 		}
-		// What reads, our writer writes again, and that reads the same.
+		// What reads, our writer writes again, and that reads the same;
+		// but not files of gigabytes (sparse ones cost an image nothing):
+		// rewriting them tests nothing more and stalled the fuzzer.
+		var total int64
+		for _, e := range tree.Entries {
+			total += e.Size
+		}
+		if total > 64<<20 {
+			return
+		}
 		rootfstest.RoundTrip(t, tree, func(tr *rootfs.Tree) ([]byte, error) {
 			out := filepath.Join(t.TempDir(), "again.squashfs")
 			f, err := os.Create(out)
@@ -145,7 +154,7 @@ func corruptImages() []corruptImage {
 	add("bytes_used past the file", "bytes_used is 4611686018427387904, but the file has", c.image(2))
 	c.patch = func(sb []byte) { le.PutUint64(sb[40:], 1<<63) }
 	add("bytes_used above MaxInt64", "bytes_used 9223372036854775808 is out of range", c.image(2))
-	add("file larger than the image", "is larger than the image", fileImage(1<<57).image(2))
+	add("file with more blocks than the metadata could list", "file of 144115188075855872 bytes needs a list of 35184372088832 block sizes", fileImage(1<<57).image(2))
 	add("file size above MaxInt64", "file size 9223372036854775809 is out of range", fileImage(1<<63+1).image(2))
 	c = fileImage(1 << 20)
 	c.patch = func(sb []byte) { le.PutUint64(sb[64:], 1<<40) }
@@ -155,7 +164,7 @@ func corruptImages() []corruptImage {
 		le.PutUint32(sb[16:], 0xffffffff)            // fragments
 		le.PutUint64(sb[80:], le.Uint64(sb[48:])-16) // the fragment table, near the end
 	}
-	add("fragment count past the image", "fragment table: index of 4294967295 entries", c.image(2))
+	add("fragment count past the inodes", "superblock: fragments is 4294967295, more than its 2 inodes", c.image(2))
 	c = fileImage(0)
 	c.patch = func(sb []byte) { le.PutUint16(sb[26:], 0xffff) }
 	add("id count past the image", "id table: index of 65535 entries", c.image(2))
@@ -217,6 +226,9 @@ type sqCraft struct {
 	root         uint64
 	zstd         bool
 	patch        func(sb []byte) // applied to the finished superblock
+	// frags, when set, appends a fragment table after the directory
+	// table (where mksquashfs puts it) and returns its index's position.
+	frags func(img []byte) ([]byte, uint64)
 }
 
 type sqDirEntry struct {
@@ -325,6 +337,10 @@ func (c *sqCraft) image(inodes uint32) []byte {
 	}
 	inodeTable := meta(c.inodes)
 	dirTable := meta(c.dirs)
+	fragTable := uint64(sqNoTable)
+	if c.frags != nil {
+		img, fragTable = c.frags(img)
+	}
 	xattrTable := uint64(sqNoTable)
 	if c.xattrKV != nil {
 		kv := meta(c.xattrKV)
@@ -360,7 +376,7 @@ func (c *sqCraft) image(inodes uint32) []byte {
 	le.PutUint64(sb[56:], xattrTable)
 	le.PutUint64(sb[64:], inodeTable)
 	le.PutUint64(sb[72:], dirTable)
-	le.PutUint64(sb[80:], sqNoTable)
+	le.PutUint64(sb[80:], fragTable)
 	le.PutUint64(sb[88:], sqNoTable)
 	if c.patch != nil {
 		c.patch(sb)
