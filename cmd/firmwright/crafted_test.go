@@ -25,9 +25,10 @@ const craftedAddressSpace = "4000000000"
 
 // TestCraftedInputs runs every case of internal/crafted through the
 // binary under an address-space limit: each ends with exit 0, or exit 1
-// and a message, within the time allowed; never a panic, a fatal error,
-// a signal or a hang. With FIRMWRIGHT_REF_FWUP it runs the real fwup on
-// each too and reports, per class, how many it survives.
+// and a message, within the time allowed (and with the verdict the case
+// wants, where it has one); never a panic, a fatal error, a signal or a
+// hang. With FIRMWRIGHT_REF_FWUP it runs the real fwup on each too and
+// reports, per class, how many pass with each.
 func TestCraftedInputs(t *testing.T) {
 	prlimit := oracle.Tool(t, "prlimit")
 	ours := buildOurs(t)
@@ -39,7 +40,7 @@ func TestCraftedInputs(t *testing.T) {
 		got := runCrafted(prlimit, writeCase(t, c), ours, c.Args)
 		var refRan, refOK bool
 		if args := c.FwupArgs(); ref != "" && args != nil {
-			refRan, refOK = true, runCrafted(prlimit, writeCase(t, c), ref, args).survived()
+			refRan, refOK = true, judge(c, runCrafted(prlimit, writeCase(t, c), ref, args)) == nil
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -49,10 +50,10 @@ func TestCraftedInputs(t *testing.T) {
 			tally[c.Class] = n
 		}
 		n[0]++
-		if got.survived() {
-			n[1]++
+		if err := judge(c, got); err != nil {
+			t.Errorf("class %d %s (firmwright %s): %v", c.Class, c.Name, strings.Join(c.Args, " "), err)
 		} else {
-			t.Errorf("class %d %s (firmwright %s): %s", c.Class, c.Name, strings.Join(c.Args, " "), got)
+			n[1]++
 		}
 		if refRan {
 			n[2]++
@@ -68,9 +69,9 @@ func TestCraftedInputs(t *testing.T) {
 	sort.Ints(classes)
 	for _, c := range classes {
 		n := tally[c]
-		line := fmt.Sprintf("class %2d: %4d cases, firmwright survives %4d", c, n[0], n[1])
+		line := fmt.Sprintf("class %2d: %4d cases, firmwright passes %4d", c, n[0], n[1])
 		if ref != "" {
-			line += fmt.Sprintf("; fwup survives %4d of the %4d it can run", n[3], n[2])
+			line += fmt.Sprintf("; fwup passes %4d of the %4d it can run", n[3], n[2])
 		}
 		t.Log(line)
 	}
@@ -133,6 +134,18 @@ func runCrafted(prlimit, dir, bin string, args []string) craftedRun {
 		r.exit = -1
 	}
 	return r
+}
+
+// judge says what is wrong with how a program ended on a case: a crash,
+// or the wrong verdict where the case has one.
+func judge(c crafted.Case, r craftedRun) error {
+	switch {
+	case !r.survived():
+		return fmt.Errorf("%s", r)
+	case c.Want == crafted.Fails && r.exit != 1, c.Want == crafted.Applies && r.exit != 0:
+		return fmt.Errorf("want %s: %s", c.Want, r)
+	}
+	return nil
 }
 
 // survived is exit 0, or exit 1 with a message, in time, and no Go

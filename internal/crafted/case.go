@@ -13,6 +13,9 @@ type Case struct {
 	Name  string // what it is, unique in its class
 	// Files are written into an empty directory the command runs in.
 	Files map[string][]byte
+	// Want is the verdict the case must get when it has one answer (a
+	// damaged archive must fail; a sound one apply).
+	Want Verdict
 	// Args are firmwright's arguments: "fwup" and fwup's arguments, or
 	// a native command's.
 	Args []string
@@ -88,10 +91,31 @@ func archiveCases(class int, name string, fw []byte, modes ...string) []Case {
 	return cs
 }
 
+// Verdict is what a case must end with, besides not crashing.
+type Verdict int
+
+const (
+	Either  Verdict = iota // exit 0, or exit 1 with a message
+	Fails                  // exit 1 with a message
+	Applies                // exit 0
+)
+
+func (v Verdict) String() string {
+	return [...]string{"either exit 0 or 1", "exit 1", "exit 0"}[v]
+}
+
+// wanting sets the verdict every case must get.
+func wanting(status Verdict, cs []Case) []Case {
+	for i := range cs {
+		cs[i].Want = status
+	}
+	return cs
+}
+
 // All is every case of every class.
 func All() []Case {
 	var cs []Case
-	for _, gen := range []func() []Case{Shapes, Offsets, Lengths, Memory, Blowups, Holes} {
+	for _, gen := range []func() []Case{Shapes, Offsets, Lengths, Memory, Archives, Blowups, Holes} {
 		cs = append(cs, gen()...)
 	}
 	return cs

@@ -20,8 +20,8 @@ func MetaConfs() []string {
 		if !ok {
 			continue
 		}
-		m := metaOf(fw)
-		if !seen[m] && len(m) < 4096 {
+		m, ok := metaOf(fw)
+		if ok && !seen[m] && len(m) < 4096 {
 			seen[m] = true
 			out = append(out, m)
 		}
@@ -41,12 +41,12 @@ func Configs() []string {
 	return out
 }
 
-func metaOf(fw []byte) string {
+// metaOf is the archive's meta.conf, if it has one that reads.
+func metaOf(fw []byte) (string, bool) {
 	zr := archive.NewReader(bytes.NewReader(fw))
 	if _, err := zr.Next(); err != nil {
-		panic(err)
+		return "", false
 	}
 	b, err := io.ReadAll(zr)
-	must(err)
-	return string(b)
+	return string(b), err == nil
 }

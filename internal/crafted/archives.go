@@ -1,0 +1,57 @@
+package crafted
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+)
+
+// goZip is the archive Go's zip.Writer makes of meta and the data
+// resource: every entry with a data descriptor after it, stored or
+// deflated.
+func goZip(meta string, method uint16) []byte {
+	var b bytes.Buffer
+	w := zip.NewWriter(&b)
+	for _, e := range []struct {
+		name string
+		data []byte
+	}{{"meta.conf", []byte(meta)}, {"data/data", data}} {
+		f, err := w.CreateHeader(&zip.FileHeader{Name: e.name, Method: method})
+		must(err)
+		_, err = f.Write(e.data)
+		must(err)
+	}
+	must(w.Close())
+	return b.Bytes()
+}
+
+// Archives is class 9: archives cut or corrupted around the last entry,
+// where an error is easy to miss, and entries with data descriptors,
+// stored and deflated, as Go's zip.Writer makes them.
+func Archives() []Case {
+	meta := metaWith("5120", handler(`on-resource "data"`, funlist("raw_write", "0")))
+	var cs []Case
+	for _, m := range []struct {
+		name   string
+		method uint16
+	}{{"stored", zip.Store}, {"deflated", zip.Deflate}} {
+		fw := goZip(meta, m.method)
+		cs = append(cs, wanting(Applies, archiveCases(9, m.name+"-with-descriptors", fw, "apply", "verify", "native-apply"))...)
+		central := bytes.Index(fw, []byte("PK\x01\x02"))
+		// Cut in the last entry's data or descriptor, it must fail; cut
+		// at or in the central directory, which fwup never reads, it
+		// may apply.
+		for cut := central - 24; cut <= central+4; cut += 2 {
+			v := Fails
+			if cut >= central {
+				v = Either
+			}
+			cs = append(cs, wanting(v, archiveCases(9, fmt.Sprintf("%s-cut-at-%d", m.name, cut-central), fw[:cut], "apply", "verify"))...)
+		}
+		bad := bytes.Clone(fw)
+		desc := bytes.LastIndex(bad[:central], []byte("PK\x07\x08"))
+		bad[desc+4] ^= 0xff // the last entry's CRC
+		cs = append(cs, wanting(Fails, archiveCases(9, m.name+"-bad-last-crc", bad, "apply", "verify", "native-apply"))...)
+	}
+	return cs
+}
