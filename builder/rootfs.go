@@ -74,6 +74,7 @@ func (s *Rootfs) writeImage(ctx context.Context, path string, opts SquashFS, r *
 	if ctx.Err() != nil {
 		return 0, context.Cause(ctx)
 	}
+	cancelOpens(ctx, tree)
 	err = atomicfile.Write(path, 0o644, func(w io.Writer) error {
 		return WriteSquashFS(ctxio.WriterAt(ctx, w.(*os.File)), tree, order, opts, s.ModTime)
 	})

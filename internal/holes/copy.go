@@ -1,6 +1,7 @@
 package holes
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -54,11 +55,8 @@ func Copy(f *os.File, r io.Reader) (int64, error) {
 	return n, nil
 }
 
-func isZero(b []byte) bool {
-	for _, c := range b {
-		if c != 0 {
-			return false
-		}
-	}
-	return true
-}
+// zeros is what a block of zeros is compared with (bytes.Equal is a
+// memcmp, several times faster than a loop over the bytes).
+var zeros [copyBlock]byte
+
+func isZero(b []byte) bool { return bytes.Equal(b, zeros[:len(b)]) }

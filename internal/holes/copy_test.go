@@ -18,8 +18,8 @@ func TestCopySparse(t *testing.T) {
 	const size = 256 << 20
 	data := []byte("data at the start")
 	mid := []byte("data in the middle")
-	src := io.MultiReader(bytes.NewReader(data), io.LimitReader(zeros{}, size/2-int64(len(data))),
-		bytes.NewReader(mid), io.LimitReader(zeros{}, size/2-int64(len(mid))))
+	src := io.MultiReader(bytes.NewReader(data), io.LimitReader(zeroReader{}, size/2-int64(len(data))),
+		bytes.NewReader(mid), io.LimitReader(zeroReader{}, size/2-int64(len(mid))))
 	p := filepath.Join(t.TempDir(), "sparse")
 	f, err := os.Create(p)
 	if err != nil {
@@ -43,9 +43,9 @@ func TestCopySparse(t *testing.T) {
 	}
 }
 
-type zeros struct{}
+type zeroReader struct{}
 
-func (zeros) Read(p []byte) (int, error) {
+func (zeroReader) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
 }

@@ -795,8 +795,10 @@ func (r *sqFileReader) block() ([]byte, error) {
 	if r.next < len(r.f.blocks) {
 		size := r.f.blocks[r.next]
 		r.next++
-		if size == 0 { // sparse
-			return make([]byte, want), nil
+		if size == 0 {
+			// Sparse: the writer's zeros (data.go), read-only, rather than
+			// a new block each: a 4 GiB hole is 32768 blocks.
+			return zeroBlock[:want], nil
 		}
 		b, err := r.read(r.pos, size)
 		r.pos += int64(size &^ sqDataUncomp)
