@@ -157,6 +157,10 @@ func ApplyMessage(err error) string {
 	if errors.As(err, &bad) {
 		return fmt.Sprintf("%s: the delta update does not apply to the other slot's contents (%v); use the full .fw", bad.Resource, bad.Err)
 	}
+	var missing *apply.MissingResourceError
+	if errors.As(err, &missing) && missing.Damage != nil {
+		return fmt.Sprintf("%v: the archive is damaged before it: %s", missing, cmdline.ArchiveMessage(missing.Damage))
+	}
 	msg := cmdline.ArchiveMessage(err)
 	var errno syscall.Errno
 	switch {

@@ -12,6 +12,8 @@ import (
 
 	"github.com/firmwright/firmwright/builder"
 	"github.com/firmwright/firmwright/builder/buildertest"
+	"github.com/firmwright/firmwright/fwup/apply"
+	"github.com/firmwright/firmwright/fwup/archive"
 	"github.com/firmwright/firmwright/internal/cstr"
 	"github.com/firmwright/firmwright/internal/fatslack"
 	"github.com/firmwright/firmwright/internal/fwtest"
@@ -93,6 +95,15 @@ func TestApplyMessageSaysTheCause(t *testing.T) {
 	}
 	if got := builder.ApplyMessage(errors.New("Resource x not found in archive")); got != "Resource x not found in archive" {
 		t.Errorf("without a cause: %q", got)
+	}
+	// Damage mid-archive: fwup's words (fwup mode prints them alone),
+	// then what stopped the reading.
+	missing := &apply.MissingResourceError{Resource: "r2", Damage: fmt.Errorf("%w: bad signature", archive.ErrFormat)}
+	if got, want := builder.ApplyMessage(missing), "Resource r2 not found in archive: the archive is damaged before it: Unrecognized archive format"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := missing.Error(); got != "Resource r2 not found in archive" {
+		t.Errorf("fwup mode's words: %q", got)
 	}
 }
 

@@ -220,12 +220,17 @@ func (e *engine) runTask() (err error) {
 		return err
 	}
 	e.kind = onResource
+	var damage error // why the archive's entries stopped, if not its end
 	for {
 		h, err := e.zr.Next()
 		if err != nil {
 			// Like fwup, stop at the first header that cannot be read
 			// (the central directory, or damage after the last entry):
-			// only a resource still missing makes that an error.
+			// only a resource still missing makes that an error, and
+			// then the damage is its cause.
+			if err != io.EOF {
+				damage = err
+			}
 			break
 		}
 		name := meta.ResourceName(h.Name)
@@ -266,7 +271,7 @@ func (e *engine) runTask() (err error) {
 	// fwup keeps its list newest first, so it names the last missing one.
 	for i := len(resources) - 1; i >= 0; i-- {
 		if !resources[i].done {
-			return fmt.Errorf("Resource %s not found in archive", resources[i].name)
+			return &MissingResourceError{Resource: resources[i].name, Damage: damage}
 		}
 	}
 	// FAT changes must be on the target before on-finish switches slots.
@@ -313,6 +318,19 @@ func (e *engine) callRun(argv []string) error {
 		return err
 	}
 	return a.run(e, argv)
+}
+
+// MissingResourceError is fwup's failure for a resource the archive did
+// not reach. Damage is the archive error that stopped the reading, if
+// any; it is not unwrapped, so fwup mode prints fwup's words alone and
+// native commands add the cause (builder.ApplyMessage).
+type MissingResourceError struct {
+	Resource string
+	Damage   error
+}
+
+func (e *MissingResourceError) Error() string {
+	return fmt.Sprintf("Resource %s not found in archive", e.Resource)
 }
 
 // info prints an INFO line: only when verbose.

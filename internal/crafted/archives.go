@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+
+	"golang.org/x/crypto/blake2b"
 )
 
 // goZip is the archive Go's zip.Writer makes of meta and the data
@@ -53,5 +55,14 @@ func Archives() []Case {
 		bad[desc+4] ^= 0xff // the last entry's CRC
 		cs = append(cs, wanting(Fails, archiveCases(9, m.name+"-bad-last-crc", bad, "apply", "verify", "native-apply"))...)
 	}
+	// Damage between two resources: the second's local header signature.
+	two := Archive(dataResource("5120")+"file-resource \"r2\" {\nlength=5120\n"+
+		fmt.Sprintf("blake2b-256=%x\n}\n", blake2b.Sum256(data))+
+		task(handler(`on-resource "data"`, funlist("raw_write", "0"))+handler(`on-resource "r2"`, funlist("raw_write", "64"))),
+		Resource{"data", data}, Resource{"r2", data})
+	at := bytes.LastIndex(two, []byte("PK\x03\x04"))
+	two = bytes.Clone(two)
+	two[at+3] = 0x09
+	cs = append(cs, wanting(Fails, archiveCases(9, "damaged-between-resources", two, "apply", "verify", "native-apply"))...)
 	return cs
 }
