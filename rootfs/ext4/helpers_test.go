@@ -136,8 +136,22 @@ func reindex(t testing.TB, img string) {
 // debugfs runs debugfs requests on img and returns its output.
 func debugfs(t testing.TB, img string, requests ...string) string {
 	t.Helper()
-	bin := oracle.Tool(t, "debugfs")
-	cmd := exec.Command(bin, "-f", "-", img)
+	return runDebugfs(t, img, false, requests)
+}
+
+// debugfsWrite runs debugfs requests that change img.
+func debugfsWrite(t testing.TB, img string, requests ...string) string {
+	t.Helper()
+	return runDebugfs(t, img, true, requests)
+}
+
+func runDebugfs(t testing.TB, img string, write bool, requests []string) string {
+	t.Helper()
+	args := []string{"-f", "-", img}
+	if write {
+		args = append([]string{"-w"}, args...)
+	}
+	cmd := exec.Command(oracle.Tool(t, "debugfs"), args...)
 	cmd.Stdin = strings.NewReader(strings.Join(requests, "\n") + "\n")
 	out, err := cmd.Output()
 	if err != nil {

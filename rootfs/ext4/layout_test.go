@@ -1,0 +1,107 @@
+package ext4
+
+import (
+	"bytes"
+	"crypto/rand"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/firmwright/firmwright/rootfs"
+)
+
+// readAll reads the file p of tr.
+func readAll(t *testing.T, tr *rootfs.Tree, p string) []byte {
+	t.Helper()
+	e := tr.Lookup(p)
+	if e == nil || e.Kind != rootfs.File {
+		t.Fatalf("no file %s", p)
+	}
+	r, err := e.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(b)) != e.Size {
+		t.Fatalf("%s: read %d bytes, Size is %d", p, len(b), e.Size)
+	}
+	return b
+}
+
+// TestUninitializedExtents reads a file whose middle blocks debugfs
+// punched and then fallocated: they get uninitialized extents over the
+// same blocks, which may still hold the old data, so reading them from the
+// disk would show it. An uninitialized extent past the end of the file
+// (fallocate with KEEP_SIZE) must not change its size either. debugfs's
+// dump is the oracle.
+func TestUninitializedExtents(t *testing.T) {
+	dir := t.TempDir()
+	data := make([]byte, 40*1024)
+	rand.Read(data)
+	if err := os.WriteFile(filepath.Join(dir, "f"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	img := mkfs(t, dir, "8M", "-t", "ext4", "-b", "1024")
+	dumped := filepath.Join(t.TempDir(), "dumped")
+	debugfsWrite(t, img, "punch /f 8 15", "fallocate /f 8 15", "fallocate /f 40 49")
+	out := debugfs(t, img, "ex /f", "dump /f "+dumped)
+	if strings.Count(out, " Uninit\n") != 2 {
+		t.Fatalf("debugfs made no uninitialized extents:\n%s", out)
+	}
+	tr, err := ReadFile(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := readAll(t, tr, "f")
+	want := bytes.Clone(data)
+	clear(want[8*1024 : 16*1024])
+	if !bytes.Equal(got, want) {
+		t.Errorf("the uninitialized blocks did not read as zeros")
+	}
+	if d, err := os.ReadFile(dumped); err != nil || !bytes.Equal(d, got) {
+		t.Errorf("debugfs dump differs (%v)", err)
+	}
+}
+
+// TestTripleIndirect reads a block-mapped file with data behind each
+// level of the map: direct, single, double and triple indirect blocks
+// (with 1 KiB blocks the triple one starts past 64 MiB).
+func TestTripleIndirect(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := make([]byte, 3000)
+	for _, off := range []int64{0, 100 << 10, 10 << 20, 66 << 20, 70<<20 - 3000} {
+		rand.Read(chunk)
+		if _, err := f.WriteAt(chunk, off); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	img := mkfs(t, dir, "4M", "-t", "ext2", "-b", "1024")
+	if out := debugfs(t, img, "stat /f"); !strings.Contains(out, "(TIND)") {
+		t.Fatalf("no triple indirect block:\n%s", out)
+	}
+	tr, err := ReadFile(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(readAll(t, tr, "f"), want) {
+		t.Errorf("the contents differ from the file's")
+	}
+}
