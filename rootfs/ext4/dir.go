@@ -79,7 +79,10 @@ func (f *fsys) listDir(in *inode, inline []byte) ([]dirent, error) {
 	bs := uint64(f.sb.blockSize)
 	nblocks := (in.size + bs - 1) / bs
 	var ents []dirent
-	b := make([]byte, bs)
+	if f.dirBuf == nil {
+		f.dirBuf = make([]byte, bs)
+	}
+	b := f.dirBuf
 	for _, r := range runs {
 		if r.zero {
 			continue // an uninitialized extent holds no entries

@@ -1,6 +1,7 @@
 package ext4
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"time"
@@ -29,7 +30,7 @@ type inode struct {
 	block    [iBlockSize]byte
 	fileACL  uint64
 	// ibody is the in-inode extended attribute area after i_extra_isize,
-	// empty for 128-byte inodes.
+	// when it holds attributes.
 	ibody []byte
 }
 
@@ -47,14 +48,18 @@ func (f *fsys) readInode(num uint32) (*inode, error) {
 	if gr.flags&bgInodeUninit != 0 && s.roCompat&(roCompatGDTCsum|roCompatMetadataCsum) != 0 {
 		return nil, fmt.Errorf("in group %d, whose inode table is marked uninitialized (no inode of it is in use)", g)
 	}
-	b := make([]byte, s.inodeSize)
-	if err := f.readAt(b, int64(gr.inodeTable)*s.blockSize+idx*s.inodeSize); err != nil {
+	// One buffer for every inode read: parseInode keeps nothing of it
+	// but copies.
+	if f.inodeBuf == nil {
+		f.inodeBuf = make([]byte, s.inodeSize)
+	}
+	if err := f.readAt(f.inodeBuf, int64(gr.inodeTable)*s.blockSize+idx*s.inodeSize); err != nil {
 		return nil, err
 	}
-	return f.parseInode(num, b)
+	return f.parseInode(num, f.inodeBuf)
 }
 
-// parseInode decodes the raw inode b.
+// parseInode decodes the raw inode b, which it does not keep.
 func (f *fsys) parseInode(num uint32, b []byte) (*inode, error) {
 	le := binary.LittleEndian
 	in := &inode{
@@ -82,7 +87,11 @@ func (f *fsys) parseInode(num uint32, b []byte) (*inode, error) {
 		if goodOldInodeSize+extra > len(b) || extra%4 != 0 {
 			return nil, fmt.Errorf("i_extra_isize %d does not fit a %d-byte inode", extra, len(b))
 		}
-		in.ibody = b[goodOldInodeSize+extra:]
+		// Most inodes have no attributes in them: copy the area only when
+		// it holds some.
+		if body := b[goodOldInodeSize+extra:]; len(body) >= 4 && le.Uint32(body) == xattrMagic {
+			in.ibody = bytes.Clone(body)
+		}
 		// i_mtime_extra, when the inode is large enough to have it: two
 		// more bits of seconds (times past 2038) and the nanoseconds.
 		if extra >= 0x8C-goodOldInodeSize {

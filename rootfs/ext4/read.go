@@ -47,6 +47,9 @@ type fsys struct {
 	// children, runs out of budget instead of making the walk (and the
 	// memory its block lists take) grow past the image's size.
 	budget uint64
+	// inodeBuf and dirBuf are reused by every inode and directory block
+	// read, which copy what they keep.
+	inodeBuf, dirBuf []byte
 }
 
 // read reads src, and the inode number of each path when inodes is set

@@ -32,6 +32,9 @@ var xattrPrefixes = map[uint8]string{
 // xattrs returns an inode's extended attributes (nil when it has none)
 // and, apart, its system.data.
 func (f *fsys) xattrs(in *inode) (map[string][]byte, []byte, error) {
+	if len(in.ibody) == 0 && in.fileACL == 0 {
+		return nil, nil, nil
+	}
 	out := map[string][]byte{}
 	if len(in.ibody) >= 4 && binary.LittleEndian.Uint32(in.ibody) == xattrMagic {
 		// In the inode, value offsets count from the first entry.
