@@ -4,8 +4,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,7 +105,11 @@ func readContents(b *testing.B, read func() (*rootfs.Tree, error)) {
 func copyHostFiles(b *testing.B, dst string) int64 {
 	b.Helper()
 	var total int64
-	for _, src := range []string{runtime.GOROOT(), "/usr/share", "/usr/lib"} {
+	goroot, _ := exec.Command("go", "env", "GOROOT").Output()
+	for _, src := range []string{strings.TrimSpace(string(goroot)), "/usr/share", "/usr/lib"} {
+		if src == "" {
+			continue
+		}
 		err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || total >= benchBytes {
 				return filepath.SkipDir

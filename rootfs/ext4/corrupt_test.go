@@ -171,7 +171,7 @@ func damagedImages(t testing.TB) []damaged {
 func TestDamaged(t *testing.T) {
 	for _, d := range damagedImages(t) {
 		t.Run(strings.ReplaceAll(d.name, " ", "-"), func(t *testing.T) {
-			err, alloc := readBounded(t, d.img)
+			alloc, err := readBounded(t, d.img)
 			if err == nil || !strings.Contains(err.Error(), d.want) {
 				t.Errorf("got error %v, want one containing %q", err, d.want)
 			}
@@ -190,9 +190,9 @@ func TestDamaged(t *testing.T) {
 // (10,000 names) about 6 MiB.
 func allocLimit(n int) uint64 { return 4*uint64(n) + 8<<20 }
 
-// readBounded reads img and all its files, returning the error and the
-// bytes allocated; a panic or a read that does not end is a failure.
-func readBounded(t testing.TB, img []byte) (error, uint64) {
+// readBounded reads img and all its files, returning the bytes
+// allocated and the error; a panic or a read that does not end is a failure.
+func readBounded(t testing.TB, img []byte) (uint64, error) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	done := make(chan error, 1)
@@ -214,5 +214,5 @@ func readBounded(t testing.TB, img []byte) (error, uint64) {
 	if err != nil && strings.HasPrefix(err.Error(), "panic") {
 		t.Fatal(err)
 	}
-	return err, after.TotalAlloc - before.TotalAlloc
+	return after.TotalAlloc - before.TotalAlloc, err
 }

@@ -17,7 +17,7 @@ func FuzzExt4(f *testing.F) {
 		f.Add(d.img)
 	}
 	f.Fuzz(func(t *testing.T, img []byte) {
-		_, alloc := readBounded(t, img)
+		alloc, _ := readBounded(t, img)
 		if limit := allocLimit(len(img)); alloc > limit {
 			t.Errorf("allocated %d bytes reading a %d-byte image (limit %d)", alloc, len(img), limit)
 		}

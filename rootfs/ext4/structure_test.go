@@ -66,4 +66,3 @@ func checkStructures(t *testing.T, img string, v variant) {
 		}
 	}
 }
-
