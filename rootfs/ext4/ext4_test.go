@@ -33,6 +33,10 @@ var variants = []variant{
 	{"meta-bg", []string{"-t", "ext4", "-b", "1024", "-O", "meta_bg,^resize_inode"}, true},
 	{"more-features", []string{"-t", "ext4", "-b", "4096", "-O", "large_dir,sparse_super2,orphan_file,metadata_csum_seed,^flex_bg"}, true},
 	{"128-byte-inodes", []string{"-t", "ext4", "-b", "4096", "-I", "128"}, true},
+	{"64k-blocks", []string{"-t", "ext4", "-b", "65536", "-O", "^has_journal"}, false},
+	{"bigalloc", []string{"-t", "ext4", "-b", "4096", "-O", "bigalloc", "-C", "16384"}, true},
+	{"casefold", []string{"-t", "ext4", "-b", "4096", "-O", "casefold"}, true},
+	{"flags-only", []string{"-t", "ext4", "-b", "4096", "-O", "quota,project,encrypt,verity,mmp,stable_inodes"}, true},
 }
 
 // TestAgainstTar makes an image of the staged tree with each variant and

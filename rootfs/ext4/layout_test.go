@@ -3,13 +3,16 @@ package ext4
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/binary"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/firmwright/firmwright/internal/oracle"
 	"github.com/firmwright/firmwright/rootfs"
+	"golang.org/x/sys/unix"
 )
 
 // readAll reads the file p of tr.
@@ -103,5 +106,48 @@ func TestTripleIndirect(t *testing.T) {
 	}
 	if !bytes.Equal(readAll(t, tr, "f"), want) {
 		t.Errorf("the contents differ from the file's")
+	}
+}
+
+// TestEAInode reads an xattr value too large for a 1 KiB block, which
+// ea_inode keeps in an inode of its own.
+func TestEAInode(t *testing.T) {
+	oracle.Root(t, "setting xattrs")
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	if err := os.WriteFile(p, []byte("f"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	huge := bytes.Repeat([]byte("huge value "), 300)
+	for k, v := range map[string][]byte{"user.huge": huge, "user.small": []byte("s")} {
+		if err := unix.Setxattr(p, k, v, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	img := mkfs(t, dir, "4M", "-t", "ext4", "-b", "1024", "-O", "ea_inode")
+	tr, err := ReadFile(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := tr.Lookup("f").Xattrs
+	if !bytes.Equal(x["user.huge"], huge) || string(x["user.small"]) != "s" || len(x) != 2 {
+		t.Errorf("xattrs: %q", x)
+	}
+	in, err := openFS(t, rootfs.FileSource(img)).readInode(inodeOf(t, rootfs.FileSource(img), "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The entry for "huge" in the inode names the inode holding the value.
+	if i := bytes.Index(in.ibody, []byte("huge")); i < xattrEntryHeader || binary.LittleEndian.Uint32(in.ibody[i-xattrEntryHeader+4:]) == 0 {
+		t.Errorf("user.huge is not in an inode of its own")
+	}
+}
+
+func TestRecLen64K(t *testing.T) {
+	f := &fsys{sb: &superblock{blockSize: 1 << 16}}
+	for raw, want := range map[uint16]int{0: 1 << 16, 0xFFFF: 1 << 16, 12: 12, 0xFFFC: 0xFFFC, 0x0101: 0x10100} {
+		if got := f.recLen(raw); got != want {
+			t.Errorf("recLen(%#x) = %#x, want %#x", raw, got, want)
+		}
 	}
 }
