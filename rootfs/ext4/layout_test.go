@@ -151,3 +151,33 @@ func TestRecLen64K(t *testing.T) {
 		}
 	}
 }
+
+// TestLostFound keeps a lost+found that holds something (e2fsck put it
+// there, or the tree had one), and drops only an empty one at the root.
+func TestLostFound(t *testing.T) {
+	dir := t.TempDir()
+	for _, p := range []string{"lost+found", "sub/lost+found"} {
+		if err := os.MkdirAll(filepath.Join(dir, p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	img := mkfs(t, dir, "4M", "-t", "ext4")
+	tr, err := ReadFile(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Lookup("lost+found") != nil || tr.Lookup("sub/lost+found") == nil {
+		t.Errorf("the empty lost+found at the root kept, or one below dropped")
+	}
+	found := filepath.Join(t.TempDir(), "found")
+	if err := os.WriteFile(found, []byte("found by e2fsck\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	debugfsWrite(t, img, "cd lost+found", "write "+found+" found")
+	if tr, err = ReadFile(img); err != nil {
+		t.Fatal(err)
+	}
+	if string(readAll(t, tr, "lost+found/found")) != "found by e2fsck\n" {
+		t.Errorf("a lost+found holding a file was dropped")
+	}
+}

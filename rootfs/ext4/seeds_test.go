@@ -135,3 +135,25 @@ func TestSeeds(t *testing.T) {
 		})
 	}
 }
+
+// TestRevision0 reads an ext2 of the original revision: 128-byte inodes,
+// no features, so no xattrs and no file types in directory entries.
+func TestRevision0(t *testing.T) {
+	oracle.Root(t, "staging device nodes and owners")
+	dir := filepath.Join(t.TempDir(), "stage")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rootfstest.Stage(t, dir, seedEntries())
+	got, err := ReadFile(mkfs(t, dir, "1M", "-t", "ext2", "-r", "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	es := seedEntries()
+	for _, e := range es {
+		e.Xattrs = nil
+	}
+	want := rootfstest.Expected(t, es)
+	got.Entries[0].ModTime = want.Entries[0].ModTime
+	rootfstest.Compare(t, got, want)
+}
