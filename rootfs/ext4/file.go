@@ -37,10 +37,21 @@ func (f *fsys) contents(p string, in *inode, inline []byte) (int64, func() (io.R
 }
 
 // readSmall reads the first n bytes of an inode's data (a slow symlink's
-// target, an xattr value inode), n being at most a few blocks.
+// target, an xattr value inode), n being at most 64 KiB. The blocks it
+// reads were charged to the budget by the mapping; the holes it fills
+// with zeros are charged here, so that rereading the same inode cannot
+// allocate without bound either.
 func (f *fsys) readSmall(in *inode, n int) ([]byte, error) {
 	runs, err := f.mapping(in)
 	if err != nil {
+		return nil, err
+	}
+	bs := uint64(f.sb.blockSize)
+	holes := (uint64(n) + bs - 1) / bs
+	for _, r := range runs {
+		holes -= min(holes, r.n)
+	}
+	if err := f.spend(holes); err != nil {
 		return nil, err
 	}
 	d := &fileData{src: f.src, path: fmt.Sprintf("inode %d", in.num), blockSize: f.sb.blockSize, size: int64(n), runs: runs}

@@ -38,7 +38,7 @@ func (f *fsys) group(g uint64) (group, error) {
 		gr.inodeTable |= uint64(le.Uint32(b[0x28:])) << 32
 	}
 	tableBlocks := (uint64(s.inodesPerGroup)*uint64(s.inodeSize) + uint64(s.blockSize) - 1) / uint64(s.blockSize)
-	if gr.inodeTable == 0 || gr.inodeTable > s.blocks-tableBlocks {
+	if gr.inodeTable == 0 || tableBlocks > s.blocks || gr.inodeTable > s.blocks-tableBlocks {
 		return group{}, fmt.Errorf("group %d: inode table at block %d (%d blocks) is outside the filesystem's %d blocks", g, gr.inodeTable, tableBlocks, s.blocks)
 	}
 	f.groups[g] = gr

@@ -179,7 +179,7 @@ func openFS(t testing.TB, src rootfs.Source) *fsys {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fsys{src: src, ra: ra, groups: map[uint64]group{}, xattrBlocks: map[uint64]map[string][]byte{}}
+	f := newFS(src, ra)
 	if f.size, err = readerSize(ra); err != nil {
 		t.Fatal(err)
 	}

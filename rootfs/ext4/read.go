@@ -15,7 +15,8 @@ func ReadFile(path string) (*rootfs.Tree, error) {
 }
 
 // Read reads the ext2/ext3/ext4 image src holds into a tree. Kept:
-// uid/gid, permissions with setuid/setgid/sticky, mtimes, symlinks, device
+// uid/gid, permissions with setuid/setgid/sticky, mtimes (to the
+// nanosecond where the inode has room for them), symlinks, device
 // numbers, fifos, sockets, extended attributes (in the inode, in their
 // own block or inode; POSIX ACLs in the form getxattr returns), and hard
 // links (names sharing a regular file's inode: the first in tree order is
@@ -40,6 +41,9 @@ type fsys struct {
 	groups map[uint64]group
 	// xattrBlocks caches xattr blocks by number: inodes may share one.
 	xattrBlocks map[uint64]map[string][]byte
+	// eaValues caches the values kept in inodes of their own (ea_inode),
+	// which the kernel shares between files with the same value.
+	eaValues map[uint32][]byte
 	// budget is how many more blocks the walk may map or read. A
 	// filesystem's files, directories and their metadata never use a
 	// block twice, so together they fit in its block count; a damaged
@@ -52,6 +56,10 @@ type fsys struct {
 	inodeBuf, dirBuf []byte
 }
 
+func newFS(src rootfs.Source, ra io.ReaderAt) *fsys {
+	return &fsys{src: src, ra: ra, groups: map[uint64]group{}, xattrBlocks: map[uint64]map[string][]byte{}, eaValues: map[uint32][]byte{}}
+}
+
 // read reads src, and the inode number of each path when inodes is set
 // (for tests).
 func read(src rootfs.Source, inodes bool) (*rootfs.Tree, map[string]uint32, error) {
@@ -60,7 +68,7 @@ func read(src rootfs.Source, inodes bool) (*rootfs.Tree, map[string]uint32, erro
 		return nil, nil, err
 	}
 	defer c.Close()
-	f := &fsys{src: src, ra: ra, groups: map[uint64]group{}, xattrBlocks: map[uint64]map[string][]byte{}}
+	f := newFS(src, ra)
 	if f.size, err = readerSize(ra); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", src.Name, err)
 	}

@@ -136,8 +136,15 @@ func (f *fsys) xattrValue(base []byte, off int, ino uint32, size int) ([]byte, e
 	return append([]byte{}, base[off:off+size]...), nil
 }
 
-// eaInodeValue reads a value of size bytes kept in inode ino (ea_inode).
+// eaInodeValue reads a value of size bytes kept in inode ino (ea_inode),
+// once however many files share it; they share the bytes too.
 func (f *fsys) eaInodeValue(ino uint32, size int) ([]byte, error) {
+	if v, ok := f.eaValues[ino]; ok {
+		if len(v) != size {
+			return nil, fmt.Errorf("value inode %d holds %d bytes, not %d", ino, len(v), size)
+		}
+		return v, nil
+	}
 	if f.sb.incompat&incompatEAInode == 0 {
 		return nil, fmt.Errorf("value in inode %d, but the filesystem lacks the ea_inode feature", ino)
 	}
@@ -152,5 +159,6 @@ func (f *fsys) eaInodeValue(ino uint32, size int) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("value inode %d: %w", ino, err)
 	}
+	f.eaValues[ino] = v
 	return v, nil
 }
