@@ -11,7 +11,7 @@ const inlineDotDot = 4
 
 // inlineBytes returns an inline file's contents.
 func (f *fsys) inlineBytes(in *inode, extra []byte) ([]byte, error) {
-	if err := f.checkInline(in, extra); err != nil {
+	if err := f.checkInline(extra); err != nil {
 		return nil, err
 	}
 	if have := uint64(iBlockSize + len(extra)); in.size > have {
@@ -23,7 +23,7 @@ func (f *fsys) inlineBytes(in *inode, extra []byte) ([]byte, error) {
 
 // inlineDir returns the directory entries of an inline directory.
 func (f *fsys) inlineDir(in *inode, extra []byte) ([]dirent, error) {
-	if err := f.checkInline(in, extra); err != nil {
+	if err := f.checkInline(extra); err != nil {
 		return nil, err
 	}
 	ents, err := f.dirents(in.block[inlineDotDot:], nil)
@@ -38,8 +38,9 @@ func (f *fsys) inlineDir(in *inode, extra []byte) ([]dirent, error) {
 	return ents, nil
 }
 
-// checkInline checks that an inline inode may be one.
-func (f *fsys) checkInline(in *inode, extra []byte) error {
+// checkInline checks that an inline inode may be one: the filesystem
+// has the feature and the inode its system.data.
+func (f *fsys) checkInline(extra []byte) error {
 	if f.sb.incompat&incompatInlineData == 0 {
 		return fmt.Errorf("inline data, but the filesystem lacks the inline_data feature")
 	}
