@@ -181,3 +181,35 @@ func TestLostFound(t *testing.T) {
 		t.Errorf("a lost+found holding a file was dropped")
 	}
 }
+
+// TestHugeSparse reads a file of one block whose size debugfs set to
+// 1 TiB: reading the image costs what its one extent costs, and the
+// rest of the file reads as zeros made without touching the image.
+func TestHugeSparse(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "f"), []byte("data"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	img := mkfs(t, dir, "4M", "-t", "ext4", "-b", "4096")
+	debugfsWrite(t, img, "sif /f size 0x10000000000")
+	tr, err := ReadFile(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := tr.Lookup("f")
+	if e.Size != 1<<40 {
+		t.Fatalf("size %d, want 1 TiB", e.Size)
+	}
+	r, err := e.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	head := make([]byte, 64<<20)
+	if _, err := io.ReadFull(r, head); err != nil {
+		t.Fatal(err)
+	}
+	if string(head[:4]) != "data" || bytes.Count(head[4:], []byte{0}) != len(head)-4 {
+		t.Errorf("the first 64 MiB are not the data and zeros")
+	}
+}
