@@ -43,7 +43,7 @@ func TestBuildFromEnvironment(t *testing.T) {
 	}
 	// A flag wins over its variable.
 	_, stderr, code = runCLI(t, env, "build", "--system", "rpi9")
-	if code == 0 || !strings.Contains(stderr, `no system named "rpi9"`) || !strings.Contains(stderr, "rpi0, rpi3, rpi4, rpi5") {
+	if code == 0 || !strings.Contains(stderr, `no system named "rpi9"`) || !strings.Contains(stderr, "rpi0, rpi3, rpi3-64, rpi4, rpi5") {
 		t.Errorf("--system rpi9: exit %d, %s", code, stderr)
 	}
 }
@@ -120,7 +120,7 @@ func TestSystemsCommand(t *testing.T) {
 		t.Fatal(stderr)
 	}
 	for _, want := range []string{
-		"rpi0 — ", "rpi3 — ", "rpi4 — ", "rpi5 — ",
+		"rpi0 — ", "rpi3 — ", "rpi3-64 — ", "rpi4 — ", "rpi5 — ",
 		"ROOTFS_A      p5       110080   272666   133.1  0x83",
 		"APP      p7      1310544  1048576  512.0+  0x83",
 		"rpi4 — Raspberry Pi 4 Model B and Pi 400, 64-bit\n  platform rpi4, architecture arm, release ELF aarch64, kernel Image or Image.gz\n",
