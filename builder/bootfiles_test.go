@@ -54,7 +54,7 @@ func TestBuildrootShapes(t *testing.T) {
 	}{
 		"raspberrypi4_64": {"checked inputs for system rpi4 (firmware start4; not in the base, so not on the card: bcm2711-rpi-400.dtb, bcm2711-rpi-cm4.dtb, bcm2711-rpi-cm4s.dtb)",
 			[]string{"start4.elf", "fixup4.dat", "kernel8.img", "bcm2711-rpi-4-b.dtb", "overlays/miniuart-bt.dtbo", "overlays/overlay_map.dtb"}, []string{"bcm2711-rpi-400.dtb"}},
-		"raspberrypi3_64": {"checked inputs for system rpi3-64 (firmware start; not in the base, so not on the card: bcm2710-rpi-cm3.dtb, bcm2710-rpi-zero-2-w.dtb)",
+		"raspberrypi3_64": {"checked inputs for system rpi3-64 (firmware start; not in the base, so not on the card: bcm2710-rpi-cm3.dtb, bcm2710-rpi-zero-2-w.dtb, bcm2837-rpi-3-b-plus.dtb, bcm2837-rpi-3-a-plus.dtb, bcm2837-rpi-zero-2-w.dtb)",
 			[]string{"start.elf", "fixup.dat", "kernel8.img", "bcm2710-rpi-3-b.dtb", "bcm2710-rpi-3-b-plus.dtb", "overlays/disable-bt.dtbo"}, []string{"bcm2837-rpi-3-b.dtb"}},
 		"raspberrypi0w": {"checked inputs for system rpi0 (firmware start; not in the base, so not on the card: bcm2708-rpi-zero.dtb)",
 			[]string{"start.elf", "fixup.dat", "zImage", "bcm2708-rpi-zero-w.dtb", "overlays/overlay_map.dtb"}, []string{"bcm2708-rpi-zero.dtb"}},
