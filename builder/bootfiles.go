@@ -2,10 +2,11 @@ package builder
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/firmwright/firmwright/systems"
@@ -80,7 +81,7 @@ func findBootFiles(images string, sys *systems.System) (*bootSet, error) {
 func (b *bootSet) findFirmware(images string, variants []systems.Firmware) {
 	var wanted []string
 	for _, fw := range variants {
-		vars := sortedKeys(fw.Files)
+		vars := slices.Sorted(maps.Keys(fw.Files))
 		names := make([]string, len(vars))
 		paths := map[string]string{}
 		complete := true
@@ -133,15 +134,6 @@ func globBoot(images, pattern string) []bootFile {
 		}
 	}
 	return nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // note is what the build's stage line says of the boot files: the

@@ -2,10 +2,12 @@ package systems
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -94,4 +96,28 @@ func checkBootName(name string, pattern bool) error {
 		return fmt.Errorf("%q: %w", name, err)
 	}
 	return nil
+}
+
+// bootSummary says in a line what boot files the system takes.
+func (s *System) bootSummary() string {
+	var parts []string
+	var variants []string
+	for _, fw := range s.Firmware {
+		names := make([]string, 0, len(fw.Files))
+		for _, v := range slices.Sorted(maps.Keys(fw.Files)) {
+			names = append(names, fw.Files[v])
+		}
+		variants = append(variants, strings.Join(names, "+"))
+	}
+	if len(variants) > 0 {
+		parts = append(parts, "firmware "+strings.Join(variants, " or "))
+	}
+	parts = append(parts, s.BaseFiles...)
+	if len(s.DeviceTree) > 0 {
+		parts = append(parts, "device tree "+strings.Join(s.DeviceTree, " or "))
+	}
+	if len(s.OptionalBoot) > 0 {
+		parts = append(parts, "when present "+strings.Join(s.OptionalBoot, ", "))
+	}
+	return strings.Join(parts, "; ")
 }
