@@ -60,7 +60,7 @@ func Build(ctx context.Context, spec Spec) (*Result, error) {
 	if in.release, err = ReadRelease(spec.Release, target); err != nil {
 		return nil, err
 	}
-	r.done(fmt.Sprintf("checked inputs for system %s", spec.System.Name), 0)
+	r.done(fmt.Sprintf("checked inputs for system %s%s", spec.System.Name, in.bootNote), 0)
 
 	ops, err := in.opsFirmware(spec)
 	if err != nil {
@@ -218,6 +218,7 @@ type inputs struct {
 	env                   map[string]string
 	cfg                   *fwupConfig
 	release               *rootfs.Tree // read and checked
+	bootNote              string       // what the stage line says of the boot files
 }
 
 // checkOutputs makes sure each output's folder can take it, before any
@@ -263,28 +264,15 @@ func prepare(spec Spec, tmp string) (*inputs, error) {
 		return nil, err
 	}
 
-	var missing []string
-	var kernels []string // the system's kernel names present, by preference
-	for _, k := range sys.Kernel {
-		if _, err := os.Stat(filepath.Join(images, k)); err == nil {
-			kernels = append(kernels, filepath.Join(images, k))
-		}
-	}
-	if len(kernels) == 0 {
-		missing = append(missing, strings.Join(sys.Kernel, " or "))
-	}
-	for _, f := range sys.BaseFiles {
-		if _, err := os.Stat(filepath.Join(images, f)); err != nil {
-			missing = append(missing, f)
-		}
-	}
-	in.base, err = FindBase(images)
+	kernels, boot, err := in.checkBase(images, sys)
 	if err != nil {
-		missing = append(missing, strings.Join(baseNames, " or "))
+		return nil, err
 	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("%s: the %s system needs these files in the base's images/ folder, which lacks them: %s", images, sys.Name, strings.Join(missing, "; "))
+	bootDir := filepath.Join(tmp, "boot")
+	if err := boot.writeBootConf(bootDir, sys); err != nil {
+		return nil, err
 	}
+	in.bootNote = boot.note()
 
 	relVsn, err := releaseVersion(spec.Release)
 	if err != nil {
@@ -298,6 +286,14 @@ func prepare(spec Spec, tmp string) (*inputs, error) {
 		"NERVES_SDK_VERSION": relVsn,
 		"FIRMWRIGHT_KERNEL":  kernels[0],
 		"ROOTFS":             filepath.Join(tmp, "rootfs.img"),
+		// The boot files found, as fwup.conf fragments (bootconf.go).
+		"FIRMWRIGHT_BOOT_FILES": bootDir,
+	}
+	if boot.deviceTree != "" {
+		in.env["FIRMWRIGHT_DEVICE_TREE"] = boot.deviceTree
+	}
+	for k, v := range boot.vars {
+		in.env[k] = v
 	}
 	for k, v := range spec.Defines {
 		in.env[k] = v
@@ -345,6 +341,38 @@ func prepare(spec Spec, tmp string) (*inputs, error) {
 		return nil, err
 	}
 	return in, nil
+}
+
+// checkBase finds the kernels (by preference), the boot files and the
+// root filesystem in images, failing with every required file missing.
+func (in *inputs) checkBase(images string, sys *systems.System) ([]string, *bootSet, error) {
+	var missing []string
+	var kernels []string
+	for _, k := range sys.Kernel {
+		if _, err := os.Stat(filepath.Join(images, k)); err == nil {
+			kernels = append(kernels, filepath.Join(images, k))
+		}
+	}
+	if len(kernels) == 0 {
+		missing = append(missing, strings.Join(sys.Kernel, " or "))
+	}
+	for _, f := range sys.BaseFiles {
+		if _, err := os.Stat(filepath.Join(images, f)); err != nil {
+			missing = append(missing, f)
+		}
+	}
+	boot, err := findBootFiles(images, sys)
+	if err != nil {
+		return nil, nil, err
+	}
+	missing = append(missing, boot.missing...)
+	if in.base, err = FindBase(images); err != nil {
+		missing = append(missing, strings.Join(baseNames, " or "))
+	}
+	if len(missing) > 0 {
+		return nil, nil, fmt.Errorf("%s: the %s system needs these files in the base's images/ folder, which lacks them: %s", images, sys.Name, strings.Join(missing, "; "))
+	}
+	return kernels, boot, nil
 }
 
 // kernelHint is advice for a boot partition that is too small, when the

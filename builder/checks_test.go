@@ -79,10 +79,12 @@ func TestKernelTooBig(t *testing.T) {
 func TestMissingBaseFiles(t *testing.T) {
 	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 1<<20)
 	os.Remove(filepath.Join(spec.Images, "Image"))
-	os.Remove(filepath.Join(spec.Images, "bcm2711-rpi-400.dtb"))
+	os.Remove(filepath.Join(spec.Images, "bcm2711-rpi-4-b.dtb"))
+	os.Remove(filepath.Join(spec.Images, "rpi-firmware/fixup4x.dat"))
 	os.Remove(filepath.Join(spec.Images, "rootfs.tar"))
 	msg := buildFails(t, spec)
-	wantAll(t, msg, "rpi4 system needs", "Image or Image.gz", "bcm2711-rpi-400.dtb", "rootfs.tar or")
+	wantAll(t, msg, "rpi4 system needs", "Image or Image.gz", "bcm2711-rpi-4-b.dtb (in images/ or images/rpi-firmware/)",
+		"the firmware, fixup4x.dat and start4x.elf, or fixup4.dat and start4.elf", "rootfs.tar or")
 }
 
 func TestRootfsTooBig(t *testing.T) {

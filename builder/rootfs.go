@@ -3,6 +3,7 @@ package builder
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,14 +15,15 @@ import (
 	"github.com/firmwright/firmwright/internal/atomicfile"
 	"github.com/firmwright/firmwright/internal/ctxio"
 	"github.com/firmwright/firmwright/rootfs"
+	"github.com/firmwright/firmwright/rootfs/ext4"
 	"github.com/firmwright/firmwright/rootfs/squashfs"
 )
 
 // Rootfs is what a root filesystem is made of: a Buildroot base, an OTP
 // release at /srv/erlang, erlinit options, generated files and overlays.
 type Rootfs struct {
-	// Base is rootfs.tar[.gz|…], rootfs.cpio[.gz], rootfs.squashfs or a
-	// directory owned by root.
+	// Base is rootfs.tar[.gz|…], rootfs.cpio[.gz], rootfs.squashfs,
+	// rootfs.ext2/3/4 or a directory owned by root.
 	Base string
 	// Release is the directory mix release made.
 	Release string
@@ -241,39 +243,60 @@ func WriteSquashFS(f io.WriterAt, tree *rootfs.Tree, order []string, opts Squash
 	return squashfs.Write(f, tree, so)
 }
 
-// ReadBase reads a Buildroot base by what it is.
+// ReadBase reads a Buildroot base by what it is: the magic at its start
+// (SquashFS, cpio) or at offset 1080 (ext2/3/4), else a tar; a directory
+// is a root filesystem tree, unless it is an images/ folder.
 func ReadBase(p, tmp string) (*rootfs.Tree, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, err
 	}
 	if fi.IsDir() {
+		if err := notImagesFolder(p); err != nil {
+			return nil, err
+		}
 		return rootfs.FromDir(p, rootfs.RootOwned)
 	}
-	f, err := os.Open(p)
+	head, err := readHead(p, ext4.HeadSize)
 	if err != nil {
 		return nil, err
 	}
-	head := make([]byte, 6)
-	n, _ := io.ReadFull(f, head)
-	f.Close()
-	head = head[:n]
 	switch {
 	case bytes.HasPrefix(head, []byte("hsqs")):
 		return squashfs.ReadFile(p)
 	case bytes.HasPrefix(head, []byte("07070")), strings.Contains(filepath.Base(p), ".cpio"):
 		return rootfs.FromCPIO(p, tmp)
+	case ext4.IsExt(head):
+		return ext4.ReadFile(p)
 	}
 	t, err := rootfs.FromTar(p, tmp)
 	if err != nil {
-		return nil, fmt.Errorf("%w (a base is a tar, a cpio archive, a SquashFS image or a directory)", err)
+		return nil, fmt.Errorf("%w (a base is a tar, a cpio archive, a SquashFS image, an ext2/ext3/ext4 image or a directory)", err)
 	}
 	return t, nil
 }
 
+// readHead returns up to n bytes from the start of the file at p.
+func readHead(p string, n int) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	head := make([]byte, n)
+	got, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	return head[:got], nil
+}
+
 // baseNames are the root filesystems a Buildroot images/ folder may hold,
-// by preference: the tar keeps everything (Nerves 2.0 reads it too).
-var baseNames = []string{"rootfs.tar", "rootfs.tar.gz", "rootfs.tar.zst", "rootfs.tar.xz", "rootfs.squashfs", "rootfs.cpio", "rootfs.cpio.gz"}
+// by preference: the tar keeps everything (Nerves 2.0 reads it too); the
+// ext images come last because Buildroot names one image rootfs.ext2 and
+// links rootfs.ext4 (or .ext3) to it, and any of the names may be there.
+var baseNames = []string{"rootfs.tar", "rootfs.tar.gz", "rootfs.tar.zst", "rootfs.tar.xz", "rootfs.squashfs", "rootfs.cpio", "rootfs.cpio.gz",
+	"rootfs.ext4", "rootfs.ext3", "rootfs.ext2"}
 
 // FindBase returns the root filesystem in a Buildroot images/ folder.
 func FindBase(images string) (string, error) {
@@ -283,5 +306,5 @@ func FindBase(images string) (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("%s: no root filesystem: expected one of %s (Buildroot's BR2_TARGET_ROOTFS_TAR or _SQUASHFS)", images, strings.Join(baseNames, ", "))
+	return "", fmt.Errorf("%s: no root filesystem: expected one of %s (Buildroot's BR2_TARGET_ROOTFS_TAR, _SQUASHFS or _EXT2)", images, strings.Join(baseNames, ", "))
 }

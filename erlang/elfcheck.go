@@ -37,7 +37,7 @@ type ELFTarget struct {
 
 // ELF targets of the systems: rpi0 and rpi3 are 32-bit ARM with
 // hardware floating point (armv6 and armv7 both use the hard-float EABI5
-// ABI), rpi4, rpi5 and qemu-aarch64 are AArch64.
+// ABI), rpi3-64, rpi4, rpi5 and qemu-aarch64 are AArch64.
 var (
 	ELFARMHardFloat = ELFTarget{Machine: elf.EM_ARM, Class: elf.ELFCLASS32, Data: elf.ELFDATA2LSB, ARMEABI: 5, ARMFloat: FloatHard}
 	ELFAArch64      = ELFTarget{Machine: elf.EM_AARCH64, Class: elf.ELFCLASS64, Data: elf.ELFDATA2LSB}

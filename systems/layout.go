@@ -40,7 +40,12 @@ func (s *System) Layout(defines map[string]string) ([]Region, error) {
 	if err != nil {
 		return nil, err
 	}
-	env := map[string]string{"FIRMWRIGHT_SYSTEM": sysDir, "FIRMWRIGHT_CONFIGS": cfgDir, "NERVES_SDK_IMAGES": filepath.Join(tmp, "images")}
+	bootDir := filepath.Join(tmp, "boot")
+	if err := writeEmptyBootConf(bootDir); err != nil {
+		return nil, err
+	}
+	env := map[string]string{"FIRMWRIGHT_SYSTEM": sysDir, "FIRMWRIGHT_CONFIGS": cfgDir, "NERVES_SDK_IMAGES": filepath.Join(tmp, "images"),
+		"FIRMWRIGHT_BOOT_FILES": bootDir}
 	for k, v := range defines {
 		env[k] = v
 	}

@@ -12,6 +12,9 @@ import (
 func (s *System) WriteSummary(w io.Writer) error {
 	fmt.Fprintf(w, "%s — %s\n", s.Name, s.Description)
 	fmt.Fprintf(w, "  platform %s, architecture %s, release ELF %s, kernel %s\n", s.Platform, s.Architecture, s.ELF, strings.Join(s.Kernel, " or "))
+	if boot := s.bootSummary(); boot != "" {
+		fmt.Fprintf(w, "  boot files: %s\n", boot)
+	}
 	regions, err := s.Layout(nil)
 	if err != nil {
 		return fmt.Errorf("system %s: %w", s.Name, err)

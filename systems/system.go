@@ -32,8 +32,22 @@ type System struct {
 	// Kernel lists the kernel's names in the base's images/ folder, by
 	// preference; the first one present is used.
 	Kernel []string `json:"kernel"`
-	// BaseFiles are the other files the base's images/ folder must have.
+	// BaseFiles are other files the base's images/ folder must have, by
+	// their paths there, which the system's fwup.conf names itself.
 	BaseFiles []string `json:"base_files"`
+	// Firmware lists the firmware's variants, by preference; the base
+	// must have every file of one (bootfiles.go).
+	Firmware []Firmware `json:"firmware"`
+	// DeviceTree is the board's main device tree: one of these names,
+	// the first the one the Pi firmware looks for.
+	DeviceTree []string `json:"device_tree"`
+	// FirmwareDTBs are the device tree names the Pi firmware loads by
+	// itself (default: the first of DeviceTree); the main device tree
+	// found under another name is named in config.txt (device_tree=).
+	FirmwareDTBs []string `json:"firmware_dtb_names"`
+	// OptionalBoot are boot files (path.Match patterns) put on the card
+	// when the base has them: other boards' device trees, overlays.
+	OptionalBoot []string `json:"optional_boot_files"`
 
 	// Files holds the folder's files (fwup.conf, layout.conf, …).
 	Files fs.FS `json:"-"`
@@ -131,6 +145,9 @@ func load(files fs.FS, dir string) (*System, error) {
 		return nil, fmt.Errorf("%s: %s: missing %s", where, MetadataFile, strings.Join(missing, ", "))
 	}
 	if _, err := s.ELFTarget(); err != nil {
+		return nil, err
+	}
+	if err := s.checkBootFiles(where); err != nil {
 		return nil, err
 	}
 	if _, err := fs.Stat(files, "fwup.conf"); err != nil {

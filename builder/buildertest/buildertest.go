@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,7 +32,7 @@ func Inputs(t testing.TB, sys *systems.System, kernelSize int) (images, release 
 		return b
 	}
 	files := map[string][]byte{sys.Kernel[0]: random(kernelSize)}
-	for _, f := range sys.BaseFiles {
+	for _, f := range BootFiles(sys) {
 		files[f] = random(30000)
 	}
 	for p, c := range files {
@@ -54,6 +56,29 @@ func Inputs(t testing.TB, sys *systems.System, kernelSize int) (images, release 
 		writeFile(t, filepath.Join(release, p), []byte(c))
 	}
 	return images, release
+}
+
+// BootFiles are the paths below images/ of the files a Nerves-style base
+// has for sys: its base files, its first firmware variant's files in
+// rpi-firmware/, its main device tree and the optional files that are not
+// patterns.
+func BootFiles(sys *systems.System) []string {
+	files := append([]string(nil), sys.BaseFiles...)
+	if len(sys.Firmware) > 0 {
+		for _, name := range sys.Firmware[0].Files {
+			files = append(files, "rpi-firmware/"+name)
+		}
+	}
+	if len(sys.DeviceTree) > 0 {
+		files = append(files, sys.DeviceTree[0])
+	}
+	for _, name := range sys.OptionalBoot {
+		if !strings.ContainsAny(name, "*?[") {
+			files = append(files, name)
+		}
+	}
+	sort.Strings(files)
+	return files
 }
 
 func writeFile(t testing.TB, p string, data []byte) {

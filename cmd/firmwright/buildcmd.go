@@ -23,7 +23,7 @@ func buildCommand(sys *system) *cli.Command {
 			"comma-separated values there. Flags on the command line win.",
 		Flags: withEnv(sys.Env, []cli.Flag{
 			&cli.StringFlag{Name: "system", Required: true, Usage: "the board: " + strings.Join(systems.Names(), ", ") + ", or a system folder"},
-			&cli.StringFlag{Name: "base", Required: true, Usage: "the Buildroot images/ folder: kernel, DTBs, rpi-firmware/, rootfs.tar or rootfs.squashfs"},
+			&cli.StringFlag{Name: "base", Required: true, Usage: "the Buildroot images/ folder: kernel, DTBs, rpi-firmware/, and rootfs.tar, .squashfs or .ext2/3/4"},
 			&cli.StringFlag{Name: "release", Required: true, Usage: "the directory mix release made (its ERTS built for the board)"},
 			&cli.StringSliceFlag{Name: "overlay", Usage: "a directory laid over the root filesystem (owned by root); repeatable, later wins"},
 			&cli.StringSliceFlag{Name: "delete", Usage: "a path pattern to remove from the base (path.Match); repeatable"},

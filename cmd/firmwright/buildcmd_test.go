@@ -43,7 +43,7 @@ func TestBuildFromEnvironment(t *testing.T) {
 	}
 	// A flag wins over its variable.
 	_, stderr, code = runCLI(t, env, "build", "--system", "rpi9")
-	if code == 0 || !strings.Contains(stderr, `no system named "rpi9"`) || !strings.Contains(stderr, "rpi0, rpi3, rpi4, rpi5") {
+	if code == 0 || !strings.Contains(stderr, `no system named "rpi9"`) || !strings.Contains(stderr, "rpi0, rpi3, rpi3-64, rpi4, rpi5") {
 		t.Errorf("--system rpi9: exit %d, %s", code, stderr)
 	}
 }
@@ -120,10 +120,12 @@ func TestSystemsCommand(t *testing.T) {
 		t.Fatal(stderr)
 	}
 	for _, want := range []string{
-		"rpi0 — ", "rpi3 — ", "rpi4 — ", "rpi5 — ",
+		"rpi0 — ", "rpi3 — ", "rpi3-64 — ", "rpi4 — ", "rpi5 — ",
 		"ROOTFS_A      p5       110080   272666   133.1  0x83",
 		"APP      p7      1310544  1048576  512.0+  0x83",
 		"rpi4 — Raspberry Pi 4 Model B and Pi 400, 64-bit\n  platform rpi4, architecture arm, release ELF aarch64, kernel Image or Image.gz\n",
+		"  boot files: firmware fixup4x.dat+start4x.elf or fixup4.dat+start4.elf; device tree bcm2711-rpi-4-b.dtb; when present bcm2711-rpi-400.dtb, bcm2711-rpi-cm4.dtb, bcm2711-rpi-cm4s.dtb, overlays/*.dtbo, overlays/overlay_map.dtb\n",
+		"  boot files: firmware fixup_x.dat+start_x.elf or fixup.dat+start.elf; rpi-firmware/bootcode.bin; device tree bcm2710-rpi-3-b.dtb or bcm2837-rpi-3-b.dtb; ",
 		// qemu-aarch64 swaps tables between slots: both are shown.
 		"BOOT_B      p1       133120  131072    64.0  0x0c  mbr-b",
 		"APP      p3      1312768  262144  128.0+  0x83    all",

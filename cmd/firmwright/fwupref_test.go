@@ -391,32 +391,47 @@ type built struct {
 // that firmwright build makes of the test inputs and applies its complete
 // task to an image equal to ours once FAT slack is masked.
 func TestRefFwupAppliesBuilds(t *testing.T) {
-	for _, name := range []string{"rpi0", "rpi3", "rpi4", "rpi5", "qemu-aarch64"} {
+	for _, name := range []string{"rpi0", "rpi3", "rpi3-64", "rpi4", "rpi5", "qemu-aarch64"} {
 		t.Run(name, func(t *testing.T) {
-			spec := buildertest.Spec(t, buildertest.System(t, name), 3<<20)
-			if _, err := builder.Build(context.Background(), spec); err != nil {
-				t.Fatal(err)
-			}
-			metaSum := fmt.Sprintf("%x", sha256.Sum256(fwtest.MetaConf(t, spec.Output)))
-			want := reffwup.Verdict(t, fwtest.Recording(t, "builds"), name, func(fwup string) built {
-				dir := filepath.Dir(spec.Output)
-				b := built{MetaConf: metaSum, Verify: reffwup.Run(t, fwup, dir, "-V", "-i", spec.Output).Stdout}
-				if r := reffwup.Run(t, fwup, dir, "-a", "-q", "-d", "ref.img", "-i", spec.Output, "-t", "complete"); r.Exit != 0 {
-					t.Fatalf("fwup -a: %+v", r)
-				}
-				b.Image = maskedFile("ref.img")(t, dir)
-				return b
-			})
-			if want.MetaConf != metaSum {
-				t.Fatalf("the build is not the one fwup's verdict was recorded for (meta.conf sha256 %s, recorded %s): record again with testdata/record-fwup", metaSum, want.MetaConf)
-			}
-			if want.Verify != "Valid archive without a signature\n" {
-				t.Errorf("fwup -V: %q", want.Verify)
-			}
-			if got := maskedFile(filepath.Base(spec.Image))(t, filepath.Dir(spec.Image)); got != want.Image {
-				t.Errorf("our image %s, fwup's %s", got, want.Image)
-			}
+			refFwupAppliesBuild(t, name, buildertest.Spec(t, buildertest.System(t, name), 3<<20))
 		})
+	}
+}
+
+// TestRefFwupAppliesBuildrootShapes: the same for the images/ folders of
+// Buildroot's Pi defconfigs (rootfs.ext4, the plain firmware variant,
+// their device trees and overlays), whose boot files come from the
+// generated fwup.conf fragments.
+func TestRefFwupAppliesBuildrootShapes(t *testing.T) {
+	for _, shape := range buildertest.Shapes {
+		t.Run(shape.Defconfig, func(t *testing.T) {
+			refFwupAppliesBuild(t, "buildroot "+shape.Defconfig, buildertest.BuildrootSpec(t, shape, 3<<20))
+		})
+	}
+}
+
+func refFwupAppliesBuild(t *testing.T, name string, spec builder.Spec) {
+	if _, err := builder.Build(context.Background(), spec); err != nil {
+		t.Fatal(err)
+	}
+	metaSum := fmt.Sprintf("%x", sha256.Sum256(fwtest.MetaConf(t, spec.Output)))
+	want := reffwup.Verdict(t, fwtest.Recording(t, "builds"), name, func(fwup string) built {
+		dir := filepath.Dir(spec.Output)
+		b := built{MetaConf: metaSum, Verify: reffwup.Run(t, fwup, dir, "-V", "-i", spec.Output).Stdout}
+		if r := reffwup.Run(t, fwup, dir, "-a", "-q", "-d", "ref.img", "-i", spec.Output, "-t", "complete"); r.Exit != 0 {
+			t.Fatalf("fwup -a: %+v", r)
+		}
+		b.Image = maskedFile("ref.img")(t, dir)
+		return b
+	})
+	if want.MetaConf != metaSum {
+		t.Fatalf("the build is not the one fwup's verdict was recorded for (meta.conf sha256 %s, recorded %s): record again with testdata/record-fwup", metaSum, want.MetaConf)
+	}
+	if want.Verify != "Valid archive without a signature\n" {
+		t.Errorf("fwup -V: %q", want.Verify)
+	}
+	if got := maskedFile(filepath.Base(spec.Image))(t, filepath.Dir(spec.Image)); got != want.Image {
+		t.Errorf("our image %s, fwup's %s", got, want.Image)
 	}
 }
 

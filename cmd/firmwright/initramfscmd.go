@@ -15,7 +15,7 @@ func initramfsCommand(sys *system) *cli.Command {
 		Name:  "initramfs",
 		Usage: "write a directory, tar, cpio or SquashFS tree (plus overlays) as a gzipped newc cpio for the kernel's initramfs",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "base-rootfs", Required: true, Usage: "the tree to start from: a directory (owned by root), rootfs.tar[.gz|…], a cpio archive or a SquashFS image"},
+			&cli.StringFlag{Name: "base-rootfs", Required: true, Usage: "the tree to start from: a directory (owned by root), rootfs.tar[.gz|…], a cpio archive, a SquashFS or an ext2/3/4 image"},
 			&cli.StringSliceFlag{Name: "overlay", Usage: "a directory laid over the base (owned by root); repeatable, later wins"},
 			&cli.BoolFlag{Name: "no-compress", Usage: "write a plain cpio archive"},
 			outputFlag("the file to write", true),

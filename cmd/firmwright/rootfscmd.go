@@ -20,7 +20,7 @@ func rootfsCommand(sys *system) *cli.Command {
 		Name:  "rootfs",
 		Usage: "build the SquashFS root filesystem: a Buildroot base, an OTP release at /srv/erlang, erlinit.config, overlays",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "base-rootfs", Required: true, Usage: "the root filesystem to start from: rootfs.tar[.gz|.zst|.bz2|.xz], rootfs.cpio[.gz], rootfs.squashfs, or a directory (owned by root)"},
+			&cli.StringFlag{Name: "base-rootfs", Required: true, Usage: "the root filesystem to start from: rootfs.tar[.gz|.zst|.bz2|.xz], rootfs.cpio[.gz], rootfs.squashfs, rootfs.ext2/3/4, or a directory (owned by root)"},
 			&cli.StringFlag{Name: "release", Required: true, Usage: "the directory mix release made"},
 			&cli.StringSliceFlag{Name: "overlay", Usage: "a directory laid over the image (owned by root); repeatable, later wins"},
 			&cli.StringSliceFlag{Name: "delete", Usage: "a path pattern to remove from the base (path.Match); repeatable"},

@@ -14,7 +14,7 @@ var packages = map[string]string{
 	"python3": "python3", "erl": "erlang-base",
 	"mksquashfs": "squashfs-tools", "unsquashfs": "squashfs-tools",
 	"tar": "tar", "cpio": "cpio", "gzip": "gzip", "zstd": "zstd", "bzip2": "bzip2",
-	"xz": "xz-utils", "lz4": "lz4", "find": "findutils", "sort": "coreutils", "mount": "mount", "mkfs.ext4": "e2fsprogs",
+	"xz": "xz-utils", "lz4": "lz4", "find": "findutils", "sort": "coreutils", "mount": "mount", "mkfs.ext4": "e2fsprogs", "mke2fs": "e2fsprogs", "debugfs": "e2fsprogs", "e2fsck": "e2fsprogs",
 	"losetup": "mount", "unshare": "util-linux", "prlimit": "util-linux", "mix": "elixir", "qemu-system-aarch64": "qemu-system-arm",
 	"apt-get": "apt", "dpkg-deb": "dpkg", "readelf": "binutils", "xdelta3": "xdelta3",
 }
