@@ -72,7 +72,7 @@ func (f *fsys) xattrBlock(n uint64) (map[string][]byte, error) {
 	}
 	le := binary.LittleEndian
 	if m := le.Uint32(b[0:]); m != xattrMagic {
-		return nil, fmt.Errorf("magic %#08x, expected %#08x", m, xattrMagic)
+		return nil, fmt.Errorf("magic %#08x, expected %#08x", m, uint32(xattrMagic))
 	}
 	if nb := le.Uint32(b[8:]); nb != 1 {
 		return nil, fmt.Errorf("spans %d blocks (only 1 exists)", nb)
