@@ -127,7 +127,7 @@ func segmentCount(opts CacheOptions) int {
 	if mb <= 0 {
 		mb = 8
 	}
-	n := min(mb, maxCacheMB) * (1 << 20) / SegmentSize
+	n := min(mb, maxCacheMB) * ((1 << 20) / SegmentSize) // no overflow on 32-bit devices
 	if n < 8 {
 		n = 8
 	}

@@ -1,6 +1,7 @@
 package apply
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -53,7 +54,7 @@ func TestCacheSizeBounded(t *testing.T) {
 	}{
 		{CacheOptions{}, 64},
 		{CacheOptions{SizeMB: 2}, 16},
-		{CacheOptions{SizeMB: 1 << 62}, maxCacheMB * 8},
+		{CacheOptions{SizeMB: math.MaxInt}, maxCacheMB * 8},
 		{CacheOptions{SizeMB: 2147483647, End: 1 << 20}, 10},
 		{CacheOptions{SizeMB: 100000, End: 1 << 20, SoftEnd: true}, 800000},
 	} {
