@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/firmwright/firmwright/erlang"
@@ -318,24 +319,8 @@ func prepare(spec Spec, tmp string) (*inputs, error) {
 				in.cfg.path, name, got, sys.Name, systems.MetadataFile, want)
 		}
 	}
-	// The first kernel whose boot set fits (an Image too big for the
-	// partition, with an Image.gz beside it, gives way to the Image.gz).
-	fitErr := checkBootFit(in.cfg, kernelHint(sys.Kernel, kernels[0]))
-	for _, k := range kernels[1:] {
-		if fitErr == nil || spec.Defines["FIRMWRIGHT_KERNEL"] != "" {
-			break
-		}
-		in.env["FIRMWRIGHT_KERNEL"] = k
-		cfg, err := parseConfig(confPath, in.env)
-		if err != nil {
-			return nil, err
-		}
-		if checkBootFit(cfg, "") == nil {
-			in.cfg, fitErr = cfg, nil
-		}
-	}
-	if fitErr != nil {
-		return nil, fitErr
+	if err := in.fitKernel(spec, confPath, kernels, tmp); err != nil {
+		return nil, err
 	}
 	if err := checkSigning(spec); err != nil {
 		return nil, err
@@ -373,6 +358,46 @@ func (in *inputs) checkBase(images string, sys *systems.System) ([]string, *boot
 		return nil, nil, fmt.Errorf("%s: the %s system needs these files in the base's images/ folder, which lacks them: %s", images, sys.Name, strings.Join(missing, "; "))
 	}
 	return kernels, boot, nil
+}
+
+// fitKernel takes the first kernel whose boot set fits: an Image too big
+// for the partition gives way to an Image.gz beside it, or, when the
+// system takes Image.gz and the base has none (Buildroot's defconfigs
+// make only Image), to the Image gzipped here.
+func (in *inputs) fitKernel(spec Spec, confPath string, kernels []string, tmp string) error {
+	hint := kernelHint(spec.System.Kernel, kernels[0])
+	fitErr := checkBootFit(in.cfg, hint)
+	if fitErr == nil || spec.Defines["FIRMWRIGHT_KERNEL"] != "" {
+		return fitErr
+	}
+	candidates := kernels[1:]
+	if hint != "" && !slices.ContainsFunc(kernels, func(k string) bool { return strings.HasSuffix(k, ".gz") }) {
+		gz, err := gzipKernel(kernels[0], filepath.Join(tmp, "kernel"))
+		if err != nil {
+			return err
+		}
+		candidates = append(candidates, gz)
+	}
+	for _, k := range candidates {
+		in.env["FIRMWRIGHT_KERNEL"] = k
+		cfg, err := parseConfig(confPath, in.env)
+		if err != nil {
+			return err
+		}
+		made := filepath.Dir(k) != filepath.Dir(kernels[0])
+		err = checkBootFit(cfg, "")
+		switch {
+		case err == nil && made:
+			in.bootNote += fmt.Sprintf("; %s gzipped to fit the boot partition", filepath.Base(kernels[0]))
+			fallthrough
+		case err == nil:
+			in.cfg = cfg
+			return nil
+		case made:
+			return fmt.Errorf("even gzipped here, %s does not fit: %w", filepath.Base(kernels[0]), err)
+		}
+	}
+	return fitErr
 }
 
 // kernelHint is advice for a boot partition that is too small, when the
