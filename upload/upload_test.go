@@ -1,0 +1,192 @@
+package upload
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+var payload = bytes.Repeat([]byte("firmware"), 100000)
+
+func send(t *testing.T, o Options) (int, error) {
+	t.Helper()
+	return Send(context.Background(), o, bytes.NewReader(payload), int64(len(payload)))
+}
+
+// TestExitStatus: the device's exit status is the upload's, its output
+// is relayed, and the whole archive arrives.
+func TestExitStatus(t *testing.T) {
+	for _, tc := range []struct {
+		status uint32
+		say    string
+	}{{0, "Success!\n"}, {1, "Error: Expecting platform=rpi4\n"}} {
+		var d *device
+		d = newDevice(t, func(ch ssh.Channel, _ net.Conn) {
+			d.readAll(ch)
+			ch.Write([]byte(tc.say))
+			ch.Stderr().Write([]byte("on stderr\n"))
+			exit(ch, tc.status)
+		})
+		o, out, errb := d.client(t)
+		var last int64
+		o.Progress = func(sent, total int64) { last = sent }
+		code, err := send(t, o)
+		if err != nil || code != int(tc.status) {
+			t.Errorf("status %d: got %d, %v", tc.status, code, err)
+		}
+		if out.String() != tc.say || errb.String() != "on stderr\n" {
+			t.Errorf("output %q, stderr %q", out, errb)
+		}
+		if !bytes.Equal(d.received, payload) || last != int64(len(payload)) {
+			t.Errorf("the device got %d bytes, progress said %d, of %d", len(d.received), last, len(payload))
+		}
+	}
+}
+
+// TestDroppedConnection: a device that drops the connection after saying
+// Success! has rebooted (0); before, the update failed (1, saying so).
+func TestDroppedConnection(t *testing.T) {
+	for _, say := range []string{"Success!\n", "50%\n"} {
+		var d *device
+		d = newDevice(t, func(ch ssh.Channel, conn net.Conn) {
+			d.readAll(ch)
+			ch.Write([]byte(say))
+			time.Sleep(50 * time.Millisecond)
+			conn.Close()
+		})
+		o, out, _ := d.client(t)
+		code, err := send(t, o)
+		if say == "Success!\n" && (code != 0 || err != nil) {
+			t.Errorf("after Success!: %d, %v", code, err)
+		}
+		if say != "Success!\n" && (code != 1 || err == nil || !strings.Contains(err.Error(), "did not finish")) {
+			t.Errorf("before Success!: %d, %v", code, err)
+		}
+		if out.String() != say {
+			t.Errorf("output %q", out)
+		}
+	}
+}
+
+// TestExitHandshakeInOutput: a trailing 0x1A + status is the status and
+// is not printed.
+func TestExitHandshakeInOutput(t *testing.T) {
+	var d *device
+	d = newDevice(t, func(ch ssh.Channel, _ net.Conn) {
+		d.readAll(ch)
+		ch.Write([]byte("Error: no\n\x1a\x03"))
+	})
+	o, out, _ := d.client(t)
+	code, err := send(t, o)
+	if code != 3 || err != nil || out.String() != "Error: no\n" {
+		t.Errorf("got %d, %v, output %q", code, err, out)
+	}
+}
+
+// TestSilentDevice: a device that stops reading and says nothing is
+// given up on after the idle timeout.
+func TestSilentDevice(t *testing.T) {
+	d := newDevice(t, func(ch ssh.Channel, _ net.Conn) { time.Sleep(3 * time.Second) })
+	o, _, _ := d.client(t)
+	o.IdleTimeout = 300 * time.Millisecond
+	start := time.Now()
+	code, err := send(t, o)
+	if code != 1 || !errors.Is(err, ErrSilent) || time.Since(start) > 2*time.Second {
+		t.Errorf("got %d, %v after %v", code, err, time.Since(start))
+	}
+}
+
+// TestHostKeys: an unknown host is refused without the flag, naming it;
+// with it, the key is recorded and later connections need no flag; a
+// changed key is refused naming the known_hosts line.
+func TestHostKeys(t *testing.T) {
+	var d *device
+	d = newDevice(t, func(ch ssh.Channel, _ net.Conn) { d.readAll(ch); exit(ch, 0) })
+	o, _, _ := d.client(t)
+	o.HostKeys.AcceptNew = false
+	if code, err := send(t, o); code != 1 || err == nil || !strings.Contains(err.Error(), AcceptFlag) {
+		t.Fatalf("unknown host: %d, %v", code, err)
+	}
+	asked := ""
+	o.HostKeys.Confirm = func(q string) bool { asked = q; return false }
+	if _, err := send(t, o); err == nil || !strings.Contains(asked, "SHA256:") {
+		t.Fatalf("declined: %v, asked %q", err, asked)
+	}
+	o.HostKeys.Confirm = nil
+	o.HostKeys.AcceptNew = true
+	if code, err := send(t, o); code != 0 || err != nil {
+		t.Fatalf("accepting: %d, %v", code, err)
+	}
+	o.HostKeys.AcceptNew = false
+	if code, err := send(t, o); code != 0 || err != nil {
+		t.Fatalf("known: %d, %v", code, err)
+	}
+	changed := newSigner(t)
+	d.set(func() { d.hostKey = changed })
+	o.HostKeys.AcceptNew = true // does not accept a changed key
+	_, err := send(t, o)
+	if err == nil || !strings.Contains(err.Error(), "CHANGED") || !strings.Contains(err.Error(), o.HostKeys.File+":1") {
+		t.Errorf("changed key: %v", err)
+	}
+	if b, _ := os.ReadFile(o.HostKeys.File); strings.Count(string(b), "\n") != 1 {
+		t.Errorf("known_hosts now %q", b)
+	}
+}
+
+// TestAuth: a key the device does not authorize is a plain failure; an
+// encrypted key asks its passphrase (and is skipped with no one to ask);
+// a password works.
+func TestAuth(t *testing.T) {
+	var d *device
+	d = newDevice(t, func(ch ssh.Channel, _ net.Conn) { d.readAll(ch); exit(ch, 0) })
+	o, _, _ := d.client(t)
+	other := newSigner(t).PublicKey()
+	d.set(func() { d.key = other })
+	if _, err := send(t, o); err == nil || !strings.Contains(err.Error(), "refused us") || !strings.Contains(err.Error(), o.Auth.Identities[0]) {
+		t.Errorf("wrong key: %v", err)
+	}
+
+	enc, pub := keyFile(t, t.TempDir(), "sesame")
+	d.set(func() { d.key = pub })
+	var warned []string
+	o.Auth = Auth{Identities: []string{enc}, Warn: func(m string) { warned = append(warned, m) }}
+	if _, err := send(t, o); err == nil || len(warned) != 1 || !strings.Contains(warned[0], "encrypted") {
+		t.Errorf("encrypted key, no terminal: %v, warned %q", err, warned)
+	}
+	o.Auth.Passphrase = func(string) ([]byte, error) { return []byte("sesame"), nil }
+	if code, err := send(t, o); code != 0 || err != nil {
+		t.Errorf("encrypted key: %d, %v", code, err)
+	}
+
+	d.set(func() { d.password = "hunter2" })
+	o.Auth = Auth{Password: "hunter2"}
+	if code, err := send(t, o); code != 0 || err != nil {
+		t.Errorf("password: %d, %v", code, err)
+	}
+	prompted := false
+	o.Auth = Auth{PasswordPrompt: func(user, host string) (string, error) { prompted = true; return "hunter2", nil }}
+	if code, err := send(t, o); code != 0 || err != nil || !prompted {
+		t.Errorf("password prompt: %d, %v, prompted %v", code, err, prompted)
+	}
+}
+
+// TestConnectionRefused: nothing listening says so, fast.
+func TestConnectionRefused(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	o := Options{Host: "127.0.0.1", Port: port, User: "root", ConnectTimeout: 10 * time.Second,
+		HostKeys: HostKeys{File: t.TempDir() + "/known_hosts"}}
+	start := time.Now()
+	code, err := send(t, o)
+	if code != 1 || err == nil || !strings.Contains(err.Error(), "connection refused") || time.Since(start) > 5*time.Second {
+		t.Errorf("got %d, %v after %v", code, err, time.Since(start))
+	}
+}
