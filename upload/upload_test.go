@@ -1,4 +1,4 @@
-package upload
+package upload_test
 
 import (
 	"bytes"
@@ -11,13 +11,16 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/firmwright/firmwright/upload"
+	"github.com/firmwright/firmwright/upload/uploadtest"
 )
 
 var payload = bytes.Repeat([]byte("firmware"), 100000)
 
-func send(t *testing.T, o Options) (int, error) {
+func send(t *testing.T, o upload.Options) (int, error) {
 	t.Helper()
-	return Send(context.Background(), o, bytes.NewReader(payload), int64(len(payload)))
+	return upload.Send(context.Background(), o, bytes.NewReader(payload), int64(len(payload)))
 }
 
 // TestExitStatus: the device's exit status is the upload's, its output
@@ -27,14 +30,14 @@ func TestExitStatus(t *testing.T) {
 		status uint32
 		say    string
 	}{{0, "Success!\n"}, {1, "Error: Expecting platform=rpi4\n"}} {
-		var d *device
-		d = newDevice(t, func(ch ssh.Channel, _ net.Conn) {
-			d.readAll(ch)
+		var d *uploadtest.Device
+		d = uploadtest.NewDevice(t, func(ch ssh.Channel, _ net.Conn) {
+			d.ReadAll(ch)
 			ch.Write([]byte(tc.say))
 			ch.Stderr().Write([]byte("on stderr\n"))
-			exit(ch, tc.status)
+			uploadtest.Exit(ch, tc.status)
 		})
-		o, out, errb := d.client(t)
+		o, out, errb := client(t, d)
 		var last int64
 		o.Progress = func(sent, total int64) { last = sent }
 		code, err := send(t, o)
@@ -44,8 +47,8 @@ func TestExitStatus(t *testing.T) {
 		if out.String() != tc.say || errb.String() != "on stderr\n" {
 			t.Errorf("output %q, stderr %q", out, errb)
 		}
-		if !bytes.Equal(d.received, payload) || last != int64(len(payload)) {
-			t.Errorf("the device got %d bytes, progress said %d, of %d", len(d.received), last, len(payload))
+		if !bytes.Equal(d.Received(), payload) || last != int64(len(payload)) {
+			t.Errorf("the device got %d bytes, progress said %d, of %d", len(d.Received()), last, len(payload))
 		}
 	}
 }
@@ -54,14 +57,14 @@ func TestExitStatus(t *testing.T) {
 // Success! has rebooted (0); before, the update failed (1, saying so).
 func TestDroppedConnection(t *testing.T) {
 	for _, say := range []string{"Success!\n", "50%\n"} {
-		var d *device
-		d = newDevice(t, func(ch ssh.Channel, conn net.Conn) {
-			d.readAll(ch)
+		var d *uploadtest.Device
+		d = uploadtest.NewDevice(t, func(ch ssh.Channel, conn net.Conn) {
+			d.ReadAll(ch)
 			ch.Write([]byte(say))
 			time.Sleep(50 * time.Millisecond)
 			conn.Close()
 		})
-		o, out, _ := d.client(t)
+		o, out, _ := client(t, d)
 		code, err := send(t, o)
 		if say == "Success!\n" && (code != 0 || err != nil) {
 			t.Errorf("after Success!: %d, %v", code, err)
@@ -78,12 +81,12 @@ func TestDroppedConnection(t *testing.T) {
 // TestExitHandshakeInOutput: a trailing 0x1A + status is the status and
 // is not printed.
 func TestExitHandshakeInOutput(t *testing.T) {
-	var d *device
-	d = newDevice(t, func(ch ssh.Channel, _ net.Conn) {
-		d.readAll(ch)
+	var d *uploadtest.Device
+	d = uploadtest.NewDevice(t, func(ch ssh.Channel, _ net.Conn) {
+		d.ReadAll(ch)
 		ch.Write([]byte("Error: no\n\x1a\x03"))
 	})
-	o, out, _ := d.client(t)
+	o, out, _ := client(t, d)
 	code, err := send(t, o)
 	if code != 3 || err != nil || out.String() != "Error: no\n" {
 		t.Errorf("got %d, %v, output %q", code, err, out)
@@ -93,12 +96,12 @@ func TestExitHandshakeInOutput(t *testing.T) {
 // TestSilentDevice: a device that stops reading and says nothing is
 // given up on after the idle timeout.
 func TestSilentDevice(t *testing.T) {
-	d := newDevice(t, func(ch ssh.Channel, _ net.Conn) { time.Sleep(3 * time.Second) })
-	o, _, _ := d.client(t)
+	d := uploadtest.NewDevice(t, func(ch ssh.Channel, _ net.Conn) { time.Sleep(3 * time.Second) })
+	o, _, _ := client(t, d)
 	o.IdleTimeout = 300 * time.Millisecond
 	start := time.Now()
 	code, err := send(t, o)
-	if code != 1 || !errors.Is(err, ErrSilent) || time.Since(start) > 2*time.Second {
+	if code != 1 || !errors.Is(err, upload.ErrSilent) || time.Since(start) > 2*time.Second {
 		t.Errorf("got %d, %v after %v", code, err, time.Since(start))
 	}
 }
@@ -107,11 +110,11 @@ func TestSilentDevice(t *testing.T) {
 // with it, the key is recorded and later connections need no flag; a
 // changed key is refused naming the known_hosts line.
 func TestHostKeys(t *testing.T) {
-	var d *device
-	d = newDevice(t, func(ch ssh.Channel, _ net.Conn) { d.readAll(ch); exit(ch, 0) })
-	o, _, _ := d.client(t)
+	var d *uploadtest.Device
+	d = uploadtest.NewDevice(t, func(ch ssh.Channel, _ net.Conn) { d.ReadAll(ch); uploadtest.Exit(ch, 0) })
+	o, _, _ := client(t, d)
 	o.HostKeys.AcceptNew = false
-	if code, err := send(t, o); code != 1 || err == nil || !strings.Contains(err.Error(), AcceptFlag) {
+	if code, err := send(t, o); code != 1 || err == nil || !strings.Contains(err.Error(), upload.AcceptFlag) {
 		t.Fatalf("unknown host: %d, %v", code, err)
 	}
 	asked := ""
@@ -128,8 +131,8 @@ func TestHostKeys(t *testing.T) {
 	if code, err := send(t, o); code != 0 || err != nil {
 		t.Fatalf("known: %d, %v", code, err)
 	}
-	changed := newSigner(t)
-	d.set(func() { d.hostKey = changed })
+	changed := uploadtest.NewSigner(t)
+	d.Set(func() { d.HostKey = changed })
 	o.HostKeys.AcceptNew = true // does not accept a changed key
 	_, err := send(t, o)
 	if err == nil || !strings.Contains(err.Error(), "CHANGED") || !strings.Contains(err.Error(), o.HostKeys.File+":1") {
@@ -144,19 +147,19 @@ func TestHostKeys(t *testing.T) {
 // encrypted key asks its passphrase (and is skipped with no one to ask);
 // a password works.
 func TestAuth(t *testing.T) {
-	var d *device
-	d = newDevice(t, func(ch ssh.Channel, _ net.Conn) { d.readAll(ch); exit(ch, 0) })
-	o, _, _ := d.client(t)
-	other := newSigner(t).PublicKey()
-	d.set(func() { d.key = other })
+	var d *uploadtest.Device
+	d = uploadtest.NewDevice(t, func(ch ssh.Channel, _ net.Conn) { d.ReadAll(ch); uploadtest.Exit(ch, 0) })
+	o, _, _ := client(t, d)
+	other := uploadtest.NewSigner(t).PublicKey()
+	d.Set(func() { d.Key = other })
 	if _, err := send(t, o); err == nil || !strings.Contains(err.Error(), "refused us") || !strings.Contains(err.Error(), o.Auth.Identities[0]) {
 		t.Errorf("wrong key: %v", err)
 	}
 
-	enc, pub := keyFile(t, t.TempDir(), "sesame")
-	d.set(func() { d.key = pub })
+	enc, pub := uploadtest.KeyFile(t, t.TempDir(), "sesame")
+	d.Set(func() { d.Key = pub })
 	var warned []string
-	o.Auth = Auth{Identities: []string{enc}, Warn: func(m string) { warned = append(warned, m) }}
+	o.Auth = upload.Auth{Identities: []string{enc}, Warn: func(m string) { warned = append(warned, m) }}
 	if _, err := send(t, o); err == nil || len(warned) != 1 || !strings.Contains(warned[0], "encrypted") {
 		t.Errorf("encrypted key, no terminal: %v, warned %q", err, warned)
 	}
@@ -165,13 +168,13 @@ func TestAuth(t *testing.T) {
 		t.Errorf("encrypted key: %d, %v", code, err)
 	}
 
-	d.set(func() { d.password = "hunter2" })
-	o.Auth = Auth{Password: "hunter2"}
+	d.Set(func() { d.Password = "hunter2" })
+	o.Auth = upload.Auth{Password: "hunter2"}
 	if code, err := send(t, o); code != 0 || err != nil {
 		t.Errorf("password: %d, %v", code, err)
 	}
 	prompted := false
-	o.Auth = Auth{PasswordPrompt: func(user, host string) (string, error) { prompted = true; return "hunter2", nil }}
+	o.Auth = upload.Auth{PasswordPrompt: func(user, host string) (string, error) { prompted = true; return "hunter2", nil }}
 	if code, err := send(t, o); code != 0 || err != nil || !prompted {
 		t.Errorf("password prompt: %d, %v, prompted %v", code, err, prompted)
 	}
@@ -182,8 +185,8 @@ func TestConnectionRefused(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
-	o := Options{Host: "127.0.0.1", Port: port, User: "root", ConnectTimeout: 10 * time.Second,
-		HostKeys: HostKeys{File: t.TempDir() + "/known_hosts"}}
+	o := upload.Options{Host: "127.0.0.1", Port: port, User: "root", ConnectTimeout: 10 * time.Second,
+		HostKeys: upload.HostKeys{File: t.TempDir() + "/known_hosts"}}
 	start := time.Now()
 	code, err := send(t, o)
 	if code != 1 || err == nil || !strings.Contains(err.Error(), "connection refused") || time.Since(start) > 5*time.Second {
