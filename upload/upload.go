@@ -50,6 +50,8 @@ func Send(ctx context.Context, o Options, fw io.Reader, size int64) (int, error)
 	}
 	defer client.Close()
 	defer conn.stop()
+	// Ctrl-C ends the upload (the device's fwup sees its input cut short).
+	defer context.AfterFunc(ctx, func() { client.Close() })()
 	ch, reqs, err := client.OpenChannel("session", nil)
 	if err != nil {
 		return 1, fmt.Errorf("opening a session on %s: %w", o.Host, err)

@@ -3,14 +3,20 @@ package upload_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
 	"errors"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
 
 	"github.com/firmwright/firmwright/upload"
 	"github.com/firmwright/firmwright/upload/uploadtest"
@@ -191,5 +197,55 @@ func TestConnectionRefused(t *testing.T) {
 	code, err := send(t, o)
 	if code != 1 || err == nil || !strings.Contains(err.Error(), "connection refused") || time.Since(start) > 5*time.Second {
 		t.Errorf("got %d, %v after %v", code, err, time.Since(start))
+	}
+}
+
+// TestRecordedAlgorithmOnly: a host recorded with its Ed25519 key is
+// asked for that key, though it has an ECDSA one too, which x/crypto
+// would prefer (and then call changed).
+func TestRecordedAlgorithmOnly(t *testing.T) {
+	var d *uploadtest.Device
+	d = uploadtest.NewDevice(t, func(ch ssh.Channel, _ net.Conn) { d.ReadAll(ch); uploadtest.Exit(ch, 0) })
+	o, _, _ := client(t, d)
+	if code, err := send(t, o); code != 0 || err != nil { // records the Ed25519 key
+		t.Fatalf("first: %d, %v", code, err)
+	}
+	priv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ec, _ := ssh.NewSignerFromKey(priv)
+	d.Set(func() { d.OtherHostKeys = []ssh.Signer{ec} })
+	o.HostKeys.AcceptNew = false
+	if code, err := send(t, o); code != 0 || err != nil {
+		t.Errorf("with both keys: %d, %v", code, err)
+	}
+}
+
+// TestAgent: the ssh-agent's keys are offered.
+func TestAgent(t *testing.T) {
+	var d *uploadtest.Device
+	d = uploadtest.NewDevice(t, func(ch ssh.Channel, _ net.Conn) { d.ReadAll(ch); uploadtest.Exit(ch, 0) })
+	o, _, _ := client(t, d)
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	keyring := agent.NewKeyring()
+	keyring.Add(agent.AddedKey{PrivateKey: priv})
+	sock := filepath.Join(t.TempDir(), "agent.sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go agent.ServeAgent(keyring, c)
+		}
+	}()
+	signer, _ := ssh.NewSignerFromKey(priv)
+	d.Set(func() { d.Key = signer.PublicKey() })
+	o.Auth = upload.Auth{AgentSocket: sock}
+	if code, err := send(t, o); code != 0 || err != nil {
+		t.Errorf("agent: %d, %v", code, err)
 	}
 }

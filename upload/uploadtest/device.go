@@ -20,11 +20,13 @@ import (
 // Device is an in-process SSH server with a fwup subsystem whose
 // behaviour the test chooses.
 type Device struct {
-	ln       net.Listener
-	HostKey  ssh.Signer
-	User     string
-	Key      ssh.PublicKey // the authorized key
-	Password string        // "": no password auth
+	ln      net.Listener
+	HostKey ssh.Signer
+	// OtherHostKeys are offered too (a server with keys of several types).
+	OtherHostKeys []ssh.Signer
+	User          string
+	Key           ssh.PublicKey // the authorized key
+	Password      string        // "": no password auth
 	// fwup runs the subsystem: it gets the channel and the connection
 	// (to drop it).
 	fwup func(ch ssh.Channel, conn net.Conn)
@@ -69,7 +71,7 @@ func (d *Device) Set(f func()) {
 func (d *Device) handle(conn net.Conn) {
 	defer conn.Close()
 	d.mu.Lock()
-	hostKey, key, password, user := d.HostKey, d.Key, d.Password, d.User
+	hostKey, others, key, password, user := d.HostKey, d.OtherHostKeys, d.Key, d.Password, d.User
 	d.mu.Unlock()
 	cfg := &ssh.ServerConfig{
 		PublicKeyCallback: func(m ssh.ConnMetadata, k ssh.PublicKey) (*ssh.Permissions, error) {
@@ -88,6 +90,9 @@ func (d *Device) handle(conn net.Conn) {
 		}
 	}
 	cfg.AddHostKey(hostKey)
+	for _, k := range others {
+		cfg.AddHostKey(k)
+	}
 	_, chans, reqs, err := ssh.NewServerConn(conn, cfg)
 	if err != nil {
 		return
