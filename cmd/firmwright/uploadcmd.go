@@ -87,10 +87,11 @@ func runUpload(sys *system, c *cli.Command) error {
 		return err
 	}
 	fmt.Fprintf(sys.Stdout, "%s: %s\n", fw, info.Summary(fmt.Sprintf("%s@%s", o.User, hostPortString(o.Host, o.Port))))
-	line := &progressline.Line{W: sys.Stderr, Now: sys.Now}
+	// Ours until the device speaks: its fwup then shows its own progress.
+	line := &deviceLine{Line: progressline.Line{W: sys.Stderr, Now: sys.Now}}
 	if !c.Bool("quiet") {
 		o.Progress = func(sent, total int64) {
-			if total > 0 {
+			if total > 0 && !line.spoke {
 				line.Report(int(sent*100/total), sent, sent, total)
 			}
 		}
@@ -107,14 +108,22 @@ func runUpload(sys *system, c *cli.Command) error {
 	return nil
 }
 
+// deviceLine is the progress line, and whether the device has printed
+// anything (upload.Send never calls Progress and the writers at once).
+type deviceLine struct {
+	progressline.Line
+	spoke bool
+}
+
 // endingLine ends the progress line before what the device prints.
 type endingLine struct {
-	line *progressline.Line
+	line *deviceLine
 	w    io.Writer
 }
 
 func (e endingLine) Write(p []byte) (int, error) {
 	e.line.End()
+	e.line.spoke = true
 	return e.w.Write(p)
 }
 
