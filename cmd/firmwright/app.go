@@ -46,6 +46,7 @@ func newApp(sys *system) *cli.Command {
 			buildCommand(sys),
 			burnCommand(sys),
 			qemuCommand(sys),
+			uploadCommand(sys),
 			patchCommand(sys),
 			applyCommand(sys),
 			imageCommand(sys),

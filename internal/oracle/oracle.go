@@ -17,6 +17,7 @@ var packages = map[string]string{
 	"xz": "xz-utils", "lz4": "lz4", "find": "findutils", "sort": "coreutils", "mount": "mount", "mkfs.ext4": "e2fsprogs", "mke2fs": "e2fsprogs", "debugfs": "e2fsprogs", "e2fsck": "e2fsprogs",
 	"losetup": "mount", "unshare": "util-linux", "prlimit": "util-linux", "mix": "elixir", "qemu-system-aarch64": "qemu-system-arm",
 	"apt-get": "apt", "dpkg-deb": "dpkg", "readelf": "binutils", "xdelta3": "xdelta3",
+	"sshd": "openssh-server", "ssh": "openssh-client",
 }
 
 // Tool returns the path of an external program.
