@@ -1,0 +1,142 @@
+package deflate
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+const (
+	hashBits  = 15 // heads of the 4-byte hash chains
+	hash3Bits = 14 // the 3-byte table: one position per bucket, no chain
+	// emptyPos marks an empty head: farther than any window from any
+	// position, so the distance test alone rejects it.
+	emptyPos = -1 << 30
+	// maxDist3 is the farthest a 3-byte match may reach. zlib's TOO_FAR
+	// is the same 4096: beyond it a 3-byte match rarely beats literals.
+	maxDist3 = 4096
+)
+
+// hashChain finds matches for the greedy and lazy parses. Matches of 4
+// bytes and more come from chains of positions with the same 4-byte hash,
+// which are far shorter than chains of 3-byte hashes on binaries (zlib's
+// cost at -9); 3-byte matches come from a table of the latest position of
+// each 3-byte hash.
+//
+// Positions are indexes into the data being compressed; when the Writer
+// slides its window it calls rebase.
+type hashChain struct {
+	head  []int32
+	head3 []int32
+	prev  []int32 // the previous position with the same hash, by pos&windowMask
+}
+
+func newHashChain() *hashChain {
+	m := &hashChain{
+		head:  make([]int32, 1<<hashBits),
+		head3: make([]int32, 1<<hash3Bits),
+		prev:  make([]int32, windowSize),
+	}
+	m.reset()
+	return m
+}
+
+// reset empties the heads. prev needs no clearing: it is only read along
+// chains that start at a head, and each entry is written when its
+// position is inserted.
+func (m *hashChain) reset() {
+	for i := range m.head {
+		m.head[i] = emptyPos
+	}
+	for i := range m.head3 {
+		m.head3[i] = emptyPos
+	}
+}
+
+// rebase moves every position down by delta after the window slid.
+func (m *hashChain) rebase(delta int32) {
+	for _, t := range [][]int32{m.head, m.head3, m.prev} {
+		for i, p := range t {
+			if p-delta < 0 {
+				t[i] = emptyPos
+			} else {
+				t[i] = p - delta
+			}
+		}
+	}
+}
+
+func load32(b []byte, i int) uint32 { return binary.LittleEndian.Uint32(b[i:]) }
+func load64(b []byte, i int) uint64 { return binary.LittleEndian.Uint64(b[i:]) }
+
+func hash4(u uint32) uint32 { return (u * 0x9E3779B1) >> (32 - hashBits) }
+func hash3(u uint32) uint32 { return ((u << 8) * 0x9E3779B1) >> (32 - hash3Bits) }
+
+// insert records position p, which has 4 bytes of data after it.
+func (m *hashChain) insert(data []byte, p int) {
+	u := load32(data, p)
+	h := hash4(u)
+	m.prev[p&windowMask] = m.head[h]
+	m.head[h] = int32(p)
+	m.head3[hash3(u)] = int32(p)
+}
+
+// matchLen returns how many bytes at a and b agree, up to max; a < b and
+// b+max ≤ len(data).
+func matchLen(data []byte, a, b, max int) int {
+	n := 0
+	for n+8 <= max {
+		x := load64(data, a+n) ^ load64(data, b+n)
+		if x != 0 {
+			return n + bits.TrailingZeros64(x)>>3
+		}
+		n += 8
+	}
+	for n < max && data[a+n] == data[b+n] {
+		n++
+	}
+	return n
+}
+
+// find inserts p, which has 4 bytes of data after it and end-p bytes up to
+// the end of the data, and returns the longest match longer than best
+// among the last depth positions of its chain, stopping early at nice.
+// length is 0 when there is none.
+func (m *hashChain) find(data []byte, p, end, best, depth, nice int) (length, dist int) {
+	u := load32(data, p)
+	h := hash4(u)
+	c := int(m.head[h])
+	m.prev[p&windowMask] = int32(c)
+	m.head[h] = int32(p)
+	h3 := hash3(u)
+	c3 := int(m.head3[h3])
+	m.head3[h3] = int32(p)
+
+	max := min(maxMatch, end-p)
+	if best >= max {
+		return 0, 0
+	}
+	nice = min(nice, max)
+	if best < minMatch && p-c3 <= maxDist3 && load32(data, c3)&0xffffff == u&0xffffff {
+		best = matchLen(data, c3, p, max)
+		length, dist = best, p-c3
+		if best >= nice {
+			return length, dist
+		}
+	}
+	limit := p - windowSize
+	for ; c >= limit && depth > 0; depth-- {
+		if data[c+best] == data[p+best] && load32(data, c) == u {
+			if l := matchLen(data, c, p, max); l > best {
+				best, length, dist = l, l, p-c
+				if l >= nice {
+					break
+				}
+			}
+		}
+		if c == limit {
+			break // its prev slot is p's, just overwritten
+		}
+		c = int(m.prev[c&windowMask])
+	}
+	return length, dist
+}

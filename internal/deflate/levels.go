@@ -1,0 +1,57 @@
+package deflate
+
+// Levels. 1..9 are zlib's range, with zlib's level table's meaning of
+// good/lazy/nice/chain; 10..12 parse by a cost model.
+const (
+	BestSpeed          = 1
+	DefaultCompression = -1 // level 9, what firmwright's writers use
+	BestCompression    = 9  // the best of the greedy and lazy parses
+	BestRatio          = 12 // the best near-optimal parse, far slower
+)
+
+type strategy uint8
+
+const (
+	greedy  strategy = iota // take the longest match at each position
+	lazy                    // zlib's lazy evaluation: defer a match while the next is longer
+	optimal                 // minimum-cost path over all matches
+)
+
+// levelParams are one level's search limits. For the hash chain parses
+// they are zlib's: a match of good bytes or more cuts the lazy search's
+// chain to a quarter; a match of lazy bytes or more is not deferred;
+// nice ends a search; chain is how many candidates a search visits.
+type levelParams struct {
+	strategy strategy
+	good     int
+	lazy     int
+	nice     int
+	chain    int
+	passes   int // optimal: parses per block, each with the last one's costs
+}
+
+var levels = [BestRatio + 1]levelParams{
+	1:  {strategy: greedy, nice: 8, chain: 4},
+	2:  {strategy: greedy, nice: 16, chain: 8},
+	3:  {strategy: greedy, nice: 32, chain: 32},
+	4:  {strategy: lazy, good: 4, lazy: 4, nice: 16, chain: 16},
+	5:  {strategy: lazy, good: 8, lazy: 16, nice: 32, chain: 32},
+	6:  {strategy: lazy, good: 8, lazy: 16, nice: 128, chain: 128},
+	7:  {strategy: lazy, good: 8, lazy: 32, nice: 128, chain: 256},
+	8:  {strategy: lazy, good: 32, lazy: 128, nice: 258, chain: 1024},
+	9:  {strategy: lazy, good: 32, lazy: 258, nice: 258, chain: 4096},
+	10: {strategy: optimal, nice: 128, chain: 32, passes: 2},
+	11: {strategy: optimal, nice: 258, chain: 128, passes: 4},
+	12: {strategy: optimal, nice: 258, chain: 1024, passes: 8},
+}
+
+// paramsFor returns level's parameters, or false for a level out of range.
+func paramsFor(level int) (levelParams, bool) {
+	if level == DefaultCompression {
+		level = 9
+	}
+	if level < BestSpeed || level > BestRatio {
+		return levelParams{}, false
+	}
+	return levels[level], true
+}

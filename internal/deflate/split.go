@@ -1,0 +1,134 @@
+package deflate
+
+import "math"
+
+// Block splitting. A chunk's tokens are cut into segments of segTokens;
+// each block is a run of whole segments. Ranges are split top down: a
+// range is cut where the two sides' symbol statistics differ most (by
+// entropy, which prefix sums of segment histograms make cheap to measure
+// anywhere), and the cut is kept when the two blocks, priced with their
+// real Huffman codes and headers, cost less than the one.
+const (
+	segTokens = 1024
+	numSyms   = numLitLen + numDist // a histogram: lit/len counts then distance counts
+)
+
+type splitter struct {
+	prefix []uint32 // prefix[k*numSyms+s]: count of symbol s in segments before k
+	nseg   int
+	ends   []int // block ends, in tokens
+	hist   [numSyms]uint32
+}
+
+// split sets s.ends to the blocks' ends for tokens.
+func (s *splitter) split(e *blockEncoder, tokens []token) []int {
+	s.ends = s.ends[:0]
+	s.nseg = (len(tokens) + segTokens - 1) / segTokens
+	if s.nseg <= 1 {
+		return append(s.ends, len(tokens))
+	}
+	s.count(tokens)
+	s.splitRange(e, 0, s.nseg, math.MaxInt)
+	s.ends[len(s.ends)-1] = len(tokens)
+	return s.ends
+}
+
+// count fills the prefix sums of the segments' histograms.
+func (s *splitter) count(tokens []token) {
+	n := (s.nseg + 1) * numSyms
+	if cap(s.prefix) < n {
+		s.prefix = make([]uint32, n)
+	}
+	s.prefix = s.prefix[:n]
+	clear(s.prefix[:numSyms])
+	for k := 0; k < s.nseg; k++ {
+		row := s.prefix[(k+1)*numSyms : (k+2)*numSyms]
+		copy(row, s.prefix[k*numSyms:(k+1)*numSyms])
+		seg := tokens[k*segTokens : min(len(tokens), (k+1)*segTokens)]
+		for _, t := range seg {
+			row[t.litLenSym()]++
+			if t.isMatch() {
+				row[numLitLen+t.distSym()]++
+			}
+		}
+	}
+}
+
+// splitRange appends the ends of the blocks of segments a..b-1, whose cost
+// as one block is whole (math.MaxInt if not yet known).
+func (s *splitter) splitRange(e *blockEncoder, a, b int, whole int) {
+	if b-a < 2 {
+		s.ends = append(s.ends, b*segTokens)
+		return
+	}
+	if whole == math.MaxInt {
+		whole = s.realCost(e, a, b)
+	}
+	best, bestK := math.Inf(1), a+1
+	for k := a + 1; k < b; k++ {
+		if c := s.entropy(a, k) + s.entropy(k, b); c < best {
+			best, bestK = c, k
+		}
+	}
+	left, right := s.realCost(e, a, bestK), s.realCost(e, bestK, b)
+	if left+right >= whole {
+		s.ends = append(s.ends, b*segTokens)
+		return
+	}
+	s.splitRange(e, a, bestK, left)
+	s.splitRange(e, bestK, b, right)
+}
+
+// rangeHist sets s.hist to the counts of segments a..b-1.
+func (s *splitter) rangeHist(a, b int) {
+	lo := s.prefix[a*numSyms : (a+1)*numSyms]
+	hi := s.prefix[b*numSyms : (b+1)*numSyms]
+	for i := range s.hist {
+		s.hist[i] = hi[i] - lo[i]
+	}
+}
+
+// entropy estimates the bits of segments a..b-1's symbols with ideal
+// codes, ignoring extra bits (which no cut changes) and headers.
+func (s *splitter) entropy(a, b int) float64 {
+	s.rangeHist(a, b)
+	return entropyBits(s.hist[:numLitLen]) + entropyBits(s.hist[numLitLen:])
+}
+
+func entropyBits(h []uint32) float64 {
+	var total uint32
+	sum := 0.0
+	for _, c := range h {
+		if c != 0 {
+			total += c
+			sum += nlog2(c)
+		}
+	}
+	return nlog2(total) - sum
+}
+
+// nlog2Table holds n·log2(n) for small n, the counts most symbols have.
+var nlog2Table = func() *[4096]float32 {
+	var t [4096]float32
+	for n := 1; n < len(t); n++ {
+		t[n] = float32(float64(n) * math.Log2(float64(n)))
+	}
+	return &t
+}()
+
+func nlog2(n uint32) float64 {
+	if n < uint32(len(nlog2Table)) {
+		return float64(nlog2Table[n])
+	}
+	f := float64(n)
+	return f * math.Log2(f)
+}
+
+// realCost prices segments a..b-1 as a dynamic block.
+func (s *splitter) realCost(e *blockEncoder, a, b int) int {
+	s.rangeHist(a, b)
+	copy(e.litFreq[:], s.hist[:numLitLen])
+	copy(e.distFreq[:], s.hist[numLitLen:])
+	e.litFreq[endOfBlock] = 1
+	return e.buildDynamic()
+}
