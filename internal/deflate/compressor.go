@@ -10,6 +10,7 @@ type compressor struct {
 	split  splitter
 	bw     bitWriter
 	tokens []token
+	opt    optParser
 	// inserted is the first position not yet in the match finder. The
 	// last 3 bytes of a range wait for the next range's data, and a
 	// dictionary is inserted when the first range comes.
@@ -48,8 +49,12 @@ func (c *compressor) compress(data []byte, start, end int, final bool) {
 	switch c.p.strategy {
 	case greedy:
 		c.parseGreedy(data, start, end)
-	default:
+	case lazy:
 		c.parseLazy(data, start, end)
+	case optimal:
+		c.compressOptimal(data, start, end, final)
+		c.inserted = max(start, end-3)
+		return
 	}
 	c.inserted = max(start, end-3)
 	c.writeBlocks(data[start:end], final)
@@ -61,14 +66,7 @@ func (c *compressor) writeBlocks(raw []byte, final bool) {
 	ends := c.split.split(c.enc, c.tokens)
 	t0, r0 := 0, 0
 	for i, t1 := range ends {
-		r1 := r0
-		for _, t := range c.tokens[t0:t1] {
-			if t.isMatch() {
-				r1 += t.length()
-			} else {
-				r1++
-			}
-		}
+		r1 := r0 + tokenBytes(c.tokens[t0:t1])
 		c.enc.writeBlock(&c.bw, c.tokens[t0:t1], raw[r0:r1], final && i == len(ends)-1)
 		t0, r0 = t1, r1
 	}

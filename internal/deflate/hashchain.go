@@ -140,3 +140,49 @@ func (m *hashChain) find(data []byte, p, end, best, depth, nice int) (length, di
 	}
 	return length, dist
 }
+
+// findAll inserts p, like find, and appends to ms every match that is
+// longer than all nearer ones: lengths and distances both increase, and
+// each is the nearest match of its length or more, which is all a cost
+// model needs. It stops at nice bytes or depth candidates.
+func (m *hashChain) findAll(data []byte, p, end, depth, nice int, ms []match) []match {
+	u := load32(data, p)
+	h := hash4(u)
+	c := int(m.head[h])
+	m.prev[p&windowMask] = int32(c)
+	m.head[h] = int32(p)
+	h3 := hash3(u)
+	c3 := int(m.head3[h3])
+	m.head3[h3] = int32(p)
+
+	max := min(maxMatch, end-p)
+	if max < minMatch {
+		return ms
+	}
+	nice = min(nice, max)
+	best := minMatch - 1
+	if p-c3 <= maxDist3 && load32(data, c3)&0xffffff == u&0xffffff {
+		best = matchLen(data, c3, p, max)
+		ms = append(ms, match{uint16(best), uint16(p - c3)})
+		if best >= nice {
+			return ms
+		}
+	}
+	limit := p - windowSize
+	for ; c >= limit && depth > 0; depth-- {
+		if data[c+best] == data[p+best] && load32(data, c) == u {
+			if l := matchLen(data, c, p, max); l > best {
+				best = l
+				ms = append(ms, match{uint16(l), uint16(p - c)})
+				if l >= nice {
+					break
+				}
+			}
+		}
+		if c == limit {
+			break
+		}
+		c = int(m.prev[c&windowMask])
+	}
+	return ms
+}

@@ -38,12 +38,16 @@ func TestCorpusReport(t *testing.T) {
 			}
 			var out []byte
 			n := 0
-			t0 := time.Now()
-			for _, p := range ps {
-				out = c.AppendDeflate(out[:0], p.data)
-				n += len(out)
+			el := 1e9
+			for rep := 0; rep < reportReps; rep++ {
+				n = 0
+				t0 := time.Now()
+				for _, p := range ps {
+					out = c.AppendDeflate(out[:0], p.data)
+					n += len(out)
+				}
+				el = min(el, time.Since(t0).Seconds())
 			}
-			el := time.Since(t0).Seconds()
 			a := tot[level]
 			tot[level] = [2]float64{a[0] + float64(n), a[1] + el}
 			fmt.Printf("%-10s L%-2d size %.4f×zlib  time %.3f×zlib (%.1f MB/s)\n", f[strings.LastIndex(f, "/")+1:], level,
@@ -90,6 +94,10 @@ func overrideParams(t *testing.T) {
 	}
 }
 
+// reportReps is how many times the report compresses each file, keeping
+// the fastest: other work on the machine only ever slows a run down.
+var reportReps = 3
+
 // zlibCached is zlibRun on 128 KiB blocks, remembered in
 // $TMPDIR/deflate-zlib-cache across runs of the report.
 func zlibCached(t testing.TB, py, f string) (int, float64) {
@@ -102,6 +110,10 @@ func zlibCached(t testing.TB, py, f string) (int, float64) {
 		}
 	}
 	s, sec := zlibRun(t, py, 131072, 0, 9, 8, f)
+	for rep := 1; rep < 3; rep++ {
+		_, sec2 := zlibRun(t, py, 131072, 0, 9, 8, f)
+		sec = min(sec, sec2)
+	}
 	os.MkdirAll(filepath.Dir(cache), 0o755)
 	os.WriteFile(cache, []byte(fmt.Sprint(s, sec)), 0o644)
 	return s, sec

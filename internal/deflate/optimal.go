@@ -1,0 +1,141 @@
+package deflate
+
+// A match found at a position: length 3..258 and distance 1..32768
+// (stored as distance-1 would fit 15 bits, but 32768 fits 16 anyway).
+type match struct{ length, dist uint16 }
+
+// optParser chooses a chunk's literals and matches by dynamic
+// programming over every match the match finder saw, with a cost model
+// that the previous parse's Huffman codes give: a near-optimal parse, as
+// zopfli's and libdeflate's high levels make.
+type optParser struct {
+	matches []match // every position's matches, in position order
+	mstart  []int32 // mstart[i]..mstart[i+1]: position i's, i from the chunk start
+	cost    []uint32
+	choice  []uint32 // length<<16 | dist of the choice at i; 0 for a literal
+	costs   costModel
+	block   []token // a block's tokens as a later pass parses them
+}
+
+// compressOptimal parses data[start:end] once with estimated costs,
+// splits the result into blocks, then parses each block again with the
+// costs of its previous parse's codes, passes-1 times, and writes it.
+func (c *compressor) compressOptimal(data []byte, start, end int, final bool) {
+	o := &c.opt
+	c.collect(data, start, end)
+	o.costs.setInitial(data[start:end])
+	c.tokens = o.parseRange(data, start, 0, end-start, c.tokens[:0])
+	ends := c.split.split(c.enc, c.tokens)
+	t0, r0 := 0, 0
+	for i, t1 := range ends {
+		r1 := r0 + tokenBytes(c.tokens[t0:t1])
+		toks := c.tokens[t0:t1]
+		for pass := 1; pass < c.p.passes; pass++ {
+			c.enc.countTokens(toks)
+			c.enc.hb.lengths(c.enc.litFreq[:], c.enc.litLens[:], maxCodeLen)
+			c.enc.hb.lengths(c.enc.distFreq[:], c.enc.distLens[:], maxCodeLen)
+			o.costs.setFromLengths(c.enc.litLens[:], c.enc.distLens[:], unusedLitCost, unusedDistCost)
+			o.block = o.parseRange(data, start, r0, r1, o.block[:0])
+			toks = o.block
+		}
+		c.enc.writeBlock(&c.bw, toks, data[start+r0:start+r1], final && i == len(ends)-1)
+		t0, r0 = t1, r1
+	}
+}
+
+// What a symbol missing from the last code is priced at: about what a
+// rare symbol costs, plus its share of a longer header.
+const (
+	unusedLitCost  = 14 * costScale
+	unusedDistCost = 10 * costScale
+)
+
+// tokenBytes returns how many bytes toks encode.
+func tokenBytes(toks []token) int {
+	n := 0
+	for _, t := range toks {
+		if t.isMatch() {
+			n += t.length()
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// collect runs the match finder over data[start:end], filling o.matches.
+// After a match of nice bytes or more the positions it covers are only
+// inserted: a long repeat would otherwise cost its length squared.
+func (c *compressor) collect(data []byte, start, end int) {
+	o := &c.opt
+	n := end - start
+	o.matches = o.matches[:0]
+	if cap(o.mstart) < n+1 {
+		o.mstart = make([]int32, n+1)
+	}
+	o.mstart = o.mstart[:n+1]
+	p := start
+	for p < end {
+		o.mstart[p-start] = int32(len(o.matches))
+		if end-p < 4 {
+			p++
+			continue
+		}
+		o.matches = c.hc.findAll(data, p, end, c.p.chain, c.p.nice, o.matches)
+		k := len(o.matches)
+		if k > int(o.mstart[p-start]) && int(o.matches[k-1].length) >= c.p.nice {
+			l := int(o.matches[k-1].length)
+			for q := p + 1; q < p+l; q++ {
+				o.mstart[q-start] = int32(k)
+			}
+			c.insertRange(data, p+1, p+l, end)
+			p += l
+			continue
+		}
+		p++
+	}
+	o.mstart[n] = int32(len(o.matches))
+}
+
+// parseRange finds the cheapest path through data[a:b] (offsets from the
+// chunk start, which is data[start]) under o.costs and appends its tokens
+// to toks.
+func (o *optParser) parseRange(data []byte, start, a, b int, toks []token) []token {
+	n := b - a
+	if cap(o.cost) < n+1 {
+		o.cost = make([]uint32, n+1)
+		o.choice = make([]uint32, n+1)
+	}
+	cost, choice := o.cost[:n+1], o.choice[:n+1]
+	cm := &o.costs
+	cost[n] = 0
+	for i := n - 1; i >= 0; i-- {
+		best := cm.lit[data[start+a+i]] + cost[i+1]
+		ch := uint32(0)
+		prevLen := minMatch - 1
+		maxLen := n - i
+		for _, m := range o.matches[o.mstart[a+i]:o.mstart[a+i+1]] {
+			l := min(int(m.length), maxLen)
+			dc := cm.dist(int(m.dist))
+			for ; prevLen < l; prevLen++ {
+				ln := prevLen + 1
+				if c := cm.length[ln] + dc + cost[i+ln]; c < best {
+					best, ch = c, uint32(ln)<<16|uint32(m.dist)
+				}
+			}
+		}
+		cost[i], choice[i] = best, ch
+	}
+	for i := 0; i < n; {
+		ch := choice[i]
+		if ch == 0 {
+			toks = append(toks, literalToken(data[start+a+i]))
+			i++
+			continue
+		}
+		l := int(ch >> 16)
+		toks = append(toks, matchToken(l, int(ch&0xffff)))
+		i += l
+	}
+	return toks
+}
