@@ -5,7 +5,8 @@ package deflate
 // match finder, and writes the range as blocks to its bitWriter.
 type compressor struct {
 	p      levelParams
-	hc     *hashChain
+	hc     *hashChain // the match finder of the greedy and lazy parses
+	bt     *binTree   // or of the optimal parse
 	enc    *blockEncoder
 	split  splitter
 	bw     bitWriter
@@ -18,19 +19,33 @@ type compressor struct {
 }
 
 func newCompressor(p levelParams) *compressor {
-	return &compressor{p: p, hc: newHashChain(), enc: newBlockEncoder()}
+	c := &compressor{p: p, enc: newBlockEncoder()}
+	if p.strategy == optimal {
+		c.bt = newBinTree()
+	} else {
+		c.hc = newHashChain()
+	}
+	return c
 }
 
 // reset forgets all history and output.
 func (c *compressor) reset() {
-	c.hc.reset()
+	if c.bt != nil {
+		c.bt.reset()
+	} else {
+		c.hc.reset()
+	}
 	c.bw.reset()
 	c.inserted = 0
 }
 
 // rebase follows the window sliding down by delta bytes.
 func (c *compressor) rebase(delta int) {
-	c.hc.rebase(int32(delta))
+	if c.bt != nil {
+		c.bt.rebase(int32(delta))
+	} else {
+		c.hc.rebase(int32(delta))
+	}
 	c.inserted -= delta
 }
 
@@ -46,6 +61,9 @@ func (c *compressor) compress(data []byte, start, end int, final bool) {
 	}
 	c.insertRange(data, c.inserted, start, end)
 	c.tokens = c.tokens[:0]
+	if c.hc != nil {
+		c.hc.setLitCosts(data[start:end])
+	}
 	switch c.p.strategy {
 	case greedy:
 		c.parseGreedy(data, start, end)

@@ -22,29 +22,6 @@ func (m *costModel) dist(d int) uint32 {
 	return m.distHigh[d>>7]
 }
 
-// setFromLengths prices symbols by their code lengths; symbols the code
-// lacks (length 0) cost unused, since a parse may still pick them.
-func (m *costModel) setFromLengths(litLens, distLens []uint8, unusedLit, unusedDist uint32) {
-	for b := 0; b < 256; b++ {
-		m.lit[b] = symCost(litLens[b], unusedLit)
-	}
-	for l := minMatch; l <= maxMatch; l++ {
-		c := lengthCode[l-minMatch]
-		m.length[l] = symCost(litLens[257+int(c)], unusedLit) + uint32(lengthExtra[c])*costScale
-	}
-	for s := 0; s < numDist; s++ {
-		m.distSym[s] = symCost(distLens[s], unusedDist) + uint32(distExtra[s])*costScale
-	}
-	m.spreadDist()
-}
-
-func symCost(l uint8, unused uint32) uint32 {
-	if l == 0 {
-		return unused
-	}
-	return uint32(l) * costScale
-}
-
 // spreadDist fills the by-distance tables from distSym.
 func (m *costModel) spreadDist() {
 	for d := 0; d < 256; d++ {
@@ -82,4 +59,33 @@ func (m *costModel) setInitial(data []byte) {
 func log2Cost(total, count uint32) uint32 {
 	c := uint32((float64(nlog2(total))/float64(total) - float64(nlog2(count))/float64(count)) * costScale)
 	return max(c, costScale)
+}
+
+// setFromFreqs prices symbols by their share of the last parse's symbols,
+// in fractions of a bit; missing symbols as if seen half a time.
+func (m *costModel) setFromFreqs(litFreq, distFreq []uint32) {
+	var lt, dt uint32
+	for _, f := range litFreq {
+		lt += f
+	}
+	for _, f := range distFreq {
+		dt += f
+	}
+	sc := func(total, f uint32) uint32 {
+		if f == 0 {
+			return log2Cost(2*total, 1)
+		}
+		return log2Cost(total, f)
+	}
+	for b := 0; b < 256; b++ {
+		m.lit[b] = sc(lt, litFreq[b])
+	}
+	for l := minMatch; l <= maxMatch; l++ {
+		c := lengthCode[l-minMatch]
+		m.length[l] = sc(lt, litFreq[257+int(c)]) + uint32(lengthExtra[c])*costScale
+	}
+	for s := 0; s < numDist; s++ {
+		m.distSym[s] = sc(max(dt, 1), distFreq[s]) + uint32(distExtra[s])*costScale
+	}
+	m.spreadDist()
 }

@@ -65,6 +65,12 @@ func (c *compressor) parseLazy(data []byte, start, end int) {
 // insertRange inserts positions from..to-1 that have 4 bytes of data.
 func (c *compressor) insertRange(data []byte, from, to, end int) {
 	to = min(to, end-3)
+	if c.bt != nil {
+		for q := from; q < to; q++ {
+			c.bt.find(data, q, end, c.p.chain, c.p.nice, nil, false)
+		}
+		return
+	}
 	for q := from; q < to; q++ {
 		c.hc.insert(data, q)
 	}

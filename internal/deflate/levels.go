@@ -28,6 +28,7 @@ type levelParams struct {
 	nice     int
 	chain    int
 	passes   int // optimal: parses per block, each with the last one's costs
+	rounds   int // optimal: times the chunk is split and its blocks optimized
 }
 
 var levels = [BestRatio + 1]levelParams{
@@ -39,10 +40,10 @@ var levels = [BestRatio + 1]levelParams{
 	6:  {strategy: lazy, good: 8, lazy: 16, nice: 128, chain: 128},
 	7:  {strategy: lazy, good: 8, lazy: 32, nice: 128, chain: 256},
 	8:  {strategy: lazy, good: 32, lazy: 128, nice: 258, chain: 1024},
-	9:  {strategy: lazy, good: 32, lazy: 258, nice: 258, chain: 4096},
-	10: {strategy: optimal, nice: 128, chain: 32, passes: 2},
-	11: {strategy: optimal, nice: 258, chain: 128, passes: 4},
-	12: {strategy: optimal, nice: 258, chain: 1024, passes: 8},
+	9:  {strategy: lazy, good: 32, lazy: 258, nice: 258, chain: 128},
+	10: {strategy: optimal, nice: 128, chain: 32, passes: 2, rounds: 1},
+	11: {strategy: optimal, nice: 258, chain: 128, passes: 4, rounds: 1},
+	12: {strategy: optimal, nice: 258, chain: 1024, passes: 6, rounds: 2},
 }
 
 // paramsFor returns level's parameters, or false for a level out of range.

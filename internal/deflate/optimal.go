@@ -15,40 +15,60 @@ type optParser struct {
 	choice  []uint32 // length<<16 | dist of the choice at i; 0 for a literal
 	costs   costModel
 	block   []token // a block's tokens as a later pass parses them
+	next    []token
 }
 
-// compressOptimal parses data[start:end] once with estimated costs,
-// splits the result into blocks, then parses each block again with the
-// costs of its previous parse's codes, passes-1 times, and writes it.
+// compressOptimal parses data[start:end] with estimated costs, then with
+// that parse's, splits the result into blocks, then parses each block
+// again with the costs of its previous parse, passes-1 times, and writes
+// it. Costs come from symbol frequencies, in fractions of a bit: that
+// gained 0.04% over whole-bit Huffman code lengths.
 func (c *compressor) compressOptimal(data []byte, start, end int, final bool) {
 	o := &c.opt
 	c.collect(data, start, end)
 	o.costs.setInitial(data[start:end])
 	c.tokens = o.parseRange(data, start, 0, end-start, c.tokens[:0])
+	// Once more over the whole chunk with the first parse's costs, so the
+	// split sees statistics closer to the final ones.
+	c.enc.countTokens(c.tokens)
+	o.costs.setFromFreqs(c.enc.litFreq[:], c.enc.distFreq[:])
+	c.tokens = o.parseRange(data, start, 0, end-start, c.tokens[:0])
+	// Each round but the last splits, optimizes the blocks and joins them
+	// again, so the next split sees the optimized statistics.
+	for round := 1; round < c.p.rounds; round++ {
+		ends := c.split.split(c.enc, c.tokens)
+		o.next = o.next[:0]
+		t0, r0 := 0, 0
+		for _, t1 := range ends {
+			r1 := r0 + tokenBytes(c.tokens[t0:t1])
+			toks := c.optimizeBlock(data, start, r0, r1, c.tokens[t0:t1])
+			o.next = append(o.next, toks...)
+			t0, r0 = t1, r1
+		}
+		c.tokens, o.next = o.next, c.tokens
+	}
 	ends := c.split.split(c.enc, c.tokens)
 	t0, r0 := 0, 0
 	for i, t1 := range ends {
 		r1 := r0 + tokenBytes(c.tokens[t0:t1])
-		toks := c.tokens[t0:t1]
-		for pass := 1; pass < c.p.passes; pass++ {
-			c.enc.countTokens(toks)
-			c.enc.hb.lengths(c.enc.litFreq[:], c.enc.litLens[:], maxCodeLen)
-			c.enc.hb.lengths(c.enc.distFreq[:], c.enc.distLens[:], maxCodeLen)
-			o.costs.setFromLengths(c.enc.litLens[:], c.enc.distLens[:], unusedLitCost, unusedDistCost)
-			o.block = o.parseRange(data, start, r0, r1, o.block[:0])
-			toks = o.block
-		}
+		toks := c.optimizeBlock(data, start, r0, r1, c.tokens[t0:t1])
 		c.enc.writeBlock(&c.bw, toks, data[start+r0:start+r1], final && i == len(ends)-1)
 		t0, r0 = t1, r1
 	}
 }
 
-// What a symbol missing from the last code is priced at: about what a
-// rare symbol costs, plus its share of a longer header.
-const (
-	unusedLitCost  = 14 * costScale
-	unusedDistCost = 10 * costScale
-)
+// optimizeBlock parses the block data[start+r0:start+r1], whose tokens
+// are toks, passes-1 more times, each with the costs of the last parse.
+func (c *compressor) optimizeBlock(data []byte, start, r0, r1 int, toks []token) []token {
+	o := &c.opt
+	for pass := 1; pass < c.p.passes; pass++ {
+		c.enc.countTokens(toks)
+		o.costs.setFromFreqs(c.enc.litFreq[:], c.enc.distFreq[:])
+		o.block = o.parseRange(data, start, r0, r1, o.block[:0])
+		toks = o.block
+	}
+	return toks
+}
 
 // tokenBytes returns how many bytes toks encode.
 func tokenBytes(toks []token) int {
@@ -81,7 +101,8 @@ func (c *compressor) collect(data []byte, start, end int) {
 			p++
 			continue
 		}
-		o.matches = c.hc.findAll(data, p, end, c.p.chain, c.p.nice, o.matches)
+		o.matches = c.bt.find(data, p, end, c.p.chain, c.p.nice, o.matches, true)
+		o.matches = dropDominated(o.matches, int(o.mstart[p-start]))
 		k := len(o.matches)
 		if k > int(o.mstart[p-start]) && int(o.matches[k-1].length) >= c.p.nice {
 			l := int(o.matches[k-1].length)
@@ -95,6 +116,20 @@ func (c *compressor) collect(data []byte, start, end int) {
 		p++
 	}
 	o.mstart[n] = int32(len(o.matches))
+}
+
+// dropDominated removes from ms[from:], matches of increasing length,
+// each one that a longer match at no greater distance makes useless.
+func dropDominated(ms []match, from int) []match {
+	out := len(ms)
+	for i := len(ms) - 1; i >= from; i-- {
+		if out < len(ms) && ms[i].dist >= ms[out].dist {
+			continue
+		}
+		out--
+		ms[out] = ms[i]
+	}
+	return append(ms[:from], ms[out:]...)
 }
 
 // parseRange finds the cheapest path through data[a:b] (offsets from the

@@ -22,6 +22,9 @@ func TestCorpusReport(t *testing.T) {
 		t.Skip("FIRMWRIGHT_DEFLATE_LEVELS is not set")
 	}
 	overrideParams(t)
+	if os.Getenv("FIRMWRIGHT_DEFLATE_REPS") != "" {
+		reportReps, _ = strconv.Atoi(os.Getenv("FIRMWRIGHT_DEFLATE_REPS"))
+	}
 	py := oracleTool(t, "python3")
 	var totZ, totZt float64
 	tot := map[int][2]float64{}
@@ -87,6 +90,8 @@ func overrideParams(t *testing.T) {
 				p.lazy = n
 			case "passes":
 				p.passes = n
+			case "rounds":
+				p.rounds = n
 			default:
 				t.Fatalf("unknown parameter %q", k)
 			}

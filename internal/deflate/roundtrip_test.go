@@ -21,7 +21,7 @@ type testInput struct {
 // around its limits, runs, far matches, incompressible data, text and
 // binary-like data. Deterministic, so failures reproduce.
 func testInputs() []testInput {
-	r := rand.New(rand.NewPCG(1, 2))
+	r := newRand(1)
 	random := func(n int) []byte {
 		b := make([]byte, n)
 		for i := range b {
@@ -47,10 +47,12 @@ func testInputs() []testInput {
 	copy(far[32767+1000:], far[1000:1300])
 	add("far-32768", far)
 	add("text", textLike(r, 300000))
-	add("binary", binaryLike(r, 600000))
+	add("binary", binaryLike(r, 400000)) // over one chunk
 	add("small-alphabet", smallAlphabet(r, 200000))
 	return in
 }
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 2)) }
 
 // textLike makes text of words from a small vocabulary.
 func textLike(r *rand.Rand, n int) []byte {
