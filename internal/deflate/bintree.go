@@ -17,6 +17,7 @@ type binTree struct {
 	// child[2*(p&windowMask)] is p's left subtree (smaller keys),
 	// child[2*(p&windowMask)+1] its right (larger keys).
 	child []int32
+	positions
 }
 
 func newBinTree() *binTree {
@@ -25,13 +26,13 @@ func newBinTree() *binTree {
 		head3: make([]int32, 1<<hash3Bits),
 		child: make([]int32, 2*windowSize),
 	}
-	t.reset()
+	t.clear()
 	return t
 }
 
-// reset empties the trees; child needs no clearing, as a position's slots
-// are written when it is inserted.
-func (t *binTree) reset() {
+// clear empties the trees; child needs no clearing, as a position's
+// slots are written when it is inserted.
+func (t *binTree) clear() {
 	for i := range t.head {
 		t.head[i] = emptyPos
 	}
@@ -40,18 +41,7 @@ func (t *binTree) reset() {
 	}
 }
 
-// rebase moves every position down by delta after the window slid.
-func (t *binTree) rebase(delta int32) {
-	for _, s := range [][]int32{t.head, t.head3, t.child} {
-		for i, p := range s {
-			if p-delta < 0 {
-				s[i] = emptyPos
-			} else {
-				s[i] = p - delta
-			}
-		}
-	}
-}
+func (t *binTree) tables() [][]int32 { return [][]int32{t.head, t.head3, t.child} }
 
 // find inserts p, which has 4 bytes of data after it, and, if ms is not
 // nil, appends its matches of increasing length (each the nearest the
@@ -60,11 +50,12 @@ func (t *binTree) rebase(delta int32) {
 func (t *binTree) find(data []byte, p, end, depth, nice int, ms []match, record bool) []match {
 	u := load32(data, p)
 	h := hash4(u)
-	cur := int(t.head[h])
-	t.head[h] = int32(p)
+	base := t.base
+	cur := int(t.head[h]) - base
+	t.head[h] = int32(p + base)
 	h3 := hash3(u)
-	c3 := int(t.head3[h3])
-	t.head3[h3] = int32(p)
+	c3 := int(t.head3[h3]) - base
+	t.head3[h3] = int32(p + base)
 
 	max := min(maxMatch, end-p)
 	keyLen := min(nice, max) // bytes the tree order looks at
@@ -75,9 +66,9 @@ func (t *binTree) find(data []byte, p, end, depth, nice int, ms []match, record 
 		best = matchLen(data, c3, p, max)
 		ms = append(ms, match{uint16(best), uint16(p - c3)})
 	}
-	left := 2 * (p & windowMask) // slot where the next smaller node hangs
-	right := left + 1            // slot where the next larger node hangs
-	lenL, lenR := 0, 0           // bytes the left and right bounds share with p
+	left := 2 * ((p + base) & windowMask) // slot where the next smaller node hangs
+	right := left + 1                     // slot where the next larger node hangs
+	lenL, lenR := 0, 0                    // bytes the left and right bounds share with p
 	limit := p - windowSize
 	for ; depth > 0 && cur > limit; depth-- {
 		l := min(lenL, lenR)
@@ -90,7 +81,7 @@ func (t *binTree) find(data []byte, p, end, depth, nice int, ms []match, record 
 			}
 			ms = append(ms, match{uint16(full), uint16(p - cur)})
 		}
-		cs := 2 * (cur & windowMask)
+		cs := 2 * ((cur + base) & windowMask)
 		if l == keyLen {
 			if keyLen < nice {
 				// the data ends before the key does: the order past
@@ -101,15 +92,15 @@ func (t *binTree) find(data []byte, p, end, depth, nice int, ms []match, record 
 			return ms
 		}
 		if data[cur+l] < data[p+l] {
-			t.child[left] = int32(cur)
+			t.child[left] = int32(cur + base)
 			left = cs + 1
 			lenL = l
-			cur = int(t.child[cs+1])
+			cur = int(t.child[cs+1]) - base
 		} else {
-			t.child[right] = int32(cur)
+			t.child[right] = int32(cur + base)
 			right = cs
 			lenR = l
-			cur = int(t.child[cs])
+			cur = int(t.child[cs]) - base
 		}
 	}
 	t.child[left], t.child[right] = emptyPos, emptyPos

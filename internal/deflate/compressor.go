@@ -16,6 +16,7 @@ type compressor struct {
 	// last 3 bytes of a range wait for the next range's data, and a
 	// dictionary is inserted when the first range comes.
 	inserted int
+	used     int // the end of the data compressed since the last reset
 }
 
 func newCompressor(p levelParams) *compressor {
@@ -28,25 +29,27 @@ func newCompressor(p levelParams) *compressor {
 	return c
 }
 
+// finder returns the match finder's position tables.
+func (c *compressor) finder() posTables {
+	if c.bt != nil {
+		return c.bt
+	}
+	return c.hc
+}
+
 // reset forgets all history and output.
 func (c *compressor) reset() {
-	if c.bt != nil {
-		c.bt.reset()
-	} else {
-		c.hc.reset()
-	}
+	forget(c.finder(), c.used)
+	c.used = 0
 	c.bw.reset()
 	c.inserted = 0
 }
 
 // rebase follows the window sliding down by delta bytes.
 func (c *compressor) rebase(delta int) {
-	if c.bt != nil {
-		c.bt.rebase(int32(delta))
-	} else {
-		c.hc.rebase(int32(delta))
-	}
+	slide(c.finder(), delta)
 	c.inserted -= delta
+	c.used -= delta
 }
 
 // compress writes data[start:end] as one or more blocks, the last one
@@ -59,6 +62,7 @@ func (c *compressor) compress(data []byte, start, end int, final bool) {
 		}
 		return
 	}
+	c.used = end
 	c.insertRange(data, c.inserted, start, end)
 	c.tokens = c.tokens[:0]
 	if c.hc != nil {

@@ -1,5 +1,7 @@
 package deflate
 
+import "math"
+
 // Costs are in sixteenths of a bit, so the first parse's estimates can be
 // fractional while later ones are whole Huffman code lengths.
 const costScale = 16
@@ -57,8 +59,15 @@ func (m *costModel) setInitial(data []byte) {
 
 // log2Cost is log2(total/count) in cost units, at least one bit.
 func log2Cost(total, count uint32) uint32 {
-	c := uint32((float64(nlog2(total))/float64(total) - float64(nlog2(count))/float64(count)) * costScale)
-	return max(c, costScale)
+	c := int32((log2(total) - log2(count)) * costScale)
+	return uint32(max(c, costScale))
+}
+
+// log2 approximates log2(n) within 0.01, as nlog2 does.
+func log2(n uint32) float32 {
+	b := math.Float32bits(float32(n))
+	m := math.Float32frombits(b&0x7fffff|127<<23) - 1
+	return float32(int32(b>>23)-127) + m*(1.3465-0.3465*m)
 }
 
 // setFromFreqs prices symbols by their share of the last parse's symbols,

@@ -22,12 +22,14 @@ const (
 // cost at -9); 3-byte matches come from a table of the latest position of
 // each 3-byte hash.
 //
-// Positions are indexes into the data being compressed; when the Writer
-// slides its window it calls rebase.
+// The tables hold absolute positions, data index plus base (see
+// positions), so that neither a reset nor a slide of the window has to
+// rewrite them.
 type hashChain struct {
-	head  []int32
-	head3 []int32
-	prev  []int32 // the previous position with the same hash, by pos&windowMask
+	head  *[1 << hashBits]int32
+	head3 *[1 << hash3Bits]int32
+	prev  *[windowSize]int32 // the previous position with the same hash, by pos&windowMask
+	positions
 	// litCost prices the chunk's literals, by its byte histogram, so that
 	// a 3-byte match farther than maxDist3 is taken when it is likely
 	// cheaper than its literals.
@@ -60,18 +62,18 @@ const far3Bits = 6
 
 func newHashChain() *hashChain {
 	m := &hashChain{
-		head:  make([]int32, 1<<hashBits),
-		head3: make([]int32, 1<<hash3Bits),
-		prev:  make([]int32, windowSize),
+		head:  new([1 << hashBits]int32),
+		head3: new([1 << hash3Bits]int32),
+		prev:  new([windowSize]int32),
 	}
-	m.reset()
+	m.clear()
 	return m
 }
 
-// reset empties the heads. prev needs no clearing: it is only read along
+// clear empties the heads. prev needs no clearing: it is only read along
 // chains that start at a head, and each entry is written when its
 // position is inserted.
-func (m *hashChain) reset() {
+func (m *hashChain) clear() {
 	for i := range m.head {
 		m.head[i] = emptyPos
 	}
@@ -80,32 +82,22 @@ func (m *hashChain) reset() {
 	}
 }
 
-// rebase moves every position down by delta after the window slid.
-func (m *hashChain) rebase(delta int32) {
-	for _, t := range [][]int32{m.head, m.head3, m.prev} {
-		for i, p := range t {
-			if p-delta < 0 {
-				t[i] = emptyPos
-			} else {
-				t[i] = p - delta
-			}
-		}
-	}
-}
+func (m *hashChain) tables() [][]int32 { return [][]int32{m.head[:], m.head3[:], m.prev[:]} }
 
 func load32(b []byte, i int) uint32 { return binary.LittleEndian.Uint32(b[i:]) }
 func load64(b []byte, i int) uint64 { return binary.LittleEndian.Uint64(b[i:]) }
 
-func hash4(u uint32) uint32 { return (u * 0x9E3779B1) >> (32 - hashBits) }
-func hash3(u uint32) uint32 { return ((u << 8) * 0x9E3779B1) >> (32 - hash3Bits) }
+func hash4(u uint32) uint32 { return (u * 0x9E3779B1) >> (32 - hashBits) & (1<<hashBits - 1) }
+func hash3(u uint32) uint32 { return ((u << 8) * 0x9E3779B1) >> (32 - hash3Bits) & (1<<hash3Bits - 1) }
 
 // insert records position p, which has 4 bytes of data after it.
 func (m *hashChain) insert(data []byte, p int) {
 	u := load32(data, p)
 	h := hash4(u)
-	m.prev[p&windowMask] = m.head[h]
-	m.head[h] = int32(p)
-	m.head3[hash3(u)] = int32(p)
+	a := int32(p + m.base)
+	m.prev[a&windowMask] = m.head[h]
+	m.head[h] = a
+	m.head3[hash3(u)] = a
 }
 
 // matchLen returns how many bytes at a and b agree, up to max; a < b and
@@ -132,40 +124,48 @@ func matchLen(data []byte, a, b, max int) int {
 func (m *hashChain) find(data []byte, p, end, best, depth, nice int) (length, dist int) {
 	u := load32(data, p)
 	h := hash4(u)
-	c := int(m.head[h])
-	m.prev[p&windowMask] = int32(c)
-	m.head[h] = int32(p)
+	a := int32(p + m.base)
+	c := int(m.head[h]) - m.base
+	m.prev[a&windowMask] = m.head[h]
+	m.head[h] = a
 	h3 := hash3(u)
-	c3 := int(m.head3[h3])
-	m.head3[h3] = int32(p)
+	c3 := int(m.head3[h3]) - m.base
+	m.head3[h3] = a
 
-	max := min(maxMatch, end-p)
-	if best >= max {
+	maxLen := min(maxMatch, end-p)
+	if best >= maxLen {
 		return 0, 0
 	}
-	nice = min(nice, max)
+	nice = min(nice, maxLen)
 	if best < minMatch && p-c3 < windowSize && load32(data, c3)&0xffffff == u&0xffffff {
-		if l := matchLen(data, c3, p, max); l > minMatch || p-c3 <= maxDist3 || m.worth3(data, p, p-c3) {
+		if l := matchLen(data, c3, p, maxLen); l > minMatch || p-c3 <= maxDist3 || m.worth3(data, p, p-c3) {
 			best, length, dist = l, l, p-c3
 			if best >= nice {
 				return length, dist
 			}
 		}
 	}
+	// A candidate must agree with p on the 4 bytes ending where the best
+	// match so far ends (else it is no longer) and on the first 4 (else
+	// the hash collided): two loads that reject most candidates.
+	tailAt := max(best-3, 0)
+	tail := load32(data, p+tailAt)
 	limit := p - windowSize
 	for ; c >= limit && depth > 0; depth-- {
-		if data[c+best] == data[p+best] && load32(data, c) == u {
-			if l := matchLen(data, c, p, max); l > best {
+		if load32(data, c+tailAt) == tail && load32(data, c) == u {
+			if l := 4 + matchLen(data, c+4, p+4, maxLen-4); l > best {
 				best, length, dist = l, l, p-c
 				if l >= nice {
 					break
 				}
+				tailAt = best - 3
+				tail = load32(data, p+tailAt)
 			}
 		}
 		if c == limit {
 			break // its prev slot is p's, just overwritten
 		}
-		c = int(m.prev[c&windowMask])
+		c = int(m.prev[(c+m.base)&windowMask]) - m.base
 	}
 	return length, dist
 }

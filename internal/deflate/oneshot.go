@@ -25,7 +25,8 @@ func NewCompressor(level int) (*Compressor, error) {
 }
 
 // AppendDeflate appends src compressed as a complete raw DEFLATE stream
-// to dst and returns the extended slice.
+// to dst and returns the extended slice. src must be under 1 GiB (use a
+// Writer for more).
 func (z *Compressor) AppendDeflate(dst, src []byte) []byte {
 	c := z.c
 	c.reset()

@@ -145,11 +145,7 @@ func nlog2(n uint32) float32 {
 	if n < uint32(len(nlog2Table)) {
 		return nlog2Table[n]
 	}
-	f := float32(n)
-	b := math.Float32bits(f)
-	e := float32(int32(b>>23) - 127)
-	m := math.Float32frombits(b&0x7fffff|127<<23) - 1
-	return f * (e + m*(1.3465-0.3465*m))
+	return float32(n) * log2(n)
 }
 
 // realCost prices segments a..b-1 as a dynamic block.

@@ -75,15 +75,19 @@ func (z *Writer) Write(p []byte) (int, error) {
 	}
 	n := len(p)
 	for len(p) > 0 {
-		if z.end == len(z.buf) {
+		if z.end == min(len(z.buf), z.start+chunkSize) {
 			// Compress only when more input comes, so a Close right
 			// after a full chunk makes that chunk's last block final.
 			if err := z.compressPending(false); err != nil {
 				return n - len(p), err
 			}
+		}
+		if z.start == z.end && z.start+chunkSize > len(z.buf) {
 			z.slide()
 		}
-		k := copy(z.buf[z.end:], p)
+		// Chunks are chunkSize from where the last one ended, whatever
+		// the history, so without Flush the output is the Compressor's.
+		k := copy(z.buf[z.end:min(len(z.buf), z.start+chunkSize)], p)
 		z.end += k
 		p = p[k:]
 	}
