@@ -40,8 +40,9 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-// TestAllocs: compressing a SquashFS block with a reused Compressor, or a
-// stream with a Reset Writer, allocates nothing once warm.
+// TestAllocs: compressing a SquashFS block or a small one with a reused
+// Compressor, or a stream with a Reset Writer, allocates nothing once
+// warm.
 func TestAllocs(t *testing.T) {
 	if testing.CoverMode() != "" {
 		t.Skip("coverage counters allocate")
@@ -52,6 +53,9 @@ func TestAllocs(t *testing.T) {
 		out := c.AppendZlib(nil, block)
 		if n := testing.AllocsPerRun(3, func() { out = c.AppendZlib(out[:0], block) }); n != 0 {
 			t.Errorf("level %d: Compressor: %v allocations per block", level, n)
+		}
+		if n := testing.AllocsPerRun(3, func() { out = c.AppendZlib(out[:0], block[:100]) }); n != 0 {
+			t.Errorf("level %d: Compressor: %v allocations per small block", level, n)
 		}
 		var buf bytes.Buffer
 		w, _ := NewWriterDict(&buf, level, block[:32<<10])

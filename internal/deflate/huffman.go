@@ -1,15 +1,13 @@
 package deflate
 
-import (
-	"math/bits"
-	"slices"
-)
+import "math/bits"
 
 // huffBuilder computes optimal length-limited prefix codes by the
 // package-merge algorithm (Larmore and Hirschberg). Its scratch space is
 // sized for the largest alphabet so building a code never allocates.
 type huffBuilder struct {
 	keys []uint64 // freq<<16 | symbol, sorted: leaves in weight order
+	tmp  []uint64 // sortKeys' other buffer
 	cur  []uint32 // weights of the list being built
 	prev []uint32 // weights of the list below it
 	// leaf[l][i] tells whether item i of the list for level l+1 is a leaf
@@ -21,6 +19,7 @@ type huffBuilder struct {
 func newHuffBuilder() *huffBuilder {
 	return &huffBuilder{
 		keys: make([]uint64, 0, 288),
+		tmp:  make([]uint64, 288),
 		cur:  make([]uint32, 2*288),
 		prev: make([]uint32, 2*288),
 	}
@@ -52,9 +51,43 @@ func (h *huffBuilder) lengths(freq []uint32, lens []uint8, maxBits int) {
 		}
 		return
 	}
-	slices.Sort(h.keys)
+	h.sortKeys()
 	if !h.huffman(lens, maxBits) {
 		h.packageMerge(lens, maxBits)
+	}
+}
+
+// sortKeys sorts h.keys, which are in symbol order, by frequency and
+// then symbol: a stable radix sort on the frequency, a byte per pass and
+// only as many passes as the largest frequency needs. On alphabets this
+// small it is a few times quicker than a comparison sort, and block
+// splitting builds many codes.
+func (h *huffBuilder) sortKeys() {
+	var maxFreq uint64
+	for _, k := range h.keys {
+		maxFreq = max(maxFreq, k>>16)
+	}
+	if cap(h.tmp) < len(h.keys) {
+		h.tmp = make([]uint64, len(h.keys), cap(h.keys))
+	}
+	src, dst := h.keys, h.tmp[:len(h.keys)]
+	for shift := uint(16); maxFreq>>(shift-16) != 0; shift += 8 {
+		var count [257]int
+		for _, k := range src {
+			count[(k>>shift)&0xff+1]++
+		}
+		for i := 1; i < 257; i++ {
+			count[i] += count[i-1]
+		}
+		for _, k := range src {
+			b := (k >> shift) & 0xff
+			dst[count[b]] = k
+			count[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &h.keys[0] {
+		copy(h.keys, src)
 	}
 }
 

@@ -26,7 +26,8 @@ func (s *splitter) split(e *blockEncoder, tokens []token) []int {
 	s.ends = s.ends[:0]
 	s.nseg = (len(tokens) + segTokens - 1) / segTokens
 	if s.nseg <= 1 {
-		return append(s.ends, len(tokens))
+		s.ends = append(s.ends, len(tokens))
+		return s.ends
 	}
 	s.count(tokens)
 	s.splitRange(e, 0, s.nseg, -1)
