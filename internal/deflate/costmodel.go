@@ -2,8 +2,8 @@ package deflate
 
 import "math"
 
-// Costs are in sixteenths of a bit, so the first parse's estimates can be
-// fractional while later ones are whole Huffman code lengths.
+// Costs are in sixteenths of a bit: estimates from symbol frequencies are
+// fractional, and integers keep the parse exact and deterministic.
 const costScale = 16
 
 // costModel prices each choice of the parse: a literal, a length (its

@@ -1,7 +1,8 @@
 package deflate
 
 // Levels. 1..9 are zlib's range, with zlib's level table's meaning of
-// good/lazy/nice/chain; 10..12 parse by a cost model.
+// good/lazy/nice/chain (1..3 greedy, 4..9 lazy); 10..12 parse by a cost
+// model over a binary-tree match finder, each slower and smaller.
 const (
 	BestSpeed          = 1
 	DefaultCompression = -1 // level 9, what firmwright's writers use
@@ -38,8 +39,10 @@ var levels = [BestRatio + 1]levelParams{
 	4: {strategy: lazy, good: 4, lazy: 4, nice: 16, chain: 16},
 	5: {strategy: lazy, good: 8, lazy: 16, nice: 32, chain: 32},
 	6: {strategy: lazy, good: 8, lazy: 16, nice: 128, chain: 128},
-	7: {strategy: lazy, good: 8, lazy: 32, nice: 128, chain: 256},
-	8: {strategy: lazy, good: 32, lazy: 128, nice: 258, chain: 1024},
+	// 7 and 8 sit between 6 and 9: zlib's chains of 256 and 1024 would
+	// make them slower than 9 and smaller.
+	7: {strategy: lazy, good: 8, lazy: 32, nice: 128, chain: 96},
+	8: {strategy: lazy, good: 16, lazy: 32, nice: 258, chain: 128},
 	// 9 is tuned on the corpus (testdata/mkcorpus.sh) for size under
 	// zlib -9's on every kind of data at under half its time: a chain
 	// of 4-byte hashes needs far fewer candidates than zlib's 4096 of

@@ -1,13 +1,12 @@
 package deflate
 
-// A match found at a position: length 3..258 and distance 1..32768
-// (stored as distance-1 would fit 15 bits, but 32768 fits 16 anyway).
+// A match found at a position: length 3..258, distance 1..32767.
 type match struct{ length, dist uint16 }
 
 // optParser chooses a chunk's literals and matches by dynamic
 // programming over every match the match finder saw, with a cost model
-// that the previous parse's Huffman codes give: a near-optimal parse, as
-// zopfli's and libdeflate's high levels make.
+// that the previous parse's symbol statistics give: a near-optimal parse,
+// as zopfli's and libdeflate's high levels make.
 type optParser struct {
 	matches []match // every position's matches, in position order
 	mstart  []int32 // mstart[i]..mstart[i+1]: position i's, i from the chunk start

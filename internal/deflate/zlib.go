@@ -41,6 +41,8 @@ type ZlibWriter struct {
 	dst     io.Writer
 	sum     hash.Hash32
 	started bool
+	hasDict bool
+	dictID  uint32 // Adler-32 of the whole dictionary, as zlib names it
 }
 
 // NewZlibWriter returns a ZlibWriter compressing at level.
@@ -55,7 +57,7 @@ func NewZlibWriterDict(w io.Writer, level int, dict []byte) (*ZlibWriter, error)
 	if err != nil {
 		return nil, err
 	}
-	z := &ZlibWriter{d: d, sum: adler32.New()}
+	z := &ZlibWriter{d: d, sum: adler32.New(), hasDict: len(dict) > 0, dictID: adler32.Checksum(dict)}
 	z.Reset(w)
 	return z, nil
 }
@@ -73,11 +75,10 @@ func (z *ZlibWriter) start() error {
 		return nil
 	}
 	z.started = true
-	dict := z.d.dict
-	h := zlibHeader(z.d.level, len(dict) > 0)
+	h := zlibHeader(z.d.level, z.hasDict)
 	b := h[:]
-	if len(dict) > 0 {
-		b = binary.BigEndian.AppendUint32(b, adler32.Checksum(dict))
+	if z.hasDict {
+		b = binary.BigEndian.AppendUint32(b, z.dictID)
 	}
 	_, err := z.dst.Write(b)
 	return err
