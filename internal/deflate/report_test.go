@@ -92,6 +92,8 @@ func overrideParams(t *testing.T) {
 				p.passes = n
 			case "rounds":
 				p.rounds = n
+			case "seg":
+				p.seg = n
 			default:
 				t.Fatalf("unknown parameter %q", k)
 			}

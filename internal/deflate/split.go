@@ -2,19 +2,23 @@ package deflate
 
 import "math"
 
-// Block splitting. A chunk's tokens are cut into segments of segTokens;
-// each block is a run of whole segments. Ranges are split top down: a
+// Block splitting. A chunk's tokens are cut into segments of seg tokens
+// (a level parameter: finer is smaller output, and slower); each block
+// is a run of whole segments. Ranges are split top down: a
 // range is cut where the two sides' symbol statistics differ most (by
 // entropy, which prefix sums of segment histograms make cheap to measure
 // anywhere), and the cut is kept when the two blocks, priced with their
 // real Huffman codes and headers, cost less than the one.
 const (
-	segTokens  = 256
-	coarseStep = 8
+	coarseStep = 16
 	numSyms    = numLitLen + numDist // a histogram: lit/len counts then distance counts
+	// minSplitGain is the fewest bits of entropy a cut must save to be
+	// priced with real codes: less cannot pay for a block header.
+	minSplitGain = 300
 )
 
 type splitter struct {
+	seg    int      // tokens per segment
 	prefix []uint32 // prefix[k*numSyms+s]: count of symbol s in segments before k
 	nseg   int
 	ends   []int // block ends, in tokens
@@ -24,7 +28,7 @@ type splitter struct {
 // split sets s.ends to the blocks' ends for tokens.
 func (s *splitter) split(e *blockEncoder, tokens []token) []int {
 	s.ends = s.ends[:0]
-	s.nseg = (len(tokens) + segTokens - 1) / segTokens
+	s.nseg = (len(tokens) + s.seg - 1) / s.seg
 	if s.nseg <= 1 {
 		s.ends = append(s.ends, len(tokens))
 		return s.ends
@@ -46,7 +50,7 @@ func (s *splitter) count(tokens []token) {
 	for k := 0; k < s.nseg; k++ {
 		row := s.prefix[(k+1)*numSyms : (k+2)*numSyms]
 		copy(row, s.prefix[k*numSyms:(k+1)*numSyms])
-		seg := tokens[k*segTokens : min(len(tokens), (k+1)*segTokens)]
+		seg := tokens[k*s.seg : min(len(tokens), (k+1)*s.seg)]
 		for _, t := range seg {
 			row[t.litLenSym()]++
 			if t.isMatch() {
@@ -63,16 +67,21 @@ func (s *splitter) count(tokens []token) {
 // whole tree of cuts instead gained 0.03% for twice the time.)
 func (s *splitter) splitRange(e *blockEncoder, a, b int, whole int) {
 	if b-a < 2 {
-		s.ends = append(s.ends, b*segTokens)
+		s.ends = append(s.ends, b*s.seg)
+		return
+	}
+	k, gain := s.bestCut(a, b)
+	if gain < minSplitGain {
+		// a second block's header would cost more than the cut can save
+		s.ends = append(s.ends, b*s.seg)
 		return
 	}
 	if whole < 0 {
 		whole = s.realCost(e, a, b)
 	}
-	k := s.bestCut(a, b)
 	left, right := s.realCost(e, a, k), s.realCost(e, k, b)
 	if left+right >= whole {
-		s.ends = append(s.ends, b*segTokens)
+		s.ends = append(s.ends, b*s.seg)
 		return
 	}
 	s.splitRange(e, a, k, left)
@@ -83,7 +92,7 @@ func (s *splitter) splitRange(e *blockEncoder, a, b int, whole int) {
 // entropy most. It looks every coarseStep segments, then segment by
 // segment around the best: a fraction of a full scan's work, and
 // boundaries are rarely sharper than that.
-func (s *splitter) bestCut(a, b int) int {
+func (s *splitter) bestCut(a, b int) (k int, gain float32) {
 	best, bestK := float32(math.Inf(1)), a+1
 	lo, hi := a+1, b-1
 	for k := lo; k <= hi; k += coarseStep {
@@ -96,7 +105,7 @@ func (s *splitter) bestCut(a, b int) int {
 			best, bestK = c, k
 		}
 	}
-	return bestK
+	return bestK, s.entropy(a, b) - best
 }
 
 // rangeHist sets s.hist to the counts of segments a..b-1.
