@@ -1,10 +1,5 @@
 package deflate
 
-import (
-	"encoding/binary"
-	"math/bits"
-)
-
 const (
 	hashBits  = 15 // heads of the 4-byte hash chains
 	hash3Bits = 14 // the 3-byte table: one position per bucket, no chain
@@ -28,37 +23,13 @@ const (
 type hashChain struct {
 	head  *[1 << hashBits]int32
 	head3 *[1 << hash3Bits]int32
-	prev  *[windowSize]int32 // the previous position with the same hash, by pos&windowMask
+	prev  *[windowSize]int32 // the previous position with the same hash, by absolute position
 	positions
 	// litCost prices the chunk's literals, by its byte histogram, so that
 	// a 3-byte match farther than maxDist3 is taken when it is likely
 	// cheaper than its literals.
 	litCost [256]uint32
 }
-
-// setLitCosts prices literals by their frequency in data.
-func (m *hashChain) setLitCosts(data []byte) {
-	var count [256]uint32
-	for _, b := range data {
-		count[b]++
-	}
-	n := uint32(len(data))
-	for b := range m.litCost {
-		m.litCost[b] = log2Cost(n, count[b]+1)
-	}
-}
-
-// worth3 tells whether a 3-byte match at p, dist back, beats literals by
-// the estimate: a length 3 symbol and a distance symbol of far3Bits
-// together, plus the distance's extra bits. (Tried from 4 to 13 bits on
-// the corpus: 5 and 6 were best, 0.1% smaller than zlib's rule alone.)
-func (m *hashChain) worth3(data []byte, p, dist int) bool {
-	lit := m.litCost[data[p]] + m.litCost[data[p+1]] + m.litCost[data[p+2]]
-	ds := distCodeHigh[(dist-1)>>7]
-	return lit > uint32(far3Bits+int(distExtra[ds]))*costScale
-}
-
-const far3Bits = 6
 
 func newHashChain() *hashChain {
 	m := &hashChain{
@@ -84,9 +55,6 @@ func (m *hashChain) clear() {
 
 func (m *hashChain) tables() [][]int32 { return [][]int32{m.head[:], m.head3[:], m.prev[:]} }
 
-func load32(b []byte, i int) uint32 { return binary.LittleEndian.Uint32(b[i:]) }
-func load64(b []byte, i int) uint64 { return binary.LittleEndian.Uint64(b[i:]) }
-
 func hash4(u uint32) uint32 { return (u * 0x9E3779B1) >> (32 - hashBits) & (1<<hashBits - 1) }
 func hash3(u uint32) uint32 { return ((u << 8) * 0x9E3779B1) >> (32 - hash3Bits) & (1<<hash3Bits - 1) }
 
@@ -98,23 +66,6 @@ func (m *hashChain) insert(data []byte, p int) {
 	m.prev[a&windowMask] = m.head[h]
 	m.head[h] = a
 	m.head3[hash3(u)] = a
-}
-
-// matchLen returns how many bytes at a and b agree, up to max; a < b and
-// b+max ≤ len(data).
-func matchLen(data []byte, a, b, max int) int {
-	n := 0
-	for n+8 <= max {
-		x := load64(data, a+n) ^ load64(data, b+n)
-		if x != 0 {
-			return n + bits.TrailingZeros64(x)>>3
-		}
-		n += 8
-	}
-	for n < max && data[a+n] == data[b+n] {
-		n++
-	}
-	return n
 }
 
 // find inserts p, which has 4 bytes of data after it and end-p bytes up to

@@ -48,6 +48,8 @@ var levels = [BestRatio + 1]levelParams{
 	// zlib -9's on every kind of data at under half its time: a chain
 	// of 4-byte hashes needs far fewer candidates than zlib's 4096 of
 	// 3-byte ones, and not deferring matches of 48 or more costs little.
+	// (A chain of 192 was 0.02% smaller for 20% more candidates; text,
+	// the kind that needs the longest chains, stays 0.2% under zlib.)
 	9:  {strategy: lazy, good: 32, lazy: 48, nice: 258, chain: 192, seg: 128},
 	10: {strategy: optimal, nice: 128, chain: 32, passes: 2, rounds: 1, seg: 64},
 	11: {strategy: optimal, nice: 258, chain: 128, passes: 4, rounds: 1, seg: 64},

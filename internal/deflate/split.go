@@ -89,9 +89,10 @@ func (s *splitter) splitRange(e *blockEncoder, a, b int, whole int) {
 }
 
 // bestCut returns where in a+1..b-1 cutting segments a..b-1 lowers their
-// entropy most. It looks every coarseStep segments, then segment by
-// segment around the best: a fraction of a full scan's work, and
-// boundaries are rarely sharper than that.
+// entropy most, and by how much. It looks every coarseStep segments, then
+// every quarter of that around the best, and so on down to single
+// segments: a small fraction of a full scan's work, and boundaries are
+// rarely sharper than that.
 func (s *splitter) bestCut(a, b int) (k int, gain float32) {
 	best, bestK := float32(math.Inf(1)), a+1
 	lo, hi := a+1, b-1
@@ -100,9 +101,15 @@ func (s *splitter) bestCut(a, b int) (k int, gain float32) {
 			best, bestK = c, k
 		}
 	}
-	for k := max(lo, bestK-coarseStep+1); k <= min(hi, bestK+coarseStep-1); k++ {
-		if c := s.entropy(a, k) + s.entropy(k, b); c < best {
-			best, bestK = c, k
+	for step := coarseStep / 4; step >= 1; step /= 4 {
+		mid := bestK
+		for k := max(lo, mid-3*step); k <= min(hi, mid+3*step); k += step {
+			if k == mid {
+				continue
+			}
+			if c := s.entropy(a, k) + s.entropy(k, b); c < best {
+				best, bestK = c, k
+			}
 		}
 	}
 	return bestK, s.entropy(a, b) - best
