@@ -50,7 +50,7 @@ var levels = [BestRatio + 1]levelParams{
 	// 3-byte ones, and not deferring matches of 48 or more costs little.
 	// (A chain of 192 was 0.02% smaller for 20% more candidates; text,
 	// the kind that needs the longest chains, stays 0.2% under zlib.)
-	9:  {strategy: lazy, good: 32, lazy: 48, nice: 258, chain: 192, seg: 128},
+	9:  {strategy: lazy, good: 32, lazy: 48, nice: 258, chain: 128, seg: 128},
 	10: {strategy: optimal, nice: 128, chain: 32, passes: 2, rounds: 1, seg: 64},
 	11: {strategy: optimal, nice: 258, chain: 128, passes: 4, rounds: 1, seg: 64},
 	12: {strategy: optimal, nice: 258, chain: 1024, passes: 6, rounds: 2, seg: 64},
