@@ -3,6 +3,7 @@ package fwup
 import (
 	"encoding/hex"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -27,6 +28,7 @@ type Resource struct {
 	Name  string
 	Map   meta.SparseMap
 	Hash  string // lowercase hex BLAKE2b-256 of the data bytes
+	CRC   uint32 // CRC-32 (IEEE) of the data bytes, for a stored entry's header
 	parts []part
 }
 
@@ -176,9 +178,10 @@ func fileRuns(path string, sparse bool) (meta.SparseMap, error) {
 // measure hashes the resource's data bytes.
 func (r *Resource) measure() error {
 	h, _ := blake2b.New256(nil)
+	crc := crc32.NewIEEE()
 	rc := r.Open()
 	defer rc.Close()
-	n, err := io.Copy(h, rc)
+	n, err := io.Copy(io.MultiWriter(h, crc), rc)
 	if err != nil {
 		return err
 	}
@@ -186,6 +189,7 @@ func (r *Resource) measure() error {
 		return fmt.Errorf("file-resource '%s': read %d bytes, expected %d", r.Name, n, r.DataSize())
 	}
 	r.Hash = hex.EncodeToString(h.Sum(nil))
+	r.CRC = crc.Sum32()
 	return nil
 }
 

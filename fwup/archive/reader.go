@@ -226,6 +226,13 @@ func utTime(extra []byte) (time.Time, bool) {
 
 // CompressedSize is the entry's size in the archive, when its local
 // header says it.
+// StoredCRC is the CRC-32 of a stored entry whose local header carries it
+// and its size (WriteStoredFrom's entries): such an entry can be copied
+// as it is.
+func (h *Header) StoredCRC() (uint32, bool) {
+	return h.crc, h.Method == MethodStore && h.flags&flagDescriptor == 0
+}
+
 func (h *Header) CompressedSize() (int64, bool) {
 	return h.csize, h.flags&flagDescriptor == 0 || h.csize != 0
 }
