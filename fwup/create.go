@@ -155,7 +155,7 @@ func (p *Plan) Write(w io.Writer, opts CreateOptions) error {
 	for _, res := range p.Resources {
 		if err := writeResource(zw, res, !opts.Fwup, func(dst io.Writer, src io.Reader) (archive.Deflated, error) {
 			return deflate(dst, src, level, workers)
-		}, level, workers); err != nil {
+		}); err != nil {
 			return err
 		}
 	}
@@ -173,41 +173,61 @@ func (opts CreateOptions) maxLevel() int {
 type deflater func(dst io.Writer, src io.Reader) (archive.Deflated, error)
 
 // writeResource adds one resource, deflated, or stored when mayStore and
-// deflate at level would save less than 1% of it (a SquashFS image, a
-// gzipped kernel): the .fw is no larger and applying it is a copy.
-func writeResource(zw *archive.Writer, res *Resource, mayStore bool, deflate deflater, level, workers int) error {
+// deflate saves less than 1% of it (a SquashFS image, a gzipped kernel):
+// the .fw is no larger and applying it is a copy. To decide, the deflated
+// stream is spooled (in memory when small, else to a temporary file), so
+// the resource is deflated once.
+func writeResource(zw *archive.Writer, res *Resource, mayStore bool, deflate deflater) error {
 	name := meta.EntryName(res.Name)
-	changed := func(check *hashCheck, err error) error {
-		if err == nil && check.sum() != res.Hash {
-			err = fmt.Errorf("file-resource '%s' changed while the archive was written", res.Name)
-		}
+	size := res.DataSize()
+	if !mayStore {
+		return zw.WriteDeflated(archive.Entry{Name: name}, size, func(dst io.Writer) (archive.Deflated, error) {
+			return res.deflateChecked(dst, deflate)
+		})
+	}
+	sp, err := newDeflatedSpool(size)
+	if err != nil {
 		return err
 	}
-	if mayStore {
-		src := res.Open()
-		shrinks, err := archive.Shrinks(src, res.DataSize(), level, workers)
-		src.Close()
-		if err != nil {
-			return err
-		}
-		if !shrinks {
-			return zw.WriteStoredFrom(archive.Entry{Name: name}, res.DataSize(), res.CRC, func(dst io.Writer) (archive.Deflated, error) {
-				src := res.Open()
-				defer src.Close()
-				check := newHashCheck(src)
-				crc := crc32.NewIEEE()
-				n, err := io.Copy(io.MultiWriter(dst, crc), check)
-				return archive.Deflated{CRC: crc.Sum32(), Size: n}, changed(check, err)
-			})
-		}
+	defer sp.Close()
+	if _, err := res.deflateChecked(sp, deflate); err != nil {
+		return err
 	}
-	return zw.WriteDeflated(archive.Entry{Name: name}, res.DataSize(), func(dst io.Writer) (archive.Deflated, error) {
+	if csize := sp.Size(); size-csize >= size/100 && size/100 > 0 {
+		return zw.WriteDeflated(archive.Entry{Name: name}, size, func(dst io.Writer) (archive.Deflated, error) {
+			return archive.Deflated{CRC: res.CRC, Size: size}, sp.CopyTo(dst)
+		})
+	}
+	return zw.WriteStoredFrom(archive.Entry{Name: name}, size, res.CRC, func(dst io.Writer) (archive.Deflated, error) {
 		src := res.Open()
 		defer src.Close()
 		check := newHashCheck(src)
-		d, err := deflate(dst, check)
-		return d, changed(check, err)
+		crc := crc32.NewIEEE()
+		n, err := io.Copy(io.MultiWriter(dst, crc), check)
+		return archive.Deflated{CRC: crc.Sum32(), Size: n}, res.unchanged(check, err)
 	})
+}
+
+// deflateChecked deflates the resource's data to dst and checks it is
+// what Prepare hashed.
+func (r *Resource) deflateChecked(dst io.Writer, deflate deflater) (archive.Deflated, error) {
+	src := r.Open()
+	defer src.Close()
+	check := newHashCheck(src)
+	d, err := deflate(dst, check)
+	if err == nil && d.CRC != r.CRC {
+		err = fmt.Errorf("file-resource '%s' changed while the archive was written", r.Name)
+	}
+	return d, r.unchanged(check, err)
+}
+
+// unchanged is err, or an error when what check read is not what Prepare
+// hashed.
+func (r *Resource) unchanged(check *hashCheck, err error) error {
+	if err == nil && check.sum() != r.Hash {
+		err = fmt.Errorf("file-resource '%s' changed while the archive was written", r.Name)
+	}
+	return err
 }
 
 func writeMeta(zw *archive.Writer, conf []byte, t time.Time, deflate deflater) error {

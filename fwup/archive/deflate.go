@@ -2,7 +2,6 @@ package archive
 
 import (
 	"bytes"
-	"errors"
 	"hash/crc32"
 	"io"
 	"sync"
@@ -52,45 +51,9 @@ func DeflateCompat(dst io.Writer, src io.Reader, level, workers int) (Deflated, 
 	return deflateChunks(dst, src, workers, func() chunker { return compatChunker(level) })
 }
 
-// errShrinks ends Shrinks' trial once the answer is known.
-var errShrinks = errors.New("archive: shrinks")
-
-// Shrinks reports whether deflating size bytes of src at level (as
-// Deflate) makes them at least 1% smaller. It stops compressing as soon as
-// the savings reach that, so a compressible input costs a small part of
-// a Deflate; an incompressible one costs a whole one.
-func Shrinks(src io.Reader, size int64, level, workers int) (bool, error) {
-	need := size / 100
-	var in, out int64
-	count := writerFunc(func(p []byte) error {
-		out += int64(len(p))
-		return nil
-	})
-	done := func(n int) error {
-		in += int64(n)
-		if in-out >= need && need > 0 {
-			return errShrinks
-		}
-		return nil
-	}
-	_, err := deflateCounted(count, src, workers, func() chunker { return ourChunker(level) }, done)
-	if err == errShrinks {
-		return true, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return need > 0 && in-out >= need, nil
-}
-
+// deflateChunks is Deflate with each worker's chunker made by
+// newChunker. A write error stops the reading and compressing.
 func deflateChunks(dst io.Writer, src io.Reader, workers int, newChunker func() chunker) (Deflated, error) {
-	return deflateCounted(dst, src, workers, newChunker, nil)
-}
-
-// deflateCounted is Deflate; written, when set, is told the input size of
-// every chunk after its output is written, and an error from it stops the
-// work and is returned.
-func deflateCounted(dst io.Writer, src io.Reader, workers int, newChunker func() chunker, written func(int) error) (Deflated, error) {
 	if workers < 1 {
 		workers = 1
 	}
@@ -134,11 +97,7 @@ func deflateCounted(dst io.Writer, src io.Reader, workers int, newChunker func()
 	for j := range pending {
 		out := <-j.out
 		if writeErr == nil {
-			_, writeErr = dst.Write(out)
-			if writeErr == nil && written != nil {
-				writeErr = written(len(j.data))
-			}
-			if writeErr != nil {
+			if _, writeErr = dst.Write(out); writeErr != nil {
 				close(stop)
 			}
 		}

@@ -93,27 +93,6 @@ func randomBytes(n int, seed uint32) []byte {
 	return b
 }
 
-// TestShrinks: compressible data shrinks (and the trial stops early),
-// random bytes and an empty input do not.
-func TestShrinks(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		data []byte
-		want bool
-	}{
-		{"text", bytes.Repeat([]byte("firmware "), 600000), true},
-		{"mixed", sample(3*chunkSize, 4), true},
-		{"random", randomBytes(3*chunkSize, 5), false},
-		{"empty", nil, false},
-		{"tiny", []byte("abc"), false},
-	} {
-		got, err := Shrinks(bytes.NewReader(tc.data), int64(len(tc.data)), 9, 2)
-		if err != nil || got != tc.want {
-			t.Errorf("%s: Shrinks = %v, %v; want %v", tc.name, got, err, tc.want)
-		}
-	}
-}
-
 // TestStoredFrom: a stored entry with its CRC up front reads back, carries
 // no descriptor, and a wrong CRC or size is refused.
 func TestStoredFrom(t *testing.T) {
