@@ -37,7 +37,7 @@ func TestDeflateInflatesWithZlib(t *testing.T) {
 		"random": randomBytes(chunkSize+5, 3)}
 	dir := t.TempDir()
 	var args []string
-	levels := []int{1, 6, 9, 10, 12}
+	levels := []int{1, 9, 10} // the chunking is what is tested; internal/deflate checks every level
 	if testing.Short() {
 		levels = []int{1, 9}
 	}
