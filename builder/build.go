@@ -121,7 +121,7 @@ func (in *inputs) writeOutputs(ctx context.Context, spec Spec) (string, int64, e
 		w = io.MultiWriter(w, image)
 	}
 	plan, err := fwup.Create(w, in.cfg.data, fwup.CreateOptions{Env: in.cfg.env, Name: in.cfg.path,
-		Dir: filepath.Dir(in.cfg.path), Time: spec.Time, Key: spec.SignKey, ChunkIndex: !spec.NoChunkIndex})
+		Dir: filepath.Dir(in.cfg.path), Time: spec.Time, Key: spec.SignKey, ChunkIndex: !spec.NoChunkIndex, Level: spec.SquashFS.fwLevel()})
 	var imageSize int64
 	var imageErr error
 	if image != nil {

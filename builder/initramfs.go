@@ -6,8 +6,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/klauspost/compress/gzip"
-
 	"github.com/firmwright/firmwright/internal/atomicfile"
 	"github.com/firmwright/firmwright/internal/ctxio"
 	"github.com/firmwright/firmwright/rootfs"
@@ -54,7 +52,7 @@ func (s *Initramfs) Write(ctx context.Context, path string) (int, error) {
 		if s.Plain {
 			return rootfs.WriteCPIO(w, tree)
 		}
-		zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+		zw, err := newGzipWriter(w)
 		if err != nil {
 			return err
 		}

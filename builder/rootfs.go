@@ -226,13 +226,26 @@ func (s *Rootfs) erlinitConfig(base *rootfs.Tree) ([]byte, string, error) {
 
 // SquashFS are the image's settings.
 type SquashFS struct {
-	Compression string // gzip (default), zstd, xz or lz4
+	Compression string // gzip (default), zstd, xz or lz4, optionally :LEVEL or gzip:max (squashfs.ParseCompression)
 	BlockSize   int    // bytes; 0 is 128 KiB
+}
+
+// fwLevel is the deflate level of the .fw's resources: gzip:max's for
+// gzip:max, else the default (0).
+func (s SquashFS) fwLevel() int {
+	if name, level, err := squashfs.ParseCompression(s.Compression); err == nil && name == "gzip" && level == squashfs.GzipMax {
+		return level
+	}
+	return 0
 }
 
 // WriteSquashFS writes the tree as a SquashFS image to f.
 func WriteSquashFS(f io.WriterAt, tree *rootfs.Tree, order []string, opts SquashFS, mtime *time.Time) error {
-	so := squashfs.Options{Compression: opts.Compression, BlockSize: opts.BlockSize, Order: order}
+	name, level, err := squashfs.ParseCompression(opts.Compression)
+	if err != nil {
+		return err
+	}
+	so := squashfs.Options{Compression: name, Level: level, BlockSize: opts.BlockSize, Order: order}
 	if mtime != nil {
 		// Every inode time is the epoch's, so that touching an input
 		// changes nothing (mksquashfs -all-time), and ModTime makes it

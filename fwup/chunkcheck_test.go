@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"encoding/hex"
 	"errors"
+	"hash/crc32"
 	"strings"
 	"testing"
 
@@ -43,6 +44,7 @@ func TestCheckChunks(t *testing.T) {
 	b := ix.Encode()
 	sum := blake2b.Sum256(b)
 	p.Resources[0].parts[0].contents, p.Resources[0].Hash = string(b), hex.EncodeToString(sum[:])
+	p.Resources[0].CRC = crc32.ChecksumIEEE(b)
 	p.Config.Find("file-resource", chunkindex.Resource).Set("blake2b-256", p.Resources[0].Hash)
 	p.Meta = p.Config.MetaConf()
 	var bad bytes.Buffer

@@ -3,6 +3,7 @@ package fwup
 import (
 	"encoding/hex"
 	"fmt"
+	"hash/crc32"
 
 	"golang.org/x/crypto/blake2b"
 
@@ -21,7 +22,8 @@ func (p *Plan) addChunkIndex(config string, index *chunkindex.Index) error {
 	}
 	data := index.Encode()
 	sum := blake2b.Sum256(data)
-	res := &Resource{Name: chunkindex.Resource, Hash: hex.EncodeToString(sum[:]), parts: []part{{contents: string(data)}}, index: true}
+	res := &Resource{Name: chunkindex.Resource, Hash: hex.EncodeToString(sum[:]), CRC: crc32.ChecksumIEEE(data),
+		parts: []part{{contents: string(data)}}, index: true}
 	res.Map = meta.SparseMap{}.AppendRun(false, int64(len(data)))
 	sec := p.Config.Prepend("file-resource", chunkindex.Resource)
 	if sec == nil {

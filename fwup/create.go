@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"runtime"
@@ -28,8 +29,14 @@ type CreateOptions struct {
 	// Time is the creation time stamped on meta.conf and given to the
 	// config as NOW. The caller resolves SOURCE_DATE_EPOCH and the clock.
 	Time time.Time
-	// Level is the deflate level, 1-9 (0 means fwup's default, 9).
+	// Level is the deflate level, 1-9 (0 means fwup's default, 9), or
+	// past zlib's, 10-12 (not in fwup mode).
 	Level int
+	// Fwup is fwup mode (fwup -c): every resource deflated, as fwup does,
+	// with the encoder whose bytes the recorded checks against a real fwup
+	// hold (archive.DeflateCompat). Otherwise resources are deflated with
+	// internal/deflate and stored when that saves less than 1%.
+	Fwup bool
 	// Key signs the archive when set.
 	Key ed25519.PrivateKey
 	// ChunkIndex adds firmwright's signed chunk index (package
@@ -139,12 +146,16 @@ func (p *Plan) Write(w io.Writer, opts CreateOptions) error {
 	if level == 0 {
 		level = 9
 	}
-	if level < 1 || level > 9 {
-		return fmt.Errorf("compression level %d is not 1-9", level)
+	if maxLevel := opts.maxLevel(); level < 1 || level > maxLevel {
+		return fmt.Errorf("compression level %d is not 1-%d", level, maxLevel)
 	}
 	workers := opts.Workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
+	}
+	deflate := archive.Deflate
+	if opts.Fwup {
+		deflate = archive.DeflateCompat
 	}
 	zw := archive.NewWriter(w)
 	if opts.Key != nil {
@@ -152,31 +163,93 @@ func (p *Plan) Write(w io.Writer, opts CreateOptions) error {
 			return err
 		}
 	}
-	if err := writeMeta(zw, p.Meta, opts.Time, level); err != nil {
+	if err := writeMeta(zw, p.Meta, opts.Time, func(dst io.Writer, src io.Reader) (archive.Deflated, error) {
+		return deflate(dst, src, level, 1)
+	}); err != nil {
 		return err
 	}
 	for _, res := range p.Resources {
-		err := zw.WriteDeflated(archive.Entry{Name: meta.EntryName(res.Name)}, res.DataSize(), func(dst io.Writer) (archive.Deflated, error) {
-			src := res.Open()
-			defer src.Close()
-			check := newHashCheck(src)
-			d, err := archive.Deflate(dst, check, level, workers)
-			if err == nil && check.sum() != res.Hash {
-				err = fmt.Errorf("file-resource '%s' changed while the archive was written", res.Name)
-			}
-			return d, err
-		})
-		if err != nil {
+		if err := writeResource(zw, res, !opts.Fwup, func(dst io.Writer, src io.Reader) (archive.Deflated, error) {
+			return deflate(dst, src, level, workers)
+		}); err != nil {
 			return err
 		}
 	}
 	return zw.Close()
 }
 
-func writeMeta(zw *archive.Writer, conf []byte, t time.Time, level int) error {
+func (opts CreateOptions) maxLevel() int {
+	if opts.Fwup {
+		return 9
+	}
+	return archive.MaxLevel
+}
+
+// deflater writes src deflated to dst.
+type deflater func(dst io.Writer, src io.Reader) (archive.Deflated, error)
+
+// writeResource adds one resource, deflated, or stored when mayStore and
+// deflate saves less than 1% of it (a SquashFS image, a gzipped kernel):
+// the .fw is no larger and applying it is a copy. To decide, the deflated
+// stream is spooled (in memory when small, else to a temporary file), so
+// the resource is deflated once.
+func writeResource(zw *archive.Writer, res *Resource, mayStore bool, deflate deflater) error {
+	name := meta.EntryName(res.Name)
+	size := res.DataSize()
+	if !mayStore {
+		return zw.WriteDeflated(archive.Entry{Name: name}, size, func(dst io.Writer) (archive.Deflated, error) {
+			return res.deflateChecked(dst, deflate)
+		})
+	}
+	sp, err := newDeflatedSpool(size)
+	if err != nil {
+		return err
+	}
+	defer sp.Close()
+	if _, err := res.deflateChecked(sp, deflate); err != nil {
+		return err
+	}
+	if csize := sp.Size(); size-csize >= size/100 && size/100 > 0 {
+		return zw.WriteDeflated(archive.Entry{Name: name}, size, func(dst io.Writer) (archive.Deflated, error) {
+			return archive.Deflated{CRC: res.CRC, Size: size}, sp.CopyTo(dst)
+		})
+	}
+	return zw.WriteStoredFrom(archive.Entry{Name: name}, size, res.CRC, func(dst io.Writer) (archive.Deflated, error) {
+		src := res.Open()
+		defer src.Close()
+		check := newHashCheck(src)
+		crc := crc32.NewIEEE()
+		n, err := io.Copy(io.MultiWriter(dst, crc), check)
+		return archive.Deflated{CRC: crc.Sum32(), Size: n}, res.unchanged(check, err)
+	})
+}
+
+// deflateChecked deflates the resource's data to dst and checks it is
+// what Prepare hashed.
+func (r *Resource) deflateChecked(dst io.Writer, deflate deflater) (archive.Deflated, error) {
+	src := r.Open()
+	defer src.Close()
+	check := newHashCheck(src)
+	d, err := deflate(dst, check)
+	if err == nil && d.CRC != r.CRC {
+		err = fmt.Errorf("file-resource '%s' changed while the archive was written", r.Name)
+	}
+	return d, r.unchanged(check, err)
+}
+
+// unchanged is err, or an error when what check read is not what Prepare
+// hashed.
+func (r *Resource) unchanged(check *hashCheck, err error) error {
+	if err == nil && check.sum() != r.Hash {
+		err = fmt.Errorf("file-resource '%s' changed while the archive was written", r.Name)
+	}
+	return err
+}
+
+func writeMeta(zw *archive.Writer, conf []byte, t time.Time, deflate deflater) error {
 	mtime := t.UTC()
 	return zw.WriteDeflated(archive.Entry{Name: meta.MetaConfName, Modified: &mtime}, int64(len(conf)), func(dst io.Writer) (archive.Deflated, error) {
-		return archive.Deflate(dst, bytes.NewReader(conf), level, 1)
+		return deflate(dst, bytes.NewReader(conf))
 	})
 }
 

@@ -217,12 +217,12 @@ func (p *patcher) entry(zw *archive.Writer, zr *archive.Reader, h *archive.Heade
 		if err != nil {
 			return err
 		}
-		return writeMeta(zw, conf, h.Modified, 9)
+		return writeMeta(zw, conf, h.Modified, ourDeflate(1))
 	}
 	name := meta.ResourceName(h.Name)
 	src := p.sources[name]
 	if src == nil {
-		return copyEntry(zw, zr, h, p.opts.TempDir)
+		return copyEntry(zw, zr, h, p.opts.TempDir, ourDeflate(runtime.GOMAXPROCS(0)))
 	}
 	return p.patchEntry(zw, zr, h, name, src)
 }
@@ -259,7 +259,7 @@ func (p *patcher) patchEntry(zw *archive.Writer, zr *archive.Reader, h *archive.
 		return err
 	}
 	err = zw.WriteDeflated(archive.Entry{Name: h.Name}, fileSize(keep), func(dst io.Writer) (archive.Deflated, error) {
-		return archive.Deflate(dst, keep, 9, runtime.GOMAXPROCS(0))
+		return ourDeflate(runtime.GOMAXPROCS(0))(dst, keep)
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)

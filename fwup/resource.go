@@ -3,6 +3,7 @@ package fwup
 import (
 	"encoding/hex"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -28,6 +29,7 @@ type Resource struct {
 	Name  string
 	Map   meta.SparseMap
 	Hash  string // lowercase hex BLAKE2b-256 of the data bytes
+	CRC   uint32 // CRC-32 (IEEE) of the data bytes, for a stored entry's header
 	parts []part
 	index bool // the chunk index, which firmwright adds
 }
@@ -179,11 +181,12 @@ func fileRuns(path string, sparse bool) (meta.SparseMap, error) {
 // index when one is made.
 func (r *Resource) measure(index *chunkindex.Index) error {
 	h, _ := blake2b.New256(nil)
-	var w io.Writer = h
+	crc := crc32.NewIEEE()
+	var w io.Writer = io.MultiWriter(h, crc)
 	var chunks *chunkindex.Hasher
 	if index != nil {
 		chunks = chunkindex.NewHasher(index.ChunkSize)
-		w = io.MultiWriter(h, chunks)
+		w = io.MultiWriter(h, crc, chunks)
 	}
 	rc := r.Open()
 	defer rc.Close()
@@ -195,6 +198,7 @@ func (r *Resource) measure(index *chunkindex.Index) error {
 		return fmt.Errorf("file-resource '%s': read %d bytes, expected %d", r.Name, n, r.DataSize())
 	}
 	r.Hash = hex.EncodeToString(h.Sum(nil))
+	r.CRC = crc.Sum32()
 	if chunks != nil {
 		index.Resources = append(index.Resources, chunks.Entry(r.Name))
 	}

@@ -3,6 +3,7 @@ package fwup
 import (
 	"crypto/ed25519"
 	"errors"
+	"hash/crc32"
 	"io"
 	"os"
 	"runtime"
@@ -15,7 +16,9 @@ import (
 
 // Resign rewrites an archive signed with key, as fwup -S does: any old
 // signature is dropped, meta.conf is signed and stamped with t, and every
-// other entry is recompressed (level 9) in order. Entries whose local
+// other entry is recompressed (level 9, fwup mode's encoder) in order,
+// but for stored entries that carry their CRC (firmwright build's), which
+// are copied. Entries whose local
 // header lacks their size are spooled to a temporary file in tmpDir, since
 // the output carries each size up front.
 func Resign(w io.Writer, r io.Reader, key ed25519.PrivateKey, t time.Time, tmpDir string) error {
@@ -51,13 +54,13 @@ func Resign(w io.Writer, r io.Reader, key ed25519.PrivateKey, t time.Time, tmpDi
 			if err := zw.WriteStored(archive.Entry{Name: meta.SignatureName}, keys.Sign(key, conf)); err != nil {
 				return err
 			}
-			if err := writeMeta(zw, conf, t, 9); err != nil {
+			if err := writeMeta(zw, conf, t, compatDeflate(1)); err != nil {
 				return err
 			}
 		case !sawMeta:
 			return errors.New("Invalid firmware. meta.conf must be at the beginning of archive")
 		default:
-			if err := copyEntry(zw, zr, h, tmpDir); err != nil {
+			if err := copyEntry(zw, zr, h, tmpDir, compatDeflate(runtime.GOMAXPROCS(0))); err != nil {
 				return err
 			}
 		}
@@ -68,7 +71,31 @@ func Resign(w io.Writer, r io.Reader, key ed25519.PrivateKey, t time.Time, tmpDi
 	return zw.Close()
 }
 
-func copyEntry(zw *archive.Writer, zr *archive.Reader, h *archive.Header, tmpDir string) error {
+// ourDeflate is internal/deflate at level 9, compatDeflate the encoder of
+// fwup mode (archive.DeflateCompat).
+func ourDeflate(workers int) deflater {
+	return func(dst io.Writer, src io.Reader) (archive.Deflated, error) {
+		return archive.Deflate(dst, src, 9, workers)
+	}
+}
+
+func compatDeflate(workers int) deflater {
+	return func(dst io.Writer, src io.Reader) (archive.Deflated, error) {
+		return archive.DeflateCompat(dst, src, 9, workers)
+	}
+}
+
+// copyEntry writes the current entry of zr again: a stored entry whose
+// header has its CRC and size (firmwright build's) stored as it is,
+// anything else deflated.
+func copyEntry(zw *archive.Writer, zr *archive.Reader, h *archive.Header, tmpDir string, deflate deflater) error {
+	if crc, ok := h.StoredCRC(); ok {
+		return zw.WriteStoredFrom(archive.Entry{Name: h.Name}, h.Size, crc, func(dst io.Writer) (archive.Deflated, error) {
+			c := crc32.NewIEEE()
+			n, err := io.Copy(io.MultiWriter(dst, c), zr)
+			return archive.Deflated{CRC: c.Sum32(), Size: n}, err
+		})
+	}
 	var src io.Reader = zr
 	size := h.Size
 	if !h.SizeKnown {
@@ -87,6 +114,6 @@ func copyEntry(zw *archive.Writer, zr *archive.Reader, h *archive.Header, tmpDir
 		src = f
 	}
 	return zw.WriteDeflated(archive.Entry{Name: h.Name}, size, func(dst io.Writer) (archive.Deflated, error) {
-		return archive.Deflate(dst, src, 9, runtime.GOMAXPROCS(0))
+		return deflate(dst, src)
 	})
 }

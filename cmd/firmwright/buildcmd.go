@@ -40,7 +40,7 @@ func buildCommand(sys *system) *cli.Command {
 			noChunkIndexFlag(),
 			&cli.StringFlag{Name: "device-public-key", Usage: "public key file installed as /etc/fwup.pub, with which the device checks its updates; the build must then be signed with its private half"},
 			&cli.StringFlag{Name: "device-firmwright", Usage: "firmwright built for the board (GOOS=linux CGO_ENABLED=0): installed as /usr/bin/fwup, and as /sbin/init on a base without erlinit"},
-			&cli.StringFlag{Name: "compression", Value: "gzip", Usage: "SquashFS compression: gzip, zstd, xz or lz4"},
+			&cli.StringFlag{Name: "compression", Value: "gzip", Usage: "SquashFS compression: gzip, zstd, xz or lz4, with an optional :LEVEL; gzip:max is smaller than mksquashfs and slower (it also deflates the .fw at that level)"},
 			&cli.IntFlag{Name: "block-size", Value: 128 << 10, Usage: "SquashFS block size in bytes"},
 			outputFlag("the .fw to write", true),
 			&cli.StringFlag{Name: "image", Usage: "also write the card image (the complete task) to this file"},

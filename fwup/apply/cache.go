@@ -92,7 +92,8 @@ type Cache struct {
 	// temp is for merging reads, check for verify and minimize-writes.
 	temp, check []byte
 	// inflight is the streamed segment being written by the writer
-	// goroutine from spare; its result arrives on done.
+	// goroutine, from the buffer spare holds until then; its result
+	// arrives on done.
 	inflight   bool
 	done       chan error
 	spare      []byte
@@ -267,7 +268,14 @@ func (c *Cache) writeAsync(s *segment) error {
 	if c.spare == nil {
 		c.spare = make([]byte, SegmentSize)
 	}
-	copy(c.spare, s.data[:n])
+	// The segment's buffer goes to the writer as it is and the segment
+	// takes the spare, no copy: its bytes are the target's from now on,
+	// read back from there if anything reads them (after the write
+	// settles). The segment stays in use, so what is cached and in which
+	// order segments are written back are as before.
+	data := s.data
+	s.data, c.spare = c.spare, data
+	s.valid = [blocksPerSegment]bool{}
 	c.inflight = true
 	go func(data []byte, off int64, check *[]byte) {
 		err := c.put(data, off, check)
@@ -276,7 +284,7 @@ func (c *Cache) writeAsync(s *segment) error {
 			err = &writeFailed{off: off, err: errors.Unwrap(err)}
 		}
 		c.done <- err
-	}(c.spare[:n], s.off, &c.asyncCheck)
+	}(data[:n], s.off, &c.asyncCheck)
 	return nil
 }
 

@@ -116,6 +116,10 @@ func Run(r io.Reader, t Target, opts Options) error {
 	e.prog.add(0)
 	in := &countingReader{r: r, p: e.prog}
 	e.zr = archive.NewReader(in)
+	// Inflating and CRC-checking on a goroutine of their own overlap
+	// with hashing (hashpipe) and writing.
+	e.zr.Prefetch()
+	defer e.zr.Close()
 	m, err := meta.ReadForApply(e.zr, opts.Input, opts.PublicKeys, opts.Env)
 	if err != nil {
 		return err

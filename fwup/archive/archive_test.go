@@ -3,6 +3,7 @@ package archive
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"math/rand"
@@ -119,8 +120,23 @@ func TestCorrupt(t *testing.T) {
 	}
 }
 
+// readAllEntries reads every entry, plainly and with Prefetch: both must
+// fail alike (or not at all).
 func readAllEntries(b []byte) error {
+	plain, pre := readAll(b, false), readAll(b, true)
+	if (plain == nil) != (pre == nil) || errors.Is(plain, ErrFormat) != errors.Is(pre, ErrFormat) ||
+		errors.Is(plain, ErrTruncated) != errors.Is(pre, ErrTruncated) {
+		return fmt.Errorf("read as %v, with Prefetch as %v", plain, pre)
+	}
+	return plain
+}
+
+func readAll(b []byte, prefetch bool) error {
 	zr := NewReader(bytes.NewReader(b))
+	if prefetch {
+		zr.Prefetch()
+		defer zr.Close()
+	}
 	for {
 		if _, err := zr.Next(); err == io.EOF {
 			return nil
@@ -138,6 +154,18 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte("PK\x03\x04"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		entries, ok := readEntries(NewReader(bytes.NewReader(b)))
+		pr := NewReader(bytes.NewReader(b))
+		pr.Prefetch()
+		pre, preOK := readEntries(pr)
+		pr.Close()
+		if preOK != ok || len(pre) != len(entries) {
+			t.Fatalf("with Prefetch: %d entries (whole: %v), without %d (%v)", len(pre), preOK, len(entries), ok)
+		}
+		for i := range pre {
+			if pre[i].name != entries[i].name || !bytes.Equal(pre[i].data, entries[i].data) {
+				t.Fatalf("entry %d reads differently with Prefetch", i)
+			}
+		}
 		if !ok || len(entries) == 0 {
 			return
 		}

@@ -6,7 +6,8 @@ import (
 	"io"
 	"sync"
 
-	"github.com/klauspost/compress/flate"
+	"github.com/firmwright/firmwright/internal/deflate"
+	kflate "github.com/klauspost/compress/flate"
 )
 
 // chunkSize is how much input one compression job takes. Each chunk is
@@ -21,6 +22,10 @@ const dictSize = 32 << 10
 // maxInFlight caps the chunks compressed or waiting to be written at once.
 const maxInFlight = 6
 
+// MaxLevel is the highest level Deflate takes: internal/deflate's
+// near-optimal parse (10..12 are past zlib's 9).
+const MaxLevel = deflate.BestRatio
+
 type job struct {
 	data []byte
 	dict []byte
@@ -28,10 +33,27 @@ type job struct {
 	out  chan []byte
 }
 
-// Deflate compresses src into dst as a raw deflate stream with the given
-// level (1-9) on up to workers goroutines, and returns the CRC-32 and size
-// of what it read. Memory stays bounded by a few chunks per worker.
+// chunker compresses one job; each worker goroutine owns one.
+type chunker func(j *job) []byte
+
+// Deflate compresses src into dst as a raw deflate stream with
+// internal/deflate at level (1-12) on up to workers goroutines, and
+// returns the CRC-32 and size of what it read. Memory stays bounded by a
+// few chunks per worker.
 func Deflate(dst io.Writer, src io.Reader, level, workers int) (Deflated, error) {
+	return deflateChunks(dst, src, workers, func() chunker { return ourChunker(level) })
+}
+
+// DeflateCompat is Deflate with klauspost/compress at level (1-9): the
+// bytes firmwright's fwup mode (fwup -c, -S) has always written, which the
+// recorded checks against a real fwup hold.
+func DeflateCompat(dst io.Writer, src io.Reader, level, workers int) (Deflated, error) {
+	return deflateChunks(dst, src, workers, func() chunker { return compatChunker(level) })
+}
+
+// deflateChunks is Deflate with each worker's chunker made by
+// newChunker. A write error stops the reading and compressing.
+func deflateChunks(dst io.Writer, src io.Reader, workers int, newChunker func() chunker) (Deflated, error) {
 	if workers < 1 {
 		workers = 1
 	}
@@ -42,13 +64,15 @@ func Deflate(dst io.Writer, src io.Reader, level, workers int) (Deflated, error)
 	inFlight := min(2*workers, maxInFlight)
 	pending := make(chan *job, inFlight)
 	work := make(chan *job, inFlight)
+	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			compress := newChunker()
 			for j := range work {
-				j.out <- compressChunk(j, level)
+				j.out <- compress(j)
 			}
 		}()
 	}
@@ -58,45 +82,24 @@ func Deflate(dst io.Writer, src io.Reader, level, workers int) (Deflated, error)
 	go func() {
 		defer close(work)
 		defer close(pending)
-		var prev []byte
-		buf := make([]byte, chunkSize)
-		n, err := io.ReadFull(src, buf)
-		for {
-			if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-				readErr <- err
-				return
+		readErr <- readChunks(src, crc, &total, func(j *job) bool {
+			select {
+			case pending <- j:
+			case <-stop:
+				return false
 			}
-			data := append([]byte(nil), buf[:n]...)
-			crc.Write(data)
-			total += int64(n)
-			// Look ahead one chunk so the final chunk is known to be last.
-			var next int
-			var nextErr error
-			if err == nil {
-				next, nextErr = io.ReadFull(src, buf)
-			}
-			last := err != nil || (next == 0 && nextErr == io.EOF)
-			j := &job{data: data, dict: prev, last: last, out: make(chan []byte, 1)}
-			pending <- j
 			work <- j
-			if last {
-				readErr <- nil
-				return
-			}
-			if len(data) > dictSize {
-				prev = data[len(data)-dictSize:]
-			} else {
-				prev = data
-			}
-			n, err = next, nextErr
-		}
+			return true
+		})
 	}()
 
 	var writeErr error
 	for j := range pending {
 		out := <-j.out
 		if writeErr == nil {
-			_, writeErr = dst.Write(out)
+			if _, writeErr = dst.Write(out); writeErr != nil {
+				close(stop)
+			}
 		}
 	}
 	wg.Wait()
@@ -109,18 +112,84 @@ func Deflate(dst io.Writer, src io.Reader, level, workers int) (Deflated, error)
 	return Deflated{CRC: crc.Sum32(), Size: total}, nil
 }
 
-func compressChunk(j *job, level int) []byte {
-	var b bytes.Buffer
-	b.Grow(len(j.data)/2 + 64)
-	fw, err := flate.NewWriterDict(&b, level, j.dict)
-	if err != nil {
-		panic(err) // only for a bad level, which callers check
+// readChunks reads src in chunks, each with the previous one's end as its
+// dictionary, and hands them to send until src ends or send says stop.
+func readChunks(src io.Reader, crc io.Writer, total *int64, send func(*job) bool) error {
+	var prev []byte
+	buf := make([]byte, chunkSize)
+	n, err := io.ReadFull(src, buf)
+	for {
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			return err
+		}
+		data := append([]byte(nil), buf[:n]...)
+		crc.Write(data)
+		*total += int64(n)
+		// Look ahead one chunk so the final chunk is known to be last.
+		var next int
+		var nextErr error
+		if err == nil {
+			next, nextErr = io.ReadFull(src, buf)
+		}
+		last := err != nil || (next == 0 && nextErr == io.EOF)
+		if !send(&job{data: data, dict: prev, last: last, out: make(chan []byte, 1)}) || last {
+			return nil
+		}
+		if len(data) > dictSize {
+			prev = data[len(data)-dictSize:]
+		} else {
+			prev = data
+		}
+		n, err = next, nextErr
 	}
-	fw.Write(j.data)
+}
+
+// streamWriter is a deflate writer, either encoder's.
+type streamWriter interface {
+	io.Writer
+	Flush() error
+	Close() error
+}
+
+// compressTo writes j's data to zw, which writes to b, and ends it with
+// a sync flush, or the final block for the last chunk.
+func compressTo(zw streamWriter, b *bytes.Buffer, j *job) []byte {
+	zw.Write(j.data)
 	if j.last {
-		fw.Close()
+		zw.Close()
 	} else {
-		fw.Flush()
+		zw.Flush()
 	}
 	return b.Bytes()
+}
+
+// ourChunker compresses with internal/deflate, one Writer reused.
+func ourChunker(level int) chunker {
+	var zw *deflate.Writer
+	return func(j *job) []byte {
+		b := new(bytes.Buffer)
+		b.Grow(len(j.data)/2 + 64)
+		if zw == nil {
+			var err error
+			if zw, err = deflate.NewWriterDict(b, level, j.dict); err != nil {
+				panic(err) // only for a bad level, which callers check
+			}
+		} else {
+			zw.ResetDict(b, j.dict)
+		}
+		return compressTo(zw, b, j)
+	}
+}
+
+// compatChunker compresses with klauspost/compress (fwup mode's bytes).
+func compatChunker(level int) chunker {
+	return func(j *job) []byte {
+		b := new(bytes.Buffer)
+		b.Grow(len(j.data)/2 + 64)
+		fw, err := kflate.NewWriterDict(b, level, j.dict)
+		if err != nil {
+			panic(err) // only for a bad level, which callers check
+		}
+		return compressTo(fw, b, j)
+	}
 }

@@ -40,6 +40,11 @@ type Reader struct {
 	done  bool // the current entry's data and descriptor have been read
 	atEnd bool
 	err   error
+	// prefetch, when set, reads each entry's data on a goroutine of its
+	// own (pf); fr is the inflater, reused from entry to entry.
+	prefetch bool
+	pf       *prefetcher
+	fr       io.ReadCloser
 }
 
 // NewReader reads an archive from r.
@@ -71,18 +76,46 @@ func (r *Reader) Next() (*Header, error) {
 	}
 	r.cur, r.n, r.done = h, 0, false
 	r.crc = crc32.NewIEEE()
+	r.pf = nil
 	switch {
 	case h.Method == MethodDeflate:
-		r.data = flate.NewReader(r.br)
+		if r.fr == nil {
+			r.fr = flate.NewReader(r.br)
+		} else if err := r.fr.(flate.Resetter).Reset(r.br, nil); err != nil {
+			r.err = err
+			return nil, err
+		}
+		r.data = r.fr
 	case h.Method == MethodStore && h.flags&flagDescriptor != 0 && h.csize == 0:
-		r.data = &storedScan{br: r.br, crc: r.crc, n: &r.n}
+		r.data = &storedScan{br: r.br, crc: crc32.NewIEEE()}
 	case h.Method == MethodStore:
 		r.data = io.LimitReader(r.br, h.csize)
 	default:
 		r.err = entryErr(h.Name, "", "compression method %d; expected 0 (stored) or 8 (deflate)", h.Method)
 		return nil, r.err
 	}
+	if r.prefetch {
+		r.pf = newPrefetcher(r.data)
+		r.data = r.pf
+	}
 	return h, nil
+}
+
+// Prefetch makes the Reader read (and inflate, and CRC-check) each
+// entry's data on a goroutine of its own, a few 128 KiB pieces ahead of
+// Read, so that this work overlaps with what the caller does with the
+// data. Close stops the goroutine of an entry left unread.
+func (r *Reader) Prefetch() { r.prefetch = true }
+
+// Close stops the read-ahead of Prefetch, if any. The Reader is not to be
+// used afterwards. It does not close the underlying reader.
+func (r *Reader) Close() {
+	if r.pf != nil {
+		r.pf.stop()
+	}
+	if r.err == nil {
+		r.err = errors.New("archive: read after Close")
+	}
 }
 
 func (r *Reader) readLocal() (*Header, error) {
@@ -157,7 +190,9 @@ func (r *Reader) Read(p []byte) (int, error) {
 	}
 	n, err := r.data.Read(p)
 	r.n += int64(n)
-	r.crc.Write(p[:n])
+	if r.pf == nil {
+		r.crc.Write(p[:n])
+	}
 	if err == io.EOF {
 		if ferr := r.finishEntry(); ferr != nil {
 			r.err = ferr
@@ -197,9 +232,13 @@ func (r *Reader) finishEntry() error {
 			return err
 		}
 	}
-	if got := r.crc.Sum32(); got != crc {
-		return entryErr(h.Name, fmt.Sprintf("ZIP bad CRC: 0x%x should be 0x%x", got, crc),
-			"CRC-32 of the data is %08x; the header says %08x", got, crc)
+	sum := r.crc.Sum32()
+	if r.pf != nil {
+		sum = r.pf.crc
+	}
+	if sum != crc {
+		return entryErr(h.Name, fmt.Sprintf("ZIP bad CRC: 0x%x should be 0x%x", sum, crc),
+			"CRC-32 of the data is %08x; the header says %08x", sum, crc)
 	}
 	if h.SizeKnown && r.n != h.Size {
 		return entryErr(h.Name, fmt.Sprintf("ZIP uncompressed data is wrong size (read %d, expected %d)", r.n, h.Size),
@@ -258,6 +297,13 @@ func utTime(extra []byte) (time.Time, bool) {
 
 // CompressedSize is the entry's size in the archive, when its local
 // header says it.
+// StoredCRC is the CRC-32 of a stored entry whose local header carries it
+// and its size (WriteStoredFrom's entries): such an entry can be copied
+// as it is.
+func (h *Header) StoredCRC() (uint32, bool) {
+	return h.crc, h.Method == MethodStore && h.flags&flagDescriptor == 0
+}
+
 func (h *Header) CompressedSize() (int64, bool) {
 	return h.csize, h.flags&flagDescriptor == 0 || h.csize != 0
 }

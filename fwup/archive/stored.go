@@ -20,8 +20,10 @@ var descSig = []byte("PK\x07\x08")
 // data's CRC and length.
 type storedScan struct {
 	br  *bufio.Reader
-	crc hash.Hash32 // the Reader's running CRC of the bytes returned so far
-	n   *int64      // and their count
+	// crc and n are of the bytes returned so far: its own, not the
+	// Reader's, which may lag behind when a prefetcher reads ahead.
+	crc hash.Hash32
+	n   int64
 }
 
 // descLen is a 32-bit descriptor with its signature; libarchive looks
@@ -50,13 +52,16 @@ func (s *storedScan) Read(p []byte) (int, error) {
 	if i := bytes.Index(avail[1:], descSig); i >= 0 {
 		k = i + 1
 	}
-	return s.br.Read(p[:min(len(p), k)])
+	n, err := s.br.Read(p[:min(len(p), k)])
+	s.crc.Write(p[:n])
+	s.n += int64(n)
+	return n, err
 }
 
 // endsHere tells whether head is the descriptor of the data returned so far.
 func (s *storedScan) endsHere(head []byte) bool {
 	le := binary.LittleEndian
-	n := uint32(*s.n) // a 32-bit descriptor holds the low bits, as libarchive compares them
+	n := uint32(s.n) // a 32-bit descriptor holds the low bits, as libarchive compares them
 	return bytes.Equal(head[:4], descSig) && le.Uint32(head[4:]) == s.crc.Sum32() &&
 		le.Uint32(head[8:]) == n && le.Uint32(head[12:]) == n
 }

@@ -36,6 +36,7 @@ type Writer struct {
 type entry struct {
 	name     string
 	method   uint16
+	flags    uint16
 	mtime    *time.Time
 	crc      uint32
 	csize    int64
@@ -73,6 +74,32 @@ func (w *Writer) WriteStored(e Entry, data []byte) error {
 		return err
 	}
 	return w.finish(ent)
+}
+
+// WriteStoredFrom adds an entry of size bytes, stored, with the CRC-32
+// crc known beforehand: its local header carries the CRC and both sizes,
+// and no data descriptor follows, so that readers (libarchive's streaming
+// one included) take it as a plain copy. copyData must write exactly those
+// bytes to its writer and report their CRC and size, which must match.
+func (w *Writer) WriteStoredFrom(e Entry, size int64, crc uint32, copyData func(io.Writer) (Deflated, error)) error {
+	if size > maxEntrySize {
+		return fmt.Errorf("%s: %d bytes is more than a .fw entry can hold (4 GiB)", e.Name, size)
+	}
+	ent := w.newEntry(e, MethodStore)
+	ent.flags = 0
+	ent.crc, ent.size, ent.csize = crc, size, size
+	if err := w.localHeader(ent, size); err != nil {
+		return err
+	}
+	d, err := copyData(writerFunc(w.write))
+	if err != nil {
+		return err
+	}
+	if d.Size != size || d.CRC != crc {
+		return fmt.Errorf("%s: read %d bytes (CRC %08x), expected %d (CRC %08x): did the file change?", e.Name, d.Size, d.CRC, size, crc)
+	}
+	w.central = append(w.central, *ent)
+	return nil
 }
 
 // Deflated is the result of compressing one entry elsewhere.
@@ -119,7 +146,7 @@ func (f writerFunc) Write(p []byte) (int, error) {
 }
 
 func (w *Writer) newEntry(e Entry, method uint16) *entry {
-	ent := &entry{name: e.Name, method: method, mtime: e.Modified, offset: w.off}
+	ent := &entry{name: e.Name, method: method, flags: flagDescriptor, mtime: e.Modified, offset: w.off}
 	ent.extraRaw = extras(e.Modified)
 	return ent
 }
@@ -153,11 +180,15 @@ func (w *Writer) localHeader(e *entry, csize int64) error {
 	dt, dd := dosTime(e.mtime)
 	b := binary.LittleEndian.AppendUint32(nil, sigLocal)
 	b = binary.LittleEndian.AppendUint16(b, version(e.method))
-	b = binary.LittleEndian.AppendUint16(b, flagDescriptor)
+	b = binary.LittleEndian.AppendUint16(b, e.flags)
 	b = binary.LittleEndian.AppendUint16(b, e.method)
 	b = binary.LittleEndian.AppendUint16(b, dt)
 	b = binary.LittleEndian.AppendUint16(b, dd)
-	b = binary.LittleEndian.AppendUint32(b, 0) // CRC: in the descriptor
+	var crc uint32 // in the descriptor, when there is one
+	if e.flags&flagDescriptor == 0 {
+		crc = e.crc
+	}
+	b = binary.LittleEndian.AppendUint32(b, crc)
 	b = binary.LittleEndian.AppendUint32(b, uint32(csize))
 	b = binary.LittleEndian.AppendUint32(b, uint32(e.size))
 	b = binary.LittleEndian.AppendUint16(b, uint16(len(e.name)))
@@ -189,7 +220,7 @@ func (w *Writer) Close() error {
 		b := binary.LittleEndian.AppendUint32(nil, sigCentral)
 		b = binary.LittleEndian.AppendUint16(b, 3<<8|version(e.method)) // made by Unix
 		b = binary.LittleEndian.AppendUint16(b, version(e.method))
-		b = binary.LittleEndian.AppendUint16(b, flagDescriptor)
+		b = binary.LittleEndian.AppendUint16(b, e.flags)
 		b = binary.LittleEndian.AppendUint16(b, e.method)
 		b = binary.LittleEndian.AppendUint16(b, dt)
 		b = binary.LittleEndian.AppendUint16(b, dd)

@@ -43,7 +43,7 @@ func (r *run) create(config, output string, toFile bool, level int, key ed25519.
 	if err != nil {
 		return r.fail("Error opening configuration file '%s'", config)
 	}
-	opts := fwup.CreateOptions{Env: r.sys.Env, Name: name, Dir: dir, Time: CreationTime(r.sys.Env, r.sys.Now), Level: level, Key: key}
+	opts := fwup.CreateOptions{Env: r.sys.Env, Name: name, Dir: dir, Time: CreationTime(r.sys.Env, r.sys.Now), Level: level, Key: key, Fwup: true}
 	plan, err := fwup.Prepare(data, opts)
 	if err != nil {
 		var cerr *conf.Error

@@ -2,6 +2,7 @@ package hashpipe
 
 import (
 	"hash"
+	"sync"
 )
 
 // batch is how much data is handed to the hashing goroutine at a time:
@@ -12,11 +13,17 @@ const batch = 256 << 10
 // buffers is how many batches can be in flight.
 const buffers = 3
 
+// pool keeps batch buffers from one Pipe to the next: an apply hashes
+// every resource through a Pipe of its own, and new buffers for each
+// would be most of its garbage (and of its peak memory).
+var pool = sync.Pool{New: func() any { b := make([]byte, 0, batch); return &b }}
+
 // Pipe is an io.Writer whose bytes are copied and hashed on another
 // goroutine. Write never fails. Sum or Close must be called to stop the
 // goroutine.
 type Pipe struct {
 	h    hash.Hash
+	made int // buffers taken from the pool, at most buffers
 	free chan []byte
 	full chan []byte
 	done chan struct{}
@@ -27,9 +34,6 @@ type Pipe struct {
 // New starts hashing with h.
 func New(h hash.Hash) *Pipe {
 	p := &Pipe{h: h, free: make(chan []byte, buffers), full: make(chan []byte, buffers), done: make(chan struct{})}
-	for range buffers {
-		p.free <- make([]byte, 0, batch)
-	}
 	go p.run()
 	return p
 }
@@ -47,7 +51,7 @@ func (p *Pipe) Write(b []byte) (int, error) {
 	n := len(b)
 	for len(b) > 0 {
 		if p.cur == nil {
-			p.cur = <-p.free
+			p.cur = p.buffer()
 		}
 		k := copy(p.cur[len(p.cur):cap(p.cur)], b)
 		p.cur, b = p.cur[:len(p.cur)+k], b[k:]
@@ -77,11 +81,33 @@ func (p *Pipe) Close() {
 	}
 }
 
+// buffer is a free buffer: one hashed already, else one from the pool
+// while fewer than buffers are out, else the next to be hashed.
+func (p *Pipe) buffer() []byte {
+	select {
+	case b := <-p.free:
+		return b
+	default:
+	}
+	if p.made < buffers {
+		p.made++
+		return (*pool.Get().(*[]byte))[:0]
+	}
+	return <-p.free
+}
+
 func (p *Pipe) stop() {
 	if len(p.cur) > 0 {
 		p.full <- p.cur
+	} else if p.cur != nil {
+		p.free <- p.cur
 	}
 	p.cur = nil
 	close(p.full)
 	<-p.done
+	for range p.made {
+		b := <-p.free
+		pool.Put(&b)
+	}
+	p.made = 0
 }

@@ -151,7 +151,7 @@ func TestErrors(t *testing.T) {
 		{"old time", []*rootfs.Entry{root, {Path: "f", Kind: rootfs.FIFO, ModTime: time.Unix(-5, 0)}}, Options{}, "f: time 1969"},
 		{"block size", []*rootfs.Entry{root}, Options{BlockSize: 3000}, "block size 3000"},
 		{"compression", []*rootfs.Entry{root}, Options{Compression: "lzo"}, `unknown compression "lzo"`},
-		{"gzip level", []*rootfs.Entry{root}, Options{Level: 10}, "gzip level 10"},
+		{"gzip level", []*rootfs.Entry{root}, Options{Level: 13}, "gzip level 13 is outside 1..12"},
 		{"xz level", []*rootfs.Entry{root}, Options{Compression: "xz", Level: 6}, "xz has no compression levels"},
 	}
 	for _, c := range cases {

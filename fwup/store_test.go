@@ -1,0 +1,73 @@
+package fwup
+
+import (
+	"bytes"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/firmwright/firmwright/fwup/archive"
+)
+
+// TestStoreIncompressible: create stores a resource deflate shrinks by
+// less than 1% (random bytes, as a SquashFS image or a gzipped kernel
+// look) and deflates one it shrinks; fwup mode deflates both, as fwup.
+// Every entry reads back to its data, and the output is the same for any
+// number of workers.
+func TestStoreIncompressible(t *testing.T) {
+	dir := t.TempDir()
+	r := rand.New(rand.NewPCG(1, 2))
+	random := make([]byte, 3<<20+17)
+	for i := range random {
+		random[i] = byte(r.Uint32())
+	}
+	text := bytes.Repeat([]byte("meta-product=x\nfile-resource\n"), 40000)
+	os.WriteFile(filepath.Join(dir, "random.bin"), random, 0o644)
+	os.WriteFile(filepath.Join(dir, "text.txt"), text, 0o644)
+	conf := []byte("file-resource random.bin { host-path = \"" + filepath.Join(dir, "random.bin") + "\" }\nfile-resource text.txt { host-path = \"" + filepath.Join(dir, "text.txt") + "\" }\n" +
+		"task complete { on-resource random.bin { raw_write(0) } on-resource text.txt { raw_write(10000) } }\n")
+	methods := map[bool]map[string]uint16{}
+	for _, fwupMode := range []bool{false, true} {
+		var outs [][]byte
+		for _, workers := range []int{1, 3} {
+			var buf bytes.Buffer
+			opts := CreateOptions{Env: map[string]string{}, Dir: dir, Time: time.Unix(1700000000, 0), Fwup: fwupMode, Workers: workers}
+			if _, err := Create(&buf, conf, opts); err != nil {
+				t.Fatal(err)
+			}
+			outs = append(outs, buf.Bytes())
+		}
+		if !bytes.Equal(outs[0], outs[1]) {
+			t.Errorf("fwup mode %v: output depends on the number of workers", fwupMode)
+		}
+		methods[fwupMode] = map[string]uint16{}
+		zr := archive.NewReader(bytes.NewReader(outs[0]))
+		for {
+			h, err := zr.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(zr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			methods[fwupMode][h.Name] = h.Method
+			want := map[string][]byte{"data/random.bin": random, "data/text.txt": text}[h.Name]
+			if want != nil && !bytes.Equal(got, want) {
+				t.Errorf("%s reads back wrong", h.Name)
+			}
+		}
+	}
+	if m := methods[false]; m["data/random.bin"] != archive.MethodStore || m["data/text.txt"] != archive.MethodDeflate {
+		t.Errorf("create: methods %v, want random stored and text deflated", m)
+	}
+	if m := methods[true]; m["data/random.bin"] != archive.MethodDeflate || m["data/text.txt"] != archive.MethodDeflate {
+		t.Errorf("fwup mode: methods %v, want both deflated", m)
+	}
+}
