@@ -7,10 +7,10 @@ import (
 )
 
 // prefetchSize and prefetchBuffers size the read-ahead of Prefetch: three
-// 128 KiB pieces, so that inflating (or reading) and CRC-checking one
+// 64 KiB pieces, so that inflating (or reading) and CRC-checking one
 // piece overlaps with the caller consuming the one before.
 const (
-	prefetchSize    = 128 << 10
+	prefetchSize    = 64 << 10
 	prefetchBuffers = 3
 )
 

@@ -102,7 +102,7 @@ func (r *Reader) Next() (*Header, error) {
 }
 
 // Prefetch makes the Reader read (and inflate, and CRC-check) each
-// entry's data on a goroutine of its own, a few 128 KiB pieces ahead of
+// entry's data on a goroutine of its own, a few 64 KiB pieces ahead of
 // Read, so that this work overlaps with what the caller does with the
 // data. Close stops the goroutine of an entry left unread.
 func (r *Reader) Prefetch() { r.prefetch = true }

@@ -8,7 +8,7 @@ import (
 // batch is how much data is handed to the hashing goroutine at a time:
 // large enough that the hand-over costs nothing, small enough to stay
 // in cache.
-const batch = 256 << 10
+const batch = 128 << 10
 
 // buffers is how many batches can be in flight.
 const buffers = 3
