@@ -19,7 +19,7 @@ var descSig = []byte("PK\x07\x08")
 // so a signature inside the data ends it only if it also carries that
 // data's CRC and length.
 type storedScan struct {
-	br  *bufio.Reader
+	br *bufio.Reader
 	// crc and n are of the bytes returned so far: its own, not the
 	// Reader's, which may lag behind when a prefetcher reads ahead.
 	crc hash.Hash32
