@@ -184,7 +184,7 @@ func openFS(t testing.TB, src rootfs.Source) *fsys {
 		t.Fatal(err)
 	}
 	f := newFS(src, ra)
-	if f.size, err = readerSize(ra); err != nil {
+	if f.size, err = rootfs.ReaderSize(ra); err != nil {
 		t.Fatal(err)
 	}
 	b := make([]byte, superSize)

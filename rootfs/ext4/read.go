@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 
 	"github.com/firmwright/firmwright/rootfs"
 )
@@ -69,7 +68,7 @@ func read(src rootfs.Source, inodes bool) (*rootfs.Tree, map[string]uint32, erro
 	}
 	defer c.Close()
 	f := newFS(src, ra)
-	if f.size, err = readerSize(ra); err != nil {
+	if f.size, err = rootfs.ReaderSize(ra); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", src.Name, err)
 	}
 	if f.size < superOffset+superSize {
@@ -129,21 +128,6 @@ func (f *fsys) spend(n uint64) error {
 	}
 	f.budget -= n
 	return nil
-}
-
-// readerSize returns the size of the file or buffer behind ra.
-func readerSize(ra io.ReaderAt) (int64, error) {
-	switch r := ra.(type) {
-	case interface{ Size() int64 }:
-		return r.Size(), nil
-	case interface{ Stat() (fs.FileInfo, error) }:
-		fi, err := r.Stat()
-		if err != nil {
-			return 0, err
-		}
-		return fi.Size(), nil
-	}
-	return 0, fmt.Errorf("cannot tell the size of a %T", ra)
 }
 
 // noEOF turns an end of file inside a structure into the truncation it is.

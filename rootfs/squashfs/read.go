@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"path"
 	"time"
@@ -98,7 +97,7 @@ func Read(src rootfs.Source) (*rootfs.Tree, error) {
 	}
 	defer c.Close()
 	s := &squashfs{src: src, ra: ra, meta: map[int64]sqMetaBlock{}}
-	size, err := readerSize(ra)
+	size, err := rootfs.ReaderSize(ra)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", src.Name, err)
 	}
@@ -129,21 +128,6 @@ func Read(src rootfs.Source) (*rootfs.Tree, error) {
 	// Opens need only the block lists and the fragment table.
 	s.ra, s.meta = nil, nil
 	return b.Tree()
-}
-
-// readerSize returns the size of the file or buffer behind ra.
-func readerSize(ra io.ReaderAt) (int64, error) {
-	switch r := ra.(type) {
-	case interface{ Size() int64 }:
-		return r.Size(), nil
-	case interface{ Stat() (fs.FileInfo, error) }:
-		fi, err := r.Stat()
-		if err != nil {
-			return 0, err
-		}
-		return fi.Size(), nil
-	}
-	return 0, fmt.Errorf("cannot tell the size of a %T", ra)
 }
 
 // readSuper reads the superblock of an image whose file has size bytes.
