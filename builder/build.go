@@ -13,7 +13,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/firmwright/firmwright/erlang"
+	"github.com/firmwright/firmwright/erlang/erlinit"
 	"github.com/firmwright/firmwright/fwup"
 	"github.com/firmwright/firmwright/fwup/apply"
 	"github.com/firmwright/firmwright/fwup/keys"
@@ -156,7 +156,7 @@ func (in *inputs) rootfs(spec Spec, ops []byte, tmp string) *Rootfs {
 			{Path: RevertPath, Link: "ops.fw"},
 		}}
 	rfs.Device = func(base *rootfs.Tree) ([]rootfs.GeneratedFile, error) {
-		return deviceFiles(spec.DeviceFirmwright, base, *target)
+		return deviceFiles(deviceBinary{spec.DeviceFirmwright, spec.DeviceFirmwrightDirs}, base, *target)
 	}
 	if spec.PublicKey != nil {
 		rfs.Generated = append(rfs.Generated, rootfs.GeneratedFile{Path: PublicKeyPath, Mode: 0o644, Data: keys.Encode(spec.PublicKey)})
@@ -423,7 +423,7 @@ func releaseVersion(dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("--release %s: %w (expected a `mix release` directory)", dir, err)
 	}
-	_, vsn, err := erlang.ParseStartErl(data)
+	_, vsn, err := erlinit.ParseStartErl(data)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", p, err)
 	}

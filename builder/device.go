@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/firmwright/firmwright/erlang"
 	"github.com/firmwright/firmwright/rootfs"
@@ -53,27 +54,56 @@ func hasErlinit(base *rootfs.Tree) (bool, error) {
 	return bytes.Contains(data, []byte("erlinit")), nil
 }
 
-// deviceFiles are the entries for firmwright's binary on the device: as
-// init when the base has no erlinit, and as fwup when the base has none
-// (a base's own fwup stays: it may apply updates firmwright cannot yet,
-// such as deltas).
-func deviceFiles(bin string, base *rootfs.Tree, want erlang.ELFTarget) ([]rootfs.GeneratedFile, error) {
+// deviceBinary is where firmwright's device binary (cmd/firmwright-device)
+// may be: the file given, else DeviceBinaryName in each folder, in order.
+type deviceBinary struct {
+	path string
+	dirs []string
+}
+
+// DeviceBinaryName is the device binary's file name for a board's
+// target, as scripts/release names it: firmwright-device-linux-arm64,
+// firmwright-device-linux-arm.
+func DeviceBinaryName(t erlang.ELFTarget) string {
+	arch, _, _ := strings.Cut(goarch(t), " ")
+	return "firmwright-device-linux-" + arch
+}
+
+// find returns the device binary's path, or "" and where it looked.
+func (d deviceBinary) find(want erlang.ELFTarget) (string, []string) {
+	if d.path != "" {
+		return d.path, nil
+	}
+	var looked []string
+	for _, dir := range d.dirs {
+		p := filepath.Join(dir, DeviceBinaryName(want))
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		looked = append(looked, p)
+	}
+	return "", looked
+}
+
+// deviceFiles are the entries for firmwright's device binary: as init
+// when the base has no erlinit, and as fwup when the base has none (a
+// base's own fwup stays). A base without erlinit needs the binary; one
+// with erlinit but no fwup gets it if it is found.
+func deviceFiles(dev deviceBinary, base *rootfs.Tree, want erlang.ELFTarget) ([]rootfs.GeneratedFile, error) {
 	erlinit, err := hasErlinit(base)
 	if err != nil {
 		return nil, fmt.Errorf("base /%s: %w", InitPath, err)
 	}
-	needInit := !erlinit
-	if bin == "" {
-		if needInit {
-			return nil, fmt.Errorf("the base has no erlinit (/%s), so firmwright installs itself as /%s, and needs a firmwright built for the board (%s): "+
-				"pass --device-firmwright FILE, made with GOOS=linux GOARCH=%s CGO_ENABLED=0 go build -o FILE ./cmd/firmwright",
-				erlinitPath, InitPath, want, goarch(want))
-		}
-		return nil, nil
-	}
-	needFwup := base.Lookup(DeviceFwupPath) == nil
+	needInit, needFwup := !erlinit, base.Lookup(DeviceFwupPath) == nil
 	if !needInit && !needFwup {
 		return nil, nil // a Nerves base: erlinit and fwup are its own
+	}
+	bin, looked := dev.find(want)
+	if bin == "" {
+		if needInit {
+			return nil, missingDeviceBinary(looked, want)
+		}
+		return nil, nil
 	}
 	if err := checkDeviceBinary(bin, want); err != nil {
 		return nil, err
@@ -95,12 +125,27 @@ func deviceFiles(bin string, base *rootfs.Tree, want erlang.ELFTarget) ([]rootfs
 	return files, nil
 }
 
+// missingDeviceBinary says where the device binary was looked for and the
+// command that builds it.
+func missingDeviceBinary(looked []string, want erlang.ELFTarget) error {
+	where := "no folder to look in"
+	if len(looked) > 0 {
+		where = "not at " + strings.Join(looked, ", ")
+	}
+	name := DeviceBinaryName(want)
+	return fmt.Errorf("the base has no erlinit (/%s), so firmwright's device binary becomes its /%s, and none for %s was found: "+
+		"--device-firmwright FILE (or FIRMWRIGHT_DEVICE_FIRMWRIGHT) not given, %s; "+
+		"build it in firmwright's source with: CGO_ENABLED=0 GOOS=linux GOARCH=%s go build -trimpath -ldflags=-s -o %s ./cmd/firmwright-device "+
+		"(scripts/release builds it for every board into dist/)",
+		erlinitPath, InitPath, want, where, goarch(want), name)
+}
+
 // checkDeviceBinary refuses a binary that would not run on the board:
 // another architecture, or one that needs a dynamic loader.
 func checkDeviceBinary(path string, want erlang.ELFTarget) error {
 	f, err := elf.Open(path)
 	if err != nil {
-		return fmt.Errorf("--device-firmwright %s: %w (expected firmwright built for %s)", path, err, want)
+		return fmt.Errorf("--device-firmwright %s: %w (expected firmwright-device built for %s)", path, err, want)
 	}
 	defer f.Close()
 	if f.Machine != want.Machine || f.Class != want.Class {

@@ -35,7 +35,12 @@ func TestDeviceFirmwright(t *testing.T) {
 	spec := buildertest.Spec(t, buildertest.System(t, "rpi4"), 1<<20)
 	buildertest.WriteBase(t, spec.Images, false)
 
-	wantAll(t, buildFails(t, spec), "no erlinit", "--device-firmwright", "GOARCH=arm64 CGO_ENABLED=0")
+	dirs := []string{t.TempDir(), t.TempDir()}
+	spec.DeviceFirmwrightDirs = dirs
+	wantAll(t, buildFails(t, spec), "no erlinit", "--device-firmwright", "FIRMWRIGHT_DEVICE_FIRMWRIGHT",
+		filepath.Join(dirs[0], "firmwright-device-linux-arm64")+", "+filepath.Join(dirs[1], "firmwright-device-linux-arm64"),
+		"CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -trimpath -ldflags=-s -o firmwright-device-linux-arm64 ./cmd/firmwright-device")
+
 	spec.DeviceFirmwright = staticELF(t, elf.EM_X86_64)
 	wantAll(t, buildFails(t, spec), "EM_X86_64", "GOARCH=arm64")
 
@@ -46,6 +51,14 @@ func TestDeviceFirmwright(t *testing.T) {
 	}
 	if e := tree.Lookup(builder.DeviceFwupPath); e == nil || e.Mode != 0o755 || e.Size != 64 {
 		t.Errorf("/usr/bin/fwup is %+v", e)
+	}
+
+	// Found in the second folder, when no file is given.
+	spec.DeviceFirmwright = ""
+	found := filepath.Join(dirs[1], "firmwright-device-linux-arm64")
+	os.Rename(staticELF(t, elf.EM_AARCH64), found)
+	if e := builtRootfs(t, spec).Lookup(builder.DeviceFwupPath); e == nil || e.Size != 64 {
+		t.Errorf("with %s: /usr/bin/fwup is %+v, want it", found, e)
 	}
 }
 

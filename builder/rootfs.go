@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/firmwright/firmwright/erlang"
+	"github.com/firmwright/firmwright/erlang/erlinit"
 	"github.com/firmwright/firmwright/internal/atomicfile"
 	"github.com/firmwright/firmwright/internal/ctxio"
 	"github.com/firmwright/firmwright/rootfs"
@@ -204,11 +205,11 @@ func (s *Rootfs) erlinitConfig(base *rootfs.Tree) ([]byte, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		if cfg, err = erlang.MergeErlinit(defaults, user); err != nil {
+		if cfg, err = erlinit.Merge(defaults, user); err != nil {
 			return nil, "", fmt.Errorf("%s: %w", s.Erlinit, err)
 		}
 	}
-	opts, err := erlang.ParseErlinit(cfg)
+	opts, err := erlinit.Parse(cfg)
 	if err != nil {
 		return nil, "", fmt.Errorf("erlinit.config: %w", err)
 	}

@@ -36,11 +36,14 @@ type Spec struct {
 	// device can check updates; a build that trusts a key must be signed
 	// with its private half.
 	PublicKey ed25519.PublicKey
-	// DeviceFirmwright is firmwright built for the board (static). It is
-	// installed as /usr/bin/fwup, and as /sbin/init when the base has no
-	// erlinit; a base without erlinit needs it.
-	DeviceFirmwright string
-	SquashFS         SquashFS
+	// DeviceFirmwright is firmwright's device binary (cmd/firmwright-device)
+	// built for the board, static. It is installed as /usr/bin/fwup when
+	// the base has no fwup, and as /sbin/init when the base has no
+	// erlinit; a base without erlinit needs it. When empty, it is
+	// DeviceBinaryName in the first of DeviceFirmwrightDirs that has it.
+	DeviceFirmwright     string
+	DeviceFirmwrightDirs []string
+	SquashFS             SquashFS
 	// Output is the .fw to write; Image, if set, the card image.
 	Output, Image string
 	// ApplyEnv holds the apply-time variables for the image

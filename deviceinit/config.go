@@ -2,13 +2,12 @@ package deviceinit
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/firmwright/firmwright/erlang"
+	"github.com/firmwright/firmwright/erlang/erlinit"
 )
 
 // ConfigPath is the erlinit configuration Run reads.
@@ -71,7 +70,7 @@ var quietOptions = []string{"print-timing", "warn-unused-tty", "release-include-
 // of a setting wins, --env and --mount accumulate, --no-NAME restores
 // NAME's default. It returns the config and the problems to log (bad
 // values, options deviceinit does not implement).
-func parseConfig(opts []erlang.ErlinitOption) (config, []string) {
+func parseConfig(opts []erlinit.Option) (config, []string) {
 	c, def := defaultConfig(), defaultConfig()
 	var problems, ignored []string
 	for _, o := range opts {
@@ -182,8 +181,29 @@ func splitList(v string) []string {
 	return out
 }
 
-// hostnameEscape is one escape of a hostname pattern.
-var hostnameEscape = regexp.MustCompile(`^%(?:s|(-?)\.([0-9]{1,2})s)`)
+// hostnameEscape reads the escape at the start of s: "%s" (width -1),
+// "%.Ns" or "%-.Ns" with N one or two digits. n is its length, 0 when s
+// starts with no such escape. (Written out, not a regexp: the device
+// binary leaves the regexp package out.)
+func hostnameEscape(s string) (n, width int, fromEnd bool) {
+	if strings.HasPrefix(s, "%s") {
+		return 2, -1, false
+	}
+	rest, fromEnd := strings.CutPrefix(strings.TrimPrefix(s, "%"), "-")
+	rest, ok := strings.CutPrefix(rest, ".")
+	if !ok || !strings.HasPrefix(s, "%") {
+		return 0, 0, false
+	}
+	digits := 0
+	for digits < 2 && digits < len(rest) && rest[digits] >= '0' && rest[digits] <= '9' {
+		width = width*10 + int(rest[digits]-'0')
+		digits++
+	}
+	if digits == 0 || digits >= len(rest) || rest[digits] != 's' {
+		return 0, 0, false
+	}
+	return len(s) - len(rest) + digits + 1, width, fromEnd
+}
 
 // mountFlags are the flag names erlinit's -m understands, as mount(8)
 // spells them.
@@ -229,20 +249,19 @@ func hostname(pattern, id string) string {
 			break
 		}
 		b.WriteString(pattern[:i])
-		m := hostnameEscape.FindStringSubmatch(pattern[i:])
-		if m == nil {
+		n, width, fromEnd := hostnameEscape(pattern[i:])
+		if n == 0 {
 			break
 		}
 		part := id
-		if m[2] != "" {
-			n, _ := strconv.Atoi(m[2])
-			n = min(n, len(id))
-			if part = id[:n]; m[1] == "-" {
-				part = id[len(id)-n:]
+		if width >= 0 {
+			width = min(width, len(id))
+			if part = id[:width]; fromEnd {
+				part = id[len(id)-width:]
 			}
 		}
 		b.WriteString(part)
-		pattern = pattern[i+len(m[0]):]
+		pattern = pattern[i+n:]
 	}
 	name := strings.TrimSpace(b.String())
 	if j := strings.IndexAny(name, " \t\n\v\f\r"); j >= 0 {

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/firmwright/firmwright/erlang"
+	"github.com/firmwright/firmwright/erlang/erlinit"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -36,7 +36,7 @@ func TestParseConfig(t *testing.T) {
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts, err := erlang.ParseErlinit([]byte(tt.config))
+			opts, err := erlinit.Parse([]byte(tt.config))
 			if err != nil {
 				t.Fatal(err)
 			}

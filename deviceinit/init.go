@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/firmwright/firmwright/erlang"
+	"github.com/firmwright/firmwright/erlang/erlinit"
 )
 
 const (
@@ -219,7 +219,7 @@ func (r *initRun) readConfig() {
 		}
 		return
 	}
-	opts, err := erlang.ParseErlinit(data)
+	opts, err := erlinit.Parse(data)
 	if err != nil {
 		r.logf("%s: %v; using the defaults", ConfigPath, err)
 		return

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/firmwright/firmwright/erlang"
+	"github.com/firmwright/firmwright/erlang/erlinit"
 )
 
 // SystemErlang is where a base's own Erlang lives; an ERTS the release
@@ -105,7 +105,7 @@ func findIn(sys System, log io.Writer, dir string, depth int) (*Release, string)
 func releaseVersion(sys System, log io.Writer, releases string) (vsn, ertsVsn string) {
 	startErl := path.Join(releases, "start_erl.data")
 	if data, err := sys.ReadFile(startErl); err == nil {
-		e, v, err := erlang.ParseStartErl(data)
+		e, v, err := erlinit.ParseStartErl(data)
 		switch {
 		case err != nil:
 			fmt.Fprintf(log, "deviceinit: %s %v\n", startErl, err)

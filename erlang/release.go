@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/firmwright/firmwright/erlang/erlinit"
+
 	"github.com/firmwright/firmwright/rootfs"
 )
 
@@ -59,7 +61,7 @@ func checkReleaseVersion(t *rootfs.Tree, isDir func(string) bool) []string {
 	if err != nil {
 		return []string{fmt.Sprintf("no %s (expected \"<erts-version> <release-version>\", naming a directory releases/<release-version>; %s)", startErl, found)}
 	}
-	ertsVsn, relVsn, err := ParseStartErl(data)
+	ertsVsn, relVsn, err := erlinit.ParseStartErl(data)
 	if err != nil {
 		return []string{fmt.Sprintf("%s %v", startErl, err)}
 	}

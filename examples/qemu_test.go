@@ -43,7 +43,7 @@ func TestQEMUUpdate(t *testing.T) {
 	// The README promises one static binary: the one the example builds
 	// for this host, and the one it puts on the device, have no dynamic
 	// section (no interpreter, no shared libraries).
-	for _, bin := range []string{filepath.Join(out, "firmwright"), filepath.Join(out, "inputs", "firmwright-linux-arm64")} {
+	for _, bin := range []string{filepath.Join(out, "firmwright"), filepath.Join(out, "inputs", "firmwright-device-linux-arm64")} {
 		dyn, err := exec.Command("readelf", "-d", bin).CombinedOutput()
 		if err != nil || !bytes.Contains(dyn, []byte("There is no dynamic section in this file.")) {
 			t.Errorf("%s is not static (readelf -d: %v):\n%s", bin, err, dyn)

@@ -62,7 +62,7 @@ func BenchmarkBuildExample(b *testing.B) {
 		mksquashfs base images/rootfs.squashfs -noappend -no-recovery -no-progress -no-xattrs -quiet
 		rm -rf base`, ex))
 	build := []string{"build", "--system", "rpi4", "--base", "images", "--release", filepath.Join(ex, "release"),
-		"--device-firmwright", filepath.Join(ex, "firmwright-linux-arm64"), "-o", "ours.fw", "--image", "ours.img"}
+		"--device-firmwright", filepath.Join(ex, "firmwright-device-linux-arm64"), "-o", "ours.fw", "--image", "ours.img"}
 	env := []string{"SOURCE_DATE_EPOCH=1700000000"}
 	oursOnce := exec.Command(ours, build...)
 	oursOnce.Dir, oursOnce.Env = dir, append(os.Environ(), env...)

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/firmwright/firmwright/fwup/cmdline"
@@ -39,7 +41,7 @@ func buildCommand(sys *system) *cli.Command {
 			signKeyFlag("private key file to sign the .fw with (firmwright keygen)", false),
 			noChunkIndexFlag(),
 			&cli.StringFlag{Name: "device-public-key", Usage: "public key file installed as /etc/fwup.pub, with which the device checks its updates; the build must then be signed with its private half"},
-			&cli.StringFlag{Name: "device-firmwright", Usage: "firmwright built for the board (GOOS=linux CGO_ENABLED=0): installed as /usr/bin/fwup, and as /sbin/init on a base without erlinit"},
+			&cli.StringFlag{Name: "device-firmwright", Usage: "firmwright's device binary for the board (cmd/firmwright-device, static), installed as /usr/bin/fwup on a base without fwup and as /sbin/init on a base without erlinit; default: firmwright-device-linux-GOARCH beside this executable, else in " + sharedDeviceDir},
 			&cli.StringFlag{Name: "compression", Value: "gzip", Usage: "SquashFS compression: gzip, zstd, xz or lz4, with an optional :LEVEL; gzip:max is smaller than mksquashfs and slower (it also deflates the .fw at that level)"},
 			&cli.IntFlag{Name: "block-size", Value: 128 << 10, Usage: "SquashFS block size in bytes"},
 			outputFlag("the .fw to write", true),
@@ -73,9 +75,9 @@ func buildCommand(sys *system) *cli.Command {
 				Defines: defines,
 				Meta: builder.Meta{Product: c.String("product"), Version: c.String("version"), Description: c.String("description"),
 					Author: c.String("author"), VCSIdentifier: c.String("vcs-identifier"), Misc: c.String("misc")},
-				DeviceFirmwright: c.String("device-firmwright"),
-				SquashFS:         builder.SquashFS{Compression: c.String("compression"), BlockSize: int(c.Int("block-size"))},
-				Output:           c.String("output"), Image: c.String("image"), NoChunkIndex: c.Bool("no-chunk-index"),
+				DeviceFirmwright: c.String("device-firmwright"), DeviceFirmwrightDirs: deviceBinaryDirs(),
+				SquashFS: builder.SquashFS{Compression: c.String("compression"), BlockSize: int(c.Int("block-size"))},
+				Output:   c.String("output"), Image: c.String("image"), NoChunkIndex: c.Bool("no-chunk-index"),
 				Time: cmdline.CreationTime(sys.Env, sys.Now), ModTime: mtime, Now: sys.Now, TempDir: sys.Env["TMPDIR"],
 				Report: func(st builder.Stage) { fmt.Fprintln(sys.Stdout, stageLine(st.What, st.Took, st.Size)) },
 			}
@@ -109,4 +111,21 @@ func patchOutput(fw, given string) string {
 		return given
 	}
 	return strings.TrimSuffix(fw, ".fw") + ".patch.fw"
+}
+
+// sharedDeviceDir is where packages (and the Docker image) put the device
+// binaries.
+const sharedDeviceDir = "/usr/share/firmwright"
+
+// deviceBinaryDirs are where build looks for the device binary when
+// --device-firmwright is not given: beside this executable (as
+// scripts/release lays dist/ out), then sharedDeviceDir.
+func deviceBinaryDirs() []string {
+	var dirs []string
+	if exe, err := os.Executable(); err == nil {
+		if exe, err := filepath.EvalSymlinks(exe); err == nil {
+			dirs = append(dirs, filepath.Dir(exe))
+		}
+	}
+	return append(dirs, sharedDeviceDir)
 }

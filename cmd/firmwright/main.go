@@ -1,14 +1,12 @@
 package main
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
-	"time"
 
+	"github.com/firmwright/firmwright/cmd/internal/process"
 	"github.com/firmwright/firmwright/deviceinit"
 	"github.com/firmwright/firmwright/fwup/cmdline"
 	"github.com/firmwright/firmwright/internal/interrupt"
@@ -32,17 +30,7 @@ func main() {
 	if filepath.Base(os.Args[0]) == "init" {
 		os.Exit(deviceinit.Main())
 	}
-	sys := &system{
-		Stdin:  os.Stdin,
-		Stdout: os.Stdout,
-		Stderr: os.Stderr,
-		Env:    environ(),
-		Now:    time.Now,
-		Rand:   rand.Reader,
-		// Native commands and fwup mode alike stop on Ctrl-C and
-		// remove what they were writing.
-		Context: interrupt.Notify(),
-	}
+	sys := process.System()
 	os.Exit(run(sys, os.Args))
 }
 
@@ -76,16 +64,4 @@ func run(sys *system, args []string) int {
 	}
 	fmt.Fprintln(sys.Stderr, "firmwright:", err)
 	return 1
-}
-
-// environ returns the process environment as a map; the only place the
-// program reads it.
-func environ() map[string]string {
-	env := map[string]string{}
-	for _, kv := range os.Environ() {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			env[k] = v
-		}
-	}
-	return env
 }

@@ -23,9 +23,17 @@ var usage string
 // run is one invocation of fwup's command line.
 type run struct {
 	sys          *System
+	writer       writerSide
 	framing      bool
 	handshake    bool
 	progressMode int
+}
+
+// writerSide is -c and -S, the commands that write a .fw. RunDevice
+// leaves them out, and with them fwup's writer and the deflate encoders:
+// a function value the device's main never sets is code its linker drops.
+type writerSide struct {
+	create, sign func(r *run, o *options) error
 }
 
 // failure is an error fwup reports with fwup_errx: "fwup: TEXT" (or an ER
@@ -48,7 +56,24 @@ func (r *run) fail(format string, args ...any) error {
 // Run speaks fwup's command line (args without the program name) and
 // returns its exit status.
 func Run(sys *System, args []string) int {
-	r := &run{sys: sys}
+	return runWith(sys, args, writerSide{
+		create: func(r *run, o *options) error {
+			return r.create(o.config, o.output, o.outputSet, o.level, o.signingKey)
+		},
+		sign: func(r *run, o *options) error {
+			return r.sign(o.input, o.inputSet, o.output, o.outputSet, o.signingKey)
+		},
+	})
+}
+
+// RunDevice is Run for the device binary (cmd/firmwright-device): fwup's
+// command line without -c and -S, which a device never runs.
+func RunDevice(sys *System, args []string) int {
+	return runWith(sys, args, writerSide{})
+}
+
+func runWith(sys *System, args []string, writer writerSide) int {
+	r := &run{sys: sys, writer: writer}
 	status := r.exit(r.main(args))
 	if r.handshake {
 		WriteExitHandshake(sys.Stdout, status)
@@ -161,12 +186,17 @@ func (r *run) immediate(command string) (done bool, err error) {
 
 func (r *run) dispatch(o *options) error {
 	switch o.command {
-	case "c":
-		return r.create(o.config, o.output, o.outputSet, o.level, o.signingKey)
+	case "c", "S":
+		write := r.writer.create
+		if o.command == "S" {
+			write = r.writer.sign
+		}
+		if write == nil {
+			return r.fail("-%s: this is firmwright's device build, which applies firmware but does not create or sign it: run firmwright on the host", o.command)
+		}
+		return write(r, o)
 	case "g":
 		return r.genKeys(o.output, o.outputSet)
-	case "S":
-		return r.sign(o.input, o.inputSet, o.output, o.outputSet, o.signingKey)
 	case "V":
 		return r.verify(o)
 	case "l", "m":

@@ -1,4 +1,4 @@
-package erlang
+package erlinit
 
 import (
 	"os"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// rpi4Generated is what MergeErlinit makes of nerves_system_rpi4's
+// rpi4Generated is what Merge makes of nerves_system_rpi4's
 // erlinit.config with no user options: Nerves' encode_config output
 // (the option order of the file, long names, quoted value).
 const rpi4Generated = "# Generated from rootfs_overlay/etc/erlinit.config\n\n" + rpi4Body
@@ -27,8 +27,8 @@ const rpi4Body = `--ctty tty1
 --boot shoehorn
 `
 
-func TestMergeErlinitRPi4(t *testing.T) {
-	sys, err := os.ReadFile("testdata/erlinit/rpi4.erlinit.config")
+func TestMergeRPi4(t *testing.T) {
+	sys, err := os.ReadFile("testdata/rpi4.erlinit.config")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestMergeErlinitRPi4(t *testing.T) {
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := MergeErlinit(sys, []byte(tc.user))
+			got, err := Merge(sys, []byte(tc.user))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,7 +85,7 @@ func TestMergeErlinitRPi4(t *testing.T) {
 				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
 			}
 			// What we write reads back to the same options.
-			again, err := MergeErlinit(got, nil)
+			again, err := Merge(got, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,7 +97,7 @@ func TestMergeErlinitRPi4(t *testing.T) {
 	}
 }
 
-func TestMergeErlinitErrors(t *testing.T) {
+func TestMergeErrors(t *testing.T) {
 	long := "--ctty " + strings.Repeat("x", 250)
 	tests := []struct {
 		name, sys, user, want string
@@ -116,7 +116,7 @@ func TestMergeErlinitErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := MergeErlinit([]byte(tc.sys), []byte(tc.user))
+			_, err := Merge([]byte(tc.sys), []byte(tc.user))
 			if err == nil || err.Error() != tc.want {
 				t.Errorf("got  %v\nwant %s", err, tc.want)
 			}
@@ -144,19 +144,19 @@ func TestSplitErlinitLine(t *testing.T) {
 	}
 }
 
-func FuzzParseErlinit(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	f.Add([]byte(rpi4Generated))
 	f.Add([]byte("-c tty1 -tv --env=\"a b\" # x\n--no-mount\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		opts, err := ParseErlinit(data)
+		opts, err := Parse(data)
 		if err != nil {
 			return
 		}
-		out, err := MergeErlinit(data, nil)
+		out, err := Merge(data, nil)
 		if err != nil {
 			return // values erlinit could not read back are refused
 		}
-		again, err := ParseErlinit(out)
+		again, err := Parse(out)
 		if err != nil {
 			t.Fatalf("our output does not parse: %v\n%s", err, out)
 		}

@@ -1,15 +1,16 @@
-package erlang
+package erlinit
 
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/firmwright/firmwright/internal/cstr"
 )
 
-// ErlinitOption is one option of an erlinit.config.
-type ErlinitOption struct {
+// Option is one option of an erlinit.config.
+type Option struct {
 	// Name is the long name, without dashes: "ctty", "mount".
 	Name string
 	// Value is the argument; "" for a flag (see HasValue).
@@ -88,24 +89,57 @@ var erlinitExclusive = [][]string{
 // into a 256-byte buffer and drops the rest of a longer line).
 const erlinitMaxLine = 255
 
-// strtol with base 0, the whole string: what erlinit's integer options
-// take.
-// optionName is what an option erlinit does not know may be called.
-var optionName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_-]*$`)
+// isOptionName says whether name may be an option erlinit does not know:
+// a letter or digit, then letters, digits, '_' and '-'. (Written out, not
+// a regexp: the device binary, which parses erlinit.config, leaves the
+// regexp package out.)
+func isOptionName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum && (i == 0 || c != '_' && c != '-') {
+			return false
+		}
+	}
+	return name != ""
+}
 
-var cInteger = regexp.MustCompile(`^[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$`)
+// isCInteger says whether s is what strtol with base 0 reads whole, as
+// erlinit's integer options take: an optional sign, then 0x and hex
+// digits, 0 and octal digits, or decimal digits.
+func isCInteger(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	digits, base := s, 10
+	switch {
+	case len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'):
+		digits, base = s[2:], 16
+	case len(s) > 0 && s[0] == '0':
+		digits, base = s[1:], 8
+	}
+	if digits == "" {
+		return base == 8
+	}
+	for _, c := range []byte(digits) {
+		if cstr.DigitValue(c) >= uint64(base) {
+			return false
+		}
+	}
+	return true
+}
 
-// ParseErlinit reads an erlinit.config: arguments separated by white
+// Parse reads an erlinit.config: arguments separated by white
 // space, "double quoted" arguments, # comments, as erlinit's
 // cfgloader.c splits them, then options as erlinit's getopt_long reads
 // them (-c tty1, -ctty1, --ctty tty1, --ctty=tty1, an unambiguous
 // prefix of a long name, -tv). --no-NAME deletes NAME (see
-// ErlinitOption.Delete). An option erlinit 1.15 does not know passes
+// Option.Delete). An option erlinit 1.15 does not know passes
 // through, as Nerves lets it: with the next argument as its value unless
 // that starts with "-". A positional argument, an unknown short option,
 // a missing value, a bad integer or a line longer than erlinit reads are
 // errors.
-func ParseErlinit(data []byte) ([]ErlinitOption, error) {
+func Parse(data []byte) ([]Option, error) {
 	type token struct {
 		s    string
 		line int
@@ -120,7 +154,7 @@ func ParseErlinit(data []byte) ([]ErlinitOption, error) {
 			toks = append(toks, token{s, i + 1})
 		}
 	}
-	var opts []ErlinitOption
+	var opts []Option
 	for i := 0; i < len(toks); i++ {
 		tk := toks[i]
 		next := func() (string, bool) {
@@ -138,7 +172,7 @@ func ParseErlinit(data []byte) ([]ErlinitOption, error) {
 					return nil, fmt.Errorf("line %d: --%s removes an option and takes no value", tk.line, name)
 				}
 				if full, err := erlinitLongName(n); err == nil {
-					opts = append(opts, ErlinitOption{Name: full, Delete: true, Line: tk.line})
+					opts = append(opts, Option{Name: full, Delete: true, Line: tk.line})
 					continue
 				}
 			}
@@ -146,7 +180,7 @@ func ParseErlinit(data []byte) ([]ErlinitOption, error) {
 			if err != nil {
 				return nil, fmt.Errorf("line %d: %v", tk.line, err)
 			}
-			o := ErlinitOption{Name: full, Line: tk.line}
+			o := Option{Name: full, Line: tk.line}
 			kind, known := erlinitOptions[full]
 			switch {
 			case hasEq:
@@ -169,7 +203,7 @@ func ParseErlinit(data []byte) ([]ErlinitOption, error) {
 				if !ok {
 					return nil, fmt.Errorf("line %d: erlinit has no option -%c", tk.line, tk.s[j])
 				}
-				o := ErlinitOption{Name: full, Line: tk.line}
+				o := Option{Name: full, Line: tk.line}
 				if erlinitOptions[full] != erlinitFlag {
 					if rest := tk.s[j+1:]; rest != "" {
 						o.Value, o.HasValue = rest, true
@@ -206,7 +240,7 @@ func erlinitLongName(name string) (string, error) {
 	}
 	switch len(matches) {
 	case 0:
-		if !optionName.MatchString(name) {
+		if !isOptionName(name) {
 			return "", fmt.Errorf("--%s is not an option name", name)
 		}
 		return name, nil
@@ -217,12 +251,12 @@ func erlinitLongName(name string) (string, error) {
 	return "", fmt.Errorf("--%s is ambiguous: --%s", name, strings.Join(matches, ", --"))
 }
 
-func checkErlinitValue(o ErlinitOption) error {
+func checkErlinitValue(o Option) error {
 	kind := erlinitOptions[o.Name]
 	switch {
 	case kind == erlinitFlag && o.HasValue:
 		return fmt.Errorf("--%s takes no value", o.Name)
-	case kind == erlinitInt && !cInteger.MatchString(o.Value):
+	case kind == erlinitInt && !isCInteger(o.Value):
 		return fmt.Errorf("--%s %q is not an integer", o.Name, o.Value)
 	}
 	return nil
@@ -237,7 +271,7 @@ func splitErlinitLine(line string) []string {
 		switch {
 		case c == '#':
 			return out
-		case isCSpace(c):
+		case cstr.IsSpace(c):
 			i++
 		case c == '"':
 			end := strings.IndexByte(line[i+1:], '"')
@@ -248,7 +282,7 @@ func splitErlinitLine(line string) []string {
 			i += end + 2
 		default:
 			j := i
-			for j < len(line) && line[j] != '#' && !isCSpace(line[j]) {
+			for j < len(line) && line[j] != '#' && !cstr.IsSpace(line[j]) {
 				j++
 			}
 			out = append(out, line[i:j])
@@ -261,11 +295,7 @@ func splitErlinitLine(line string) []string {
 	return out
 }
 
-func isCSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
-}
-
-// MergeErlinit merges a user's erlinit options (in erlinit.config syntax)
+// Merge merges a user's erlinit options (in erlinit.config syntax)
 // into the system's default erlinit.config and returns the
 // etc/erlinit.config to put in the image, as Nerves' mix firmware
 // writes it (Nerves.Erlinit in lib/nerves/erlinit.ex, and
@@ -293,12 +323,12 @@ func isCSpace(c byte) bool {
 //
 // A value erlinit cannot read back (a double quote in a value that needs
 // quoting, a line break) or a line longer than erlinit reads is an error.
-func MergeErlinit(systemDefault, user []byte) ([]byte, error) {
-	sys, err := ParseErlinit(systemDefault)
+func Merge(systemDefault, user []byte) ([]byte, error) {
+	sys, err := Parse(systemDefault)
 	if err != nil {
 		return nil, fmt.Errorf("system erlinit.config: %w", err)
 	}
-	usr, err := ParseErlinit(user)
+	usr, err := Parse(user)
 	if err != nil {
 		return nil, fmt.Errorf("user erlinit options: %w", err)
 	}
@@ -337,9 +367,9 @@ func MergeErlinit(systemDefault, user []byte) ([]byte, error) {
 }
 
 // applyErlinit applies opts, in order, to cur.
-func applyErlinit(cur, opts []ErlinitOption) []ErlinitOption {
+func applyErlinit(cur, opts []Option) []Option {
 	drop := func(name string) {
-		cur = slices.DeleteFunc(cur, func(c ErlinitOption) bool { return c.Name == name })
+		cur = slices.DeleteFunc(cur, func(c Option) bool { return c.Name == name })
 	}
 	for _, o := range opts {
 		if o.Delete {
@@ -359,7 +389,7 @@ func applyErlinit(cur, opts []ErlinitOption) []ErlinitOption {
 			cur = append(cur, o)
 			continue
 		}
-		i := slices.IndexFunc(cur, func(c ErlinitOption) bool { return c.Name == o.Name })
+		i := slices.IndexFunc(cur, func(c Option) bool { return c.Name == o.Name })
 		if i < 0 {
 			cur = append(cur, o)
 			continue
