@@ -44,15 +44,20 @@ func Build(ctx context.Context, spec Spec) (*Result, error) {
 	if spec.System == nil {
 		return nil, errors.New("no system given")
 	}
-	tmp, err := os.MkdirTemp(spec.TempDir, "firmwright-build-")
+	tmp, cleanup, err := workDir(spec)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
+	defer cleanup()
 
 	in, err := prepare(spec, tmp)
 	if err != nil {
 		return nil, err
+	}
+	if spec.WorkDir != "" {
+		if err := writeFwupEnv(filepath.Join(tmp, FwupEnvFile), in.env); err != nil {
+			return nil, fmt.Errorf("--work-dir: %w", err)
+		}
 	}
 	if err := checkOutputs(spec); err != nil {
 		return nil, err

@@ -55,6 +55,11 @@ type Spec struct {
 	ModTime *time.Time
 	// TempDir is where intermediate files go ("" = the system's).
 	TempDir string
+	// WorkDir, when set, holds the intermediate files instead, and keeps
+	// them: the system's fwup.conf as create reads it, the boot file
+	// fragments, rootfs.img, and fwup.env, the variables create sees, so
+	// that a real fwup can make the same .fw (workdir.go).
+	WorkDir string
 	// Now times the stages (they report no time when nil); Report
 	// receives them.
 	Now    func() time.Time

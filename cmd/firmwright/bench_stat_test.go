@@ -37,13 +37,6 @@ func (r *benchRuns) run(b *testing.B, rss *rssMeter, dir, remove, prog string, a
 	r.peakKB = max(r.peakKB, kb)
 }
 
-// time records the wall time of f, a run measured some other way.
-func (r *benchRuns) time(f func()) {
-	start := time.Now()
-	f()
-	r.walls = append(r.walls, time.Since(start))
-}
-
 // report adds name-s (median wall seconds) and, when measured,
 // name-peak-MB (the largest peak RSS of the runs).
 func (r *benchRuns) report(b *testing.B, name string) {

@@ -44,6 +44,7 @@ func buildCommand(sys *system) *cli.Command {
 			&cli.StringFlag{Name: "device-firmwright", Usage: "firmwright's device binary for the board (cmd/firmwright-device, static), installed as /usr/bin/fwup on a base without fwup and as /sbin/init on a base without erlinit; default: firmwright-device-linux-GOARCH beside this executable, else in " + sharedDeviceDir},
 			&cli.StringFlag{Name: "compression", Value: "gzip", Usage: "SquashFS compression: gzip, zstd, xz or lz4, with an optional :LEVEL; gzip:max is smaller than mksquashfs and slower (it also deflates the .fw at that level)"},
 			&cli.IntFlag{Name: "block-size", Value: 128 << 10, Usage: "SquashFS block size in bytes"},
+			&cli.StringFlag{Name: "work-dir", Usage: "keep the intermediate files in this folder, replacing its configs/, system/ and boot/ (the system's fwup.conf, boot file fragments, rootfs.img, and fwup.env, the variables fwup.conf is read with), so that a real fwup -c can make the same .fw"},
 			outputFlag("the .fw to write", true),
 			&cli.StringFlag{Name: "image", Usage: "also write the card image (the complete task) to this file"},
 			&cli.StringFlag{Name: "patch-from", Usage: "an older .fw: also write the delta update from it to this build (as firmwright patch)"},
@@ -78,7 +79,7 @@ func buildCommand(sys *system) *cli.Command {
 				DeviceFirmwright: c.String("device-firmwright"), DeviceFirmwrightDirs: deviceBinaryDirs(),
 				SquashFS: builder.SquashFS{Compression: c.String("compression"), BlockSize: int(c.Int("block-size"))},
 				Output:   c.String("output"), Image: c.String("image"), NoChunkIndex: c.Bool("no-chunk-index"),
-				Time: cmdline.CreationTime(sys.Env, sys.Now), ModTime: mtime, Now: sys.Now, TempDir: sys.Env["TMPDIR"],
+				Time: cmdline.CreationTime(sys.Env, sys.Now), ModTime: mtime, Now: sys.Now, TempDir: sys.Env["TMPDIR"], WorkDir: c.String("work-dir"),
 				Report: func(st builder.Stage) { fmt.Fprintln(sys.Stdout, stageLine(st.What, st.Took, st.Size)) },
 			}
 			if p := c.String("sign-key"); p != "" {
