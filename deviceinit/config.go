@@ -52,6 +52,7 @@ type config struct {
 	runOnExit       string
 	alternateExec   string
 	corePattern     string
+	network         Network
 	verbose         bool
 	onExit, onFatal action
 	gracefulTimeout time.Duration
@@ -111,6 +112,16 @@ func parseConfig(opts []erlinit.Option) (config, []string) {
 					continue
 				}
 				c.env = append(c.env, kv)
+			}
+		case NetworkOption:
+			n, err := parseNetwork(v)
+			switch {
+			case o.Delete:
+				c.network = Network{}
+			case err != nil:
+				problems = append(problems, err.Error())
+			default:
+				c.network = n
 			}
 		case "graceful-shutdown-timeout":
 			ms, err := strconv.ParseInt(v, 0, 32)

@@ -30,6 +30,8 @@ type fakeSys struct {
 	nextPid  int
 	// env is the environment of the last process started.
 	env []string
+	// netErr is what ConfigureInterface returns.
+	netErr error
 }
 
 type fakeCmd struct {
@@ -127,6 +129,11 @@ func (f *fakeSys) Sethostname(name string) error {
 func (f *fakeSys) InterfaceUp(name string) error {
 	f.record("up %s", name)
 	return nil
+}
+
+func (f *fakeSys) ConfigureInterface(n Network) error {
+	f.record("net %s", n)
+	return f.netErr
 }
 
 func (f *fakeSys) SetConsole(device string) error {

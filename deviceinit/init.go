@@ -96,7 +96,7 @@ func Run(sys System, log io.Writer) error {
 }
 
 // setUp does everything before the release: mounts, configuration,
-// console, links, hostname, loopback.
+// console, links, hostname, loopback, --firmwright-network.
 func (r *initRun) setUp() {
 	r.mountPseudo()
 	r.readConfig()
@@ -123,6 +123,7 @@ func (r *initRun) setUp() {
 	if err := r.sys.InterfaceUp("lo"); err != nil {
 		r.logf("cannot bring up lo: %v", err)
 	}
+	r.setUpNetwork()
 	if p := r.cfg.corePattern; p != "" {
 		if err := r.sys.WriteFile("/proc/sys/kernel/core_pattern", []byte(p), 0o644); err != nil {
 			r.logf("--core-pattern: %v", err)

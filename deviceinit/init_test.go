@@ -377,3 +377,30 @@ func TestHostnameFromSerial(t *testing.T) {
 		checkCalls(t, tt.name, f.callsWith("hostname"), []string{tt.want})
 	}
 }
+
+// --firmwright-network configures the interface after lo and before the
+// release; a bad value is logged, and an interface that never comes is
+// retried for 5 s, logged, and the release starts anyway.
+func TestNetworkOption(t *testing.T) {
+	f := booted("--firmwright-network eth0,10.0.2.15/24,10.0.2.2\n")
+	log, _ := f.run(t)
+	checkCalls(t, "set-up", f.callsWith("up", "net", "start")[:2], []string{"up lo", "net eth0 10.0.2.15/24 via 10.0.2.2"})
+	checkLog(t, log, "deviceinit: network: eth0 10.0.2.15/24 via 10.0.2.2\n")
+
+	f = booted("--firmwright-network eth1,192.168.7.5/16\n")
+	f.netErr = syscall.ENODEV
+	log, _ = f.run(t)
+	if n := len(f.callsWith("net")); n != 50 {
+		t.Errorf("%d tries, want 50", n)
+	}
+	checkLog(t, log, "--firmwright-network: cannot configure eth1 192.168.7.5/16: no such device", "release exited")
+
+	for _, bad := range []string{"eth0", "eth0,10.0.2.15", "eth0,10.0.2.15/33", "eth0,10.0.2/24", "eth0,fd00::5/64", "eth0,10.0.2.15/24,fd00::1", "eth0,10.0.2.15/24,10.0.2.2,x"} {
+		f = booted("--firmwright-network " + bad + "\n")
+		log, _ = f.run(t)
+		checkLog(t, log, "--firmwright-network \""+bad+"\"", "expected IFACE,ADDR/PREFIX[,GATEWAY]", "deviceinit: release exited")
+		if len(f.callsWith("net")) != 0 {
+			t.Errorf("%s: configured anyway", bad)
+		}
+	}
+}

@@ -30,6 +30,9 @@ type System interface {
 	// InterfaceUp sets a network interface up ("lo": Linux gives it
 	// 127.0.0.1 and ::1 itself).
 	InterfaceUp(name string) error
+	// ConfigureInterface sets n.Interface up with n's address and, when
+	// n.Gateway is not zero, a default route through it.
+	ConfigureInterface(n Network) error
 	// SetConsole makes the terminal device the standard input, output and
 	// error, and the controlling terminal, of the processes started
 	// after it. Before it, they inherit init's own (the kernel's console).

@@ -66,6 +66,7 @@ func TestQEMUUpdate(t *testing.T) {
 	var console bytes.Buffer
 	run := exec.Command(filepath.Join(out, "firmwright"), "qemu", disk, "--qemu", qemu, "--disk", update, "--timeout", "8m",
 		"--expect", `deviceinit: formatted /dev/vda3 as ext4`,
+		"--expect", `deviceinit: network: eth0 10\.0\.2\.15/24 via 10\.0\.2\.2`,
 		"--expect", `HELLO from firmwright version=1\.0\.0`,
 		"--expect", `HELLO data=1\b`,
 		"--expect", `HELLO updating to 2\.0\.0`,

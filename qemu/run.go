@@ -46,6 +46,9 @@ type Options struct {
 	CPUs   int
 	// ExtraDisks are more raw disk images: /dev/vdb, /dev/vdc, …
 	ExtraDisks []string
+	// Forwards are host TCP ports forwarded to the guest (its eth0 on
+	// QEMU's user networking, 10.0.2.15/24 with 10.0.2.2 the gateway).
+	Forwards []Forward
 	// Timeout, if not 0, bounds the whole run, reboots included.
 	Timeout time.Duration
 	// Expect are patterns to see on the console, in order (across
@@ -198,7 +201,7 @@ func (o Options) Args(kernel, initramfs, cmdline string) []string {
 	for i := len(disks) - 1; i >= 0; i-- {
 		args = append(args, "-device", fmt.Sprintf("virtio-blk-device,drive=disk%d", i))
 	}
-	return args
+	return append(args, netArgs(o.Forwards)...)
 }
 
 // boot runs QEMU once with b's files. It returns QEMU's exit status

@@ -64,7 +64,7 @@ func TestDeviceBinaryAppliesAsFwup(t *testing.T) {
 	if out, err := device("-V", "-i", fw); err != nil || !strings.Contains(out, "Valid archive") {
 		t.Errorf("device fwup -V: %v\n%s", err, out)
 	}
-	for _, args := range [][]string{{"-c", "-f", "fwup.conf", "-o", "again.fw"}, {"-S", "-i", "test.fw", "-o", "signed.fw"}} {
+	for _, args := range [][]string{{"-c", "-f", "fwup.conf", "-o", "again.fw"}, {"-S", "-i", "test.fw", "-o", "signed.fw"}, {"-g"}} {
 		out, err := device(args...)
 		if code := exitCode(err); code != 1 || !strings.Contains(out, "device build") {
 			t.Errorf("device fwup %s: exit %d, %q; want 1 and a message naming the device build", args[0], code, out)

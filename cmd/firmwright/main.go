@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"os"
@@ -31,6 +32,7 @@ func main() {
 		os.Exit(deviceinit.Main())
 	}
 	sys := process.System()
+	sys.Rand = rand.Reader
 	os.Exit(run(sys, os.Args))
 }
 

@@ -32,6 +32,7 @@ func qemuCommand(sys *system) *cli.Command {
 			&cli.StringFlag{Name: "memory", Aliases: []string{"m"}, Value: qemu.DefaultMemory, Usage: "guest memory (QEMU's -m)"},
 			&cli.IntFlag{Name: "cpus", Value: qemu.DefaultCPUs, Usage: "guest CPUs (QEMU's -smp)"},
 			&cli.StringSliceFlag{Name: "disk", Usage: "another raw disk image for the guest: /dev/vdb, then /dev/vdc…; repeatable"},
+			&cli.StringSliceFlag{Name: "forward", Usage: "forward a host TCP port to the guest, [HOSTADDR:]HOSTPORT:GUESTPORT (HOSTADDR defaults to 127.0.0.1), e.g. 2222:22 for its SSH; repeatable. The guest is 10.0.2.15/24 on QEMU's user networking, gateway 10.0.2.2"},
 			&cli.DurationFlag{Name: "timeout", Usage: "stop QEMU and fail after this long (e.g. 5m; reboots included)"},
 			&cli.StringSliceFlag{Name: "expect", Usage: "a regular expression to wait for on the console; repeatable, seen in order; after the last one QEMU is stopped"},
 			&cli.StringFlag{Name: "qemu", Value: qemu.DefaultQEMU, Usage: "the QEMU binary"},
@@ -48,6 +49,14 @@ func qemuCommand(sys *system) *cli.Command {
 				}
 				expect = append(expect, re)
 			}
+			var forwards []qemu.Forward
+			for _, spec := range c.StringSlice("forward") {
+				f, err := qemu.ParseForward(spec)
+				if err != nil {
+					return fmt.Errorf("qemu: %w", err)
+				}
+				forwards = append(forwards, f)
+			}
 			if c.Int("cpus") < 1 {
 				return errors.New("qemu: --cpus must be at least 1")
 			}
@@ -59,7 +68,7 @@ func qemuCommand(sys *system) *cli.Command {
 			defer stop()
 			err := qemu.Run(ctx, qemu.Options{
 				Image: c.Args().First(), QEMU: c.String("qemu"), Memory: c.String("memory"), CPUs: c.Int("cpus"),
-				ExtraDisks: c.StringSlice("disk"), Timeout: c.Duration("timeout"), Expect: expect,
+				ExtraDisks: c.StringSlice("disk"), Forwards: forwards, Timeout: c.Duration("timeout"), Expect: expect,
 				Stdin: sys.Stdin, Stdout: sys.Stdout, Stderr: sys.Stderr,
 			})
 			if errors.Is(err, context.Canceled) {

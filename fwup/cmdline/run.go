@@ -29,11 +29,12 @@ type run struct {
 	progressMode int
 }
 
-// writerSide is -c and -S, the commands that write a .fw. RunDevice
-// leaves them out, and with them fwup's writer and the deflate encoders:
-// a function value the device's main never sets is code its linker drops.
+// writerSide is -c, -S and -g, the commands that make a .fw or its keys.
+// RunDevice leaves them out, and with them fwup's writer, the deflate
+// encoders and the random source: a function value the device's main
+// never sets is code its linker drops.
 type writerSide struct {
-	create, sign func(r *run, o *options) error
+	create, sign, genKeys func(r *run, o *options) error
 }
 
 // failure is an error fwup reports with fwup_errx: "fwup: TEXT" (or an ER
@@ -63,11 +64,12 @@ func Run(sys *System, args []string) int {
 		sign: func(r *run, o *options) error {
 			return r.sign(o.input, o.inputSet, o.output, o.outputSet, o.signingKey)
 		},
+		genKeys: func(r *run, o *options) error { return r.genKeys(o.output, o.outputSet) },
 	})
 }
 
 // RunDevice is Run for the device binary (cmd/firmwright-device): fwup's
-// command line without -c and -S, which a device never runs.
+// command line without -c, -S and -g, which a device never runs.
 func RunDevice(sys *System, args []string) int {
 	return runWith(sys, args, writerSide{})
 }
@@ -186,17 +188,12 @@ func (r *run) immediate(command string) (done bool, err error) {
 
 func (r *run) dispatch(o *options) error {
 	switch o.command {
-	case "c", "S":
-		write := r.writer.create
-		if o.command == "S" {
-			write = r.writer.sign
-		}
+	case "c", "S", "g":
+		write := map[string]func(*run, *options) error{"c": r.writer.create, "S": r.writer.sign, "g": r.writer.genKeys}[o.command]
 		if write == nil {
-			return r.fail("-%s: this is firmwright's device build, which applies firmware but does not create or sign it: run firmwright on the host", o.command)
+			return r.fail("-%s: this is firmwright's device build, which applies firmware but does not create, sign or make keys for it: run firmwright on the host", o.command)
 		}
 		return write(r, o)
-	case "g":
-		return r.genKeys(o.output, o.outputSet)
 	case "V":
 		return r.verify(o)
 	case "l", "m":

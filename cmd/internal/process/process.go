@@ -5,7 +5,6 @@
 package process
 
 import (
-	"crypto/rand"
 	"os"
 	"strings"
 	"time"
@@ -14,9 +13,10 @@ import (
 	"github.com/firmwright/firmwright/internal/interrupt"
 )
 
-// System is this process's outside world. Its Context ends on Ctrl-C (or
-// SIGTERM), so native commands and fwup mode alike stop and remove what
-// they were writing.
+// System is this process's outside world but randomness (Rand: only
+// cmd/firmwright makes keys, and the device binary leaves crypto/rand
+// out). Its Context ends on Ctrl-C (or SIGTERM), so native commands and
+// fwup mode alike stop and remove what they were writing.
 func System() *cmdline.System {
 	return &cmdline.System{
 		Stdin:   os.Stdin,
@@ -24,7 +24,6 @@ func System() *cmdline.System {
 		Stderr:  os.Stderr,
 		Env:     Environ(),
 		Now:     time.Now,
-		Rand:    rand.Reader,
 		Context: interrupt.Notify(),
 	}
 }
