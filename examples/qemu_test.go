@@ -6,7 +6,9 @@ package examples_test
 // version 2.0.0 as a delta update (hello-v2.patch.fw: its rootfs and boot
 // files patched against slot A's) from a second disk with the device's own
 // fwup (firmwright for arm64), reboots, and runs 2.0.0 from ROOTFS-B with
-// the data v1 wrote.
+// the data v1 wrote. Then, on a fresh copy of the image, the same update
+// arrives over the network: firmwright upload to the release's SSH
+// daemon (its fwup subsystem), through a port QEMU forwards.
 
 import (
 	"bytes"
@@ -34,8 +36,14 @@ func TestQEMUUpdate(t *testing.T) {
 	for _, tool := range []string{"dpkg-deb", "readelf", "mix"} {
 		oracle.Tool(t, tool)
 	}
+	ssh := oracle.Tool(t, "ssh-keygen")
 	out := filepath.Join(t.TempDir(), "example")
-	cmd := exec.Command("./build-example", "--system", "qemu-aarch64", out)
+	// A client key the device's SSH daemon takes (for TestQEMUUpload's part).
+	clientKey := filepath.Join(t.TempDir(), "id_ed25519")
+	if b, err := exec.Command(ssh, "-q", "-t", "ed25519", "-N", "", "-f", clientKey).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v\n%s", err, b)
+	}
+	cmd := exec.Command("./build-example", "--system", "qemu-aarch64", "--authorized-keys", clientKey+".pub", out)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build-example: %v\n%s", err, b)
 	}
@@ -63,6 +71,12 @@ func TestQEMUUpdate(t *testing.T) {
 	if table := readMBR(t, disk); table.Partitions[1].BlockOffset != rootfsAOffset {
 		t.Fatalf("the new image's root is at block %d, want ROOTFS-A", table.Partitions[1].BlockOffset)
 	}
+	// A copy of the new image for the upload, after this update.
+	uploadDisk := filepath.Join(out, "hello-upload.img")
+	if b, err := exec.Command("cp", "--sparse=always", disk, uploadDisk).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v %s", err, b)
+	}
+	defer t.Run("upload", func(t *testing.T) { testUpload(t, out, uploadDisk, clientKey, qemu) })
 	var console bytes.Buffer
 	run := exec.Command(filepath.Join(out, "firmwright"), "qemu", disk, "--qemu", qemu, "--disk", update, "--timeout", "8m",
 		"--expect", `deviceinit: formatted /dev/vda3 as ext4`,

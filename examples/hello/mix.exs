@@ -11,6 +11,8 @@ defmodule Hello.MixProject do
       elixir: "~> 1.14",
       start_permanent: Mix.env() == :prod,
       deps: [],
+      # :ssh is in the release (see release/0), loaded, not a dependency.
+      xref: [exclude: [:ssh, :ssh_connection]],
       releases: [hello: release()]
     ]
   end
@@ -28,6 +30,9 @@ defmodule Hello.MixProject do
       include_erts: System.get_env("HELLO_ERTS_DIR", "") |> erts(),
       # Nerves starts the VM with erlinit, not the release's shell scripts.
       include_executables_for: [],
+      # :ssh (with :crypto, :public_key, :asn1) for Hello.SSH: loaded, and
+      # started by it only on an image that carries a host key.
+      applications: [ssh: :load],
       strip_beams: true,
       # A fixed cookie keeps the build reproducible; distribution is never
       # started by this example, so it guards nothing.

@@ -1,7 +1,8 @@
 defmodule Hello.Application do
   @moduledoc """
-  Prints a greeting, counts boots in the data partition, applies an update
-  waiting on a second disk (see `Hello.Update`) and keeps running.
+  Prints a greeting, counts boots in the data partition, starts the SSH
+  daemon that takes uploads (see `Hello.SSH`), applies an update waiting
+  on a second disk (see `Hello.Update`) and keeps running.
   """
   use Application
 
@@ -14,6 +15,8 @@ defmodule Hello.Application do
       {:ok, boots} -> IO.puts("HELLO data=#{boots}")
       {:error, reason} -> IO.puts("HELLO data=unavailable reason=#{reason}")
     end
+
+    Hello.SSH.start()
 
     # A Task, so that start returns at once; it runs once (restart: :temporary).
     children = [{Task, fn -> Hello.Update.run(vsn) end}]

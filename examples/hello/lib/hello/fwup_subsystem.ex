@@ -1,0 +1,82 @@
+defmodule Hello.FwupSubsystem do
+  @moduledoc """
+  The SSH `fwup` subsystem, as nerves-project/ssh_subsystem_fwup behaves:
+  the channel's data goes to `fwup --exit-handshake -a --no-unmount -d
+  /dev/vda -t upgrade`; what fwup prints goes back; fwup's exit handshake
+  (0x1A and the status byte, its way to say it is done, since an Erlang
+  port cannot close fwup's input alone) becomes the channel's exit
+  status, and on success the VM stops so that the init reboots into the
+  new slot.
+  """
+  @behaviour :ssh_server_channel
+
+  @fwup "/usr/bin/fwup"
+  @args ~w(--exit-handshake -a --no-unmount -d /dev/vda -t upgrade)
+
+  @impl true
+  def init(_options), do: {:ok, %{port: nil, cm: nil, channel: nil}}
+
+  @impl true
+  def handle_msg({:ssh_channel_up, channel, cm}, state) do
+    port =
+      Port.open({:spawn_executable, @fwup}, [:binary, :exit_status, :use_stdio, :stderr_to_stdout, args: @args])
+
+    {:ok, %{state | port: port, cm: cm, channel: channel}}
+  end
+
+  def handle_msg({port, {:data, data}}, %{port: port} = state) do
+    case :binary.split(data, <<0x1A>>) do
+      [out, <<status, _::binary>>] -> finish(state, out, status)
+      [out] -> send_out(state, out)
+      [out, <<>>] -> send_out(state, out)
+    end
+  end
+
+  # fwup ended without its handshake (it could not start, say).
+  def handle_msg({port, {:exit_status, status}}, %{port: port} = state),
+    do: finish(%{state | port: nil}, "", status)
+
+  def handle_msg(_other, state), do: {:ok, state}
+
+  @impl true
+  def handle_ssh_msg({:ssh_cm, _cm, {:data, _channel, 0, data}}, %{port: port} = state) when port != nil do
+    Port.command(port, data)
+    {:ok, state}
+  end
+
+  def handle_ssh_msg(_msg, state), do: {:ok, state}
+
+  @impl true
+  def terminate(_reason, %{port: port}) when port != nil do
+    Port.close(port)
+    :ok
+  catch
+    _, _ -> :ok
+  end
+
+  def terminate(_reason, _state), do: :ok
+
+  defp send_out(state, ""), do: {:ok, state}
+
+  defp send_out(state, out) do
+    :ssh_connection.send(state.cm, state.channel, out)
+    {:ok, state}
+  end
+
+  defp finish(state, out, status) do
+    send_out(state, out)
+    :ssh_connection.exit_status(state.cm, state.channel, status)
+    :ssh_connection.send_eof(state.cm, state.channel)
+    IO.puts("HELLO upload done status=#{status}")
+
+    if status == 0 do
+      # Let the client read the end, then stop: the init reboots.
+      spawn(fn ->
+        Process.sleep(500)
+        :init.stop()
+      end)
+    end
+
+    {:stop, state.channel, state}
+  end
+end

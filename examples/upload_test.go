@@ -1,0 +1,90 @@
+package examples_test
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// testUpload boots disk (the v1 image) with its SSH port forwarded, sends
+// hello-v2.fw with firmwright upload once the daemon listens, and follows
+// the device to its reboot into 2.0.0, with the data v1 wrote.
+func testUpload(t *testing.T, out, disk, clientKey, qemu string) {
+	port := freePort(t)
+	fw := filepath.Join(out, "firmwright")
+	run := exec.Command(fw, "qemu", disk, "--qemu", qemu, "--timeout", "8m",
+		"--forward", fmt.Sprintf("127.0.0.1:%d:22", port),
+		"--expect", `HELLO ssh listening on port 22`,
+		"--expect", `HELLO upload done status=0`,
+		"--expect", `reboot: Restarting system`,
+		"--expect", `HELLO from firmwright version=2\.0\.0`,
+		"--expect", `HELLO data=2\b`)
+	consoleR, consoleW := io.Pipe()
+	run.Stdout, run.Stderr = consoleW, consoleW
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var console strings.Builder
+	listening := make(chan struct{})
+	scanned := make(chan struct{})
+	go func() {
+		defer close(scanned)
+		sc := bufio.NewScanner(consoleR)
+		once := false
+		for sc.Scan() {
+			console.WriteString(sc.Text() + "\n")
+			if !once && strings.Contains(sc.Text(), "HELLO ssh listening") {
+				once = true
+				close(listening)
+			}
+		}
+	}()
+	upload := make(chan string, 1)
+	go func() {
+		select {
+		case <-listening:
+		case <-time.After(8 * time.Minute):
+			upload <- "the daemon never listened"
+			return
+		}
+		home := t.TempDir()
+		cmd := exec.Command(fw, "upload", "--accept-new-host-key", "-i", clientKey,
+			fmt.Sprintf("127.0.0.1:%d", port), filepath.Join(out, "hello-v2.fw"))
+		cmd.Env = append(os.Environ(), "HOME="+home)
+		b, err := cmd.CombinedOutput()
+		upload <- fmt.Sprintf("firmwright upload: %v\n%s", err, b)
+	}()
+	err := run.Wait()
+	consoleW.Close()
+	<-scanned
+	t.Logf("console:\n%s", console.String())
+	got := <-upload
+	t.Log(got)
+	if err != nil {
+		t.Fatalf("firmwright qemu: %v", err)
+	}
+	if !strings.HasPrefix(got, "firmwright upload: <nil>") {
+		t.Errorf("the upload failed: %s", got)
+	}
+	if table := readMBR(t, disk); table.Partitions[1].BlockOffset != rootfsBOffset {
+		t.Errorf("after the upload the root is at block %d, want ROOTFS-B (%d)", table.Partitions[1].BlockOffset, rootfsBOffset)
+	}
+}
+
+// freePort is a TCP port on loopback nothing listens on (closed again,
+// for QEMU to take).
+func freePort(t *testing.T) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
