@@ -4,20 +4,21 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/firmwright/firmwright/upload/uploadtest"
 )
 
 // testUpload boots disk (the v1 image) with its SSH port forwarded, sends
 // hello-v2.fw with firmwright upload once the daemon listens, and follows
 // the device to its reboot into 2.0.0, with the data v1 wrote.
 func testUpload(t *testing.T, out, disk, clientKey, qemu string) {
-	port := freePort(t)
+	port := uploadtest.FreePort(t)
 	fw := filepath.Join(out, "firmwright")
 	run := exec.Command(fw, "qemu", disk, "--qemu", qemu, "--timeout", "8m",
 		"--forward", fmt.Sprintf("127.0.0.1:%d:22", port),
@@ -76,15 +77,4 @@ func testUpload(t *testing.T, out, disk, clientKey, qemu string) {
 	if table := readMBR(t, disk); table.Partitions[1].BlockOffset != rootfsBOffset {
 		t.Errorf("after the upload the root is at block %d, want ROOTFS-B (%d)", table.Partitions[1].BlockOffset, rootfsBOffset)
 	}
-}
-
-// freePort is a TCP port on loopback nothing listens on (closed again,
-// for QEMU to take).
-func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }

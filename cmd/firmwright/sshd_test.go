@@ -20,6 +20,7 @@ import (
 	"github.com/firmwright/firmwright/builder/buildertest"
 	"github.com/firmwright/firmwright/internal/fwtest"
 	"github.com/firmwright/firmwright/internal/oracle"
+	"github.com/firmwright/firmwright/upload/uploadtest"
 )
 
 // mainEnv makes the test binary run firmwright's main (the sshd test's
@@ -49,7 +50,7 @@ func TestUploadToOpenSSH(t *testing.T) {
 	dir := t.TempDir()
 	home := filepath.Join(dir, "home")
 	key := writeClientKey(t, filepath.Join(home, ".ssh"))
-	port := freePort(t)
+	port := uploadtest.FreePort(t)
 	startSSHD(t, sshd, dir, port, key, v1.Image)
 
 	env := map[string]string{"HOME": home, "USER": "root"}
@@ -117,15 +118,6 @@ func writeKey(t *testing.T, dir, name string) string {
 	s, _ := ssh.NewSignerFromKey(priv)
 	os.WriteFile(p+".pub", ssh.MarshalAuthorizedKey(s.PublicKey()), 0o644)
 	return p
-}
-
-func freePort(t *testing.T) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // startSSHD runs sshd in the foreground on 127.0.0.1:port, its fwup
