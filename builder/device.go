@@ -55,18 +55,17 @@ func hasErlinit(base *rootfs.Tree) (bool, error) {
 }
 
 // deviceBinary is where firmwright's device binary (cmd/firmwright-device)
-// may be: the file given, else DeviceBinaryName in each folder, in order.
+// may be: the file given, else deviceBinaryName in each folder, in order.
 type deviceBinary struct {
 	path string
 	dirs []string
 }
 
-// DeviceBinaryName is the device binary's file name for a board's
+// deviceBinaryName is the device binary's file name for a board's
 // target, as scripts/release names it: firmwright-device-linux-arm64,
 // firmwright-device-linux-arm.
-func DeviceBinaryName(t erlang.ELFTarget) string {
-	arch, _, _ := strings.Cut(goarch(t), " ")
-	return "firmwright-device-linux-" + arch
+func deviceBinaryName(t erlang.ELFTarget) string {
+	return "firmwright-device-linux-" + goarchName(t)
 }
 
 // find returns the device binary's path, or "" and where it looked.
@@ -76,7 +75,7 @@ func (d deviceBinary) find(want erlang.ELFTarget) (string, []string) {
 	}
 	var looked []string
 	for _, dir := range d.dirs {
-		p := filepath.Join(dir, DeviceBinaryName(want))
+		p := filepath.Join(dir, deviceBinaryName(want))
 		if _, err := os.Stat(p); err == nil {
 			return p, nil
 		}
@@ -132,7 +131,7 @@ func missingDeviceBinary(looked []string, want erlang.ELFTarget) error {
 	if len(looked) > 0 {
 		where = "not at " + strings.Join(looked, ", ")
 	}
-	name := DeviceBinaryName(want)
+	name := deviceBinaryName(want)
 	return fmt.Errorf("the base has no erlinit (/%s), so firmwright's device binary becomes its /%s, and none for %s was found: "+
 		"--device-firmwright FILE (or FIRMWRIGHT_DEVICE_FIRMWRIGHT) not given, %s; "+
 		"build it in firmwright's source with: CGO_ENABLED=0 GOOS=linux GOARCH=%s go build -trimpath -ldflags=-s -o %s ./cmd/firmwright-device "+
@@ -159,14 +158,24 @@ func checkDeviceBinary(path string, want erlang.ELFTarget) error {
 	return nil
 }
 
-func goarch(t erlang.ELFTarget) string {
+// goarchName is the target's GOARCH.
+func goarchName(t erlang.ELFTarget) string {
 	switch t.Machine {
 	case elf.EM_AARCH64:
 		return "arm64"
 	case elf.EM_ARM:
-		return "arm GOARM=6"
+		return "arm"
 	case elf.EM_X86_64:
 		return "amd64"
 	}
 	return "?"
+}
+
+// goarch is the target's GOARCH as a build for it is given: 32-bit ARM
+// boards (rpi0, rpi3) need GOARM=6 too.
+func goarch(t erlang.ELFTarget) string {
+	if t.Machine == elf.EM_ARM {
+		return "arm GOARM=6"
+	}
+	return goarchName(t)
 }

@@ -40,7 +40,8 @@ type Spec struct {
 	// built for the board, static. It is installed as /usr/bin/fwup when
 	// the base has no fwup, and as /sbin/init when the base has no
 	// erlinit; a base without erlinit needs it. When empty, it is
-	// DeviceBinaryName in the first of DeviceFirmwrightDirs that has it.
+	// firmwright-device-linux-GOARCH in the first of DeviceFirmwrightDirs
+	// that has it.
 	DeviceFirmwright     string
 	DeviceFirmwrightDirs []string
 	SquashFS             SquashFS

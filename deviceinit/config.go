@@ -197,12 +197,15 @@ func splitList(v string) []string {
 // starts with no such escape. (Written out, not a regexp: the device
 // binary leaves the regexp package out.)
 func hostnameEscape(s string) (n, width int, fromEnd bool) {
-	if strings.HasPrefix(s, "%s") {
+	rest, ok := strings.CutPrefix(s, "%")
+	if !ok {
+		return 0, 0, false
+	}
+	if strings.HasPrefix(rest, "s") {
 		return 2, -1, false
 	}
-	rest, fromEnd := strings.CutPrefix(strings.TrimPrefix(s, "%"), "-")
-	rest, ok := strings.CutPrefix(rest, ".")
-	if !ok || !strings.HasPrefix(s, "%") {
+	rest, fromEnd = strings.CutPrefix(rest, "-")
+	if rest, ok = strings.CutPrefix(rest, "."); !ok {
 		return 0, 0, false
 	}
 	digits := 0

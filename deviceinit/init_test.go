@@ -395,7 +395,7 @@ func TestNetworkOption(t *testing.T) {
 	}
 	checkLog(t, log, "--firmwright-network: cannot configure eth1 192.168.7.5/16: no such device", "release exited")
 
-	for _, bad := range []string{"eth0", "eth0,10.0.2.15", "eth0,10.0.2.15/33", "eth0,10.0.2/24", "eth0,fd00::5/64", "eth0,10.0.2.15/24,fd00::1", "eth0,10.0.2.15/24,10.0.2.2,x"} {
+	for _, bad := range []string{"eth0", "eth0,10.0.2.15", "eth0,10.0.2.15/33", "eth0,10.0.2/24", "eth0,10.-0.2.15/24", "eth0,10.+1.2.15/24", "eth0,10.0.2.256/24", "eth0,fd00::5/64", "eth0,10.0.2.15/24,fd00::1", "eth0,10.0.2.15/24,10.0.2.2,x"} {
 		f = booted("--firmwright-network " + bad + "\n")
 		log, _ = f.run(t)
 		checkLog(t, log, "--firmwright-network \""+bad+"\"", "expected IFACE,ADDR/PREFIX[,GATEWAY]", "deviceinit: release exited")

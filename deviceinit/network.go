@@ -60,8 +60,11 @@ func parseIPv4(s string) ([4]byte, bool) {
 		return ip, false
 	}
 	for i, p := range parts {
-		v, err := strconv.Atoi(p)
-		if err != nil || v < 0 || v > 255 || len(p) > 3 || p[0] == '+' {
+		if p == "" || len(p) > 3 || strings.Trim(p, "0123456789") != "" {
+			return ip, false
+		}
+		v, _ := strconv.Atoi(p)
+		if v > 255 {
 			return ip, false
 		}
 		ip[i] = byte(v)

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/firmwright/firmwright/upload/uploadtest"
 )
@@ -48,11 +47,12 @@ func testUpload(t *testing.T, out, disk, clientKey, qemu string) {
 		}
 	}()
 	upload := make(chan string, 1)
+	exited := make(chan struct{})
 	go func() {
 		select {
 		case <-listening:
-		case <-time.After(8 * time.Minute):
-			upload <- "the daemon never listened"
+		case <-exited:
+			upload <- "QEMU stopped before the daemon listened"
 			return
 		}
 		home := t.TempDir()
@@ -63,6 +63,7 @@ func testUpload(t *testing.T, out, disk, clientKey, qemu string) {
 		upload <- fmt.Sprintf("firmwright upload: %v\n%s", err, b)
 	}()
 	err := run.Wait()
+	close(exited)
 	consoleW.Close()
 	<-scanned
 	t.Logf("console:\n%s", console.String())

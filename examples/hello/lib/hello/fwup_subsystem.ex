@@ -14,7 +14,8 @@ defmodule Hello.FwupSubsystem do
   @args ~w(--exit-handshake -a --no-unmount -d /dev/vda -t upgrade)
 
   @impl true
-  def init(_options), do: {:ok, %{port: nil, cm: nil, channel: nil}}
+  # handshake: the last data ended in 0x1A, so the next byte is the status.
+  def init(_options), do: {:ok, %{port: nil, cm: nil, channel: nil, handshake: false}}
 
   @impl true
   def handle_msg({:ssh_channel_up, channel, cm}, state) do
@@ -24,11 +25,14 @@ defmodule Hello.FwupSubsystem do
     {:ok, %{state | port: port, cm: cm, channel: channel}}
   end
 
+  def handle_msg({port, {:data, <<status, _::binary>>}}, %{port: port, handshake: true} = state),
+    do: finish(state, "", status)
+
   def handle_msg({port, {:data, data}}, %{port: port} = state) do
     case :binary.split(data, <<0x1A>>) do
       [out, <<status, _::binary>>] -> finish(state, out, status)
+      [out, <<>>] -> send_out(%{state | handshake: true}, out)
       [out] -> send_out(state, out)
-      [out, <<>>] -> send_out(state, out)
     end
   end
 
