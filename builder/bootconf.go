@@ -79,11 +79,11 @@ func (b *bootSet) writeConfigTxt(dir string, sys *systems.System) error {
 		return fmt.Errorf("system %s: config.txt: %w", sys.Name, err)
 	}
 	if b.deviceTree != "" && !slices.Contains(firmwareDTBs(sys), b.deviceTree) {
-		if len(data) > 0 && data[len(data)-1] != '\n' {
-			data = append(data, '\n')
-		}
-		data = append(data, fmt.Sprintf("\n# Added by firmwright build: the base has %s, not %s.\ndevice_tree=%s\n",
-			b.deviceTree, strings.Join(firmwareDTBs(sys), " or "), b.deviceTree)...)
+		data = appendLine(data, fmt.Sprintf("\n# Added by firmwright build: the base has %s, not %s.\ndevice_tree=%s\n",
+			b.deviceTree, strings.Join(firmwareDTBs(sys), " or "), b.deviceTree))
+	}
+	if b.has(InitramfsName) && !hasConfigLine(data, "initramfs") {
+		data = appendLine(data, fmt.Sprintf("\n# Added by firmwright build: the base has an initramfs (one that loads the\n# drivers of a kernel with them as modules).\ninitramfs %s followkernel\n", InitramfsName))
 	}
 	return os.WriteFile(filepath.Join(dir, "config.txt"), data, 0o644)
 }
@@ -94,4 +94,34 @@ func firmwareDTBs(sys *systems.System) []string {
 		return sys.FirmwareDTBs
 	}
 	return sys.DeviceTree[:1]
+}
+
+// InitramfsName is the initramfs a Pi system takes from the base as an
+// optional boot file; config.txt gets an initramfs line naming it.
+const InitramfsName = "initramfs.cpio.gz"
+
+// has reports whether a boot file of that name goes on the card.
+func (b *bootSet) has(card string) bool {
+	return slices.ContainsFunc(b.files, func(f bootFile) bool { return f.card == card })
+}
+
+// appendLine appends text to config.txt's data, after a newline if the
+// data lacks its last one.
+func appendLine(data []byte, text string) []byte {
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		data = append(data, '\n')
+	}
+	return append(data, text...)
+}
+
+// hasConfigLine reports whether a config.txt line sets key (key=… or
+// "key …", as the firmware reads initramfs).
+func hasConfigLine(data []byte, key string) bool {
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if rest, ok := strings.CutPrefix(line, key); ok && (strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, " ") || strings.HasPrefix(rest, "\t")) {
+			return true
+		}
+	}
+	return false
 }

@@ -54,7 +54,7 @@ func TestBuildrootShapes(t *testing.T) {
 	}{
 		"raspberrypi4_64": {"checked inputs for system rpi4 (firmware start4; not in the base, so not on the card: bcm2711-rpi-400.dtb, bcm2711-rpi-cm4.dtb, bcm2711-rpi-cm4s.dtb)",
 			[]string{"start4.elf", "fixup4.dat", "kernel8.img", "bcm2711-rpi-4-b.dtb", "overlays/miniuart-bt.dtbo", "overlays/overlay_map.dtb"}, []string{"bcm2711-rpi-400.dtb"}},
-		"raspberrypi3_64": {"checked inputs for system rpi3-64 (firmware start; not in the base, so not on the card: bcm2710-rpi-cm3.dtb, bcm2710-rpi-zero-2-w.dtb, bcm2837-rpi-3-b-plus.dtb, bcm2837-rpi-3-a-plus.dtb, bcm2837-rpi-zero-2-w.dtb)",
+		"raspberrypi3_64": {"checked inputs for system rpi3-64 (firmware start; not in the base, so not on the card: bcm2710-rpi-cm3.dtb, bcm2710-rpi-zero-2-w.dtb, bcm2837-rpi-3-b-plus.dtb, bcm2837-rpi-3-a-plus.dtb, bcm2837-rpi-zero-2-w.dtb, initramfs.cpio.gz)",
 			[]string{"start.elf", "fixup.dat", "kernel8.img", "bcm2710-rpi-3-b.dtb", "bcm2710-rpi-3-b-plus.dtb", "overlays/disable-bt.dtbo"}, []string{"bcm2837-rpi-3-b.dtb"}},
 		"raspberrypi0w": {"checked inputs for system rpi0 (firmware start; not in the base, so not on the card: bcm2708-rpi-zero.dtb)",
 			[]string{"start.elf", "fixup.dat", "zImage", "bcm2708-rpi-zero-w.dtb", "overlays/overlay_map.dtb"}, []string{"bcm2708-rpi-zero.dtb"}},
@@ -121,6 +121,24 @@ func TestMainlineDeviceTree(t *testing.T) {
 	}
 	cfg, _ := cardFile(t, spec.Image, 63, "config.txt")
 	if !strings.HasSuffix(cfg, "\ndevice_tree=bcm2837-rpi-3-b.dtb\n") || !strings.Contains(cfg, "arm_64bit=1\n") {
+		t.Errorf("config.txt:\n%s", cfg)
+	}
+}
+
+// TestInitramfsBootFile: a 64-bit Pi 3 base with an initramfs.cpio.gz
+// (Debian's kernel has the SD card's driver as a module) puts it on the
+// card, and config.txt loads it after the kernel.
+func TestInitramfsBootFile(t *testing.T) {
+	spec := buildertest.BuildrootSpec(t, buildertest.Shapes[1], 1<<20)
+	if err := os.WriteFile(filepath.Join(spec.Images, "initramfs.cpio.gz"), []byte("an initramfs"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	buildStages(t, spec)
+	if got, ok := cardFile(t, spec.Image, 63, "initramfs.cpio.gz"); !ok || got != "an initramfs" {
+		t.Errorf("BOOT-A's initramfs.cpio.gz: %q %v", got, ok)
+	}
+	cfg, _ := cardFile(t, spec.Image, 63, "config.txt")
+	if !strings.HasSuffix(cfg, "\ninitramfs initramfs.cpio.gz followkernel\n") {
 		t.Errorf("config.txt:\n%s", cfg)
 	}
 }

@@ -28,14 +28,22 @@ const (
 	rootfsBOffset = 788480
 )
 
-func TestQEMUUpdate(t *testing.T) {
+// bootTools skips the test under -short (saying why) and returns the
+// QEMU binary, after checking the tools build-example needs.
+func bootTools(t *testing.T, why string) string {
+	t.Helper()
 	if testing.Short() {
-		t.Skip("boots two firmware versions under QEMU (about a minute); not with -short")
+		t.Skip(why + "; not with -short")
 	}
 	qemu := oracle.Tool(t, "qemu-system-aarch64")
 	for _, tool := range []string{"dpkg-deb", "readelf", "mix"} {
 		oracle.Tool(t, tool)
 	}
+	return qemu
+}
+
+func TestQEMUUpdate(t *testing.T) {
+	qemu := bootTools(t, "boots two firmware versions under QEMU (about a minute)")
 	ssh := oracle.Tool(t, "ssh-keygen")
 	out := filepath.Join(t.TempDir(), "example")
 	// A client key the device's SSH daemon takes (for TestQEMUUpload's part).

@@ -35,14 +35,24 @@ type Boot struct {
 	Kernel, Initramfs         []byte
 	// Cmdline is cmdline.txt on one line, "" when there is none.
 	Cmdline string
+	// DeviceTreeName and DeviceTree are the device tree given to the
+	// kernel (raspi3b only; virt makes its own).
+	DeviceTreeName string
+	DeviceTree     []byte
+	// Tryboot says the Pi firmware's one-shot tryboot flag was set.
+	Tryboot bool
 }
 
 // Where describes the partition for messages: "partition 1 (BOOT-A, block 2048)".
 func (b *Boot) Where() string {
+	where := fmt.Sprintf("partition %d (block %d)", b.Partition, b.BlockOffset)
 	if b.Label != "" {
-		return fmt.Sprintf("partition %d (%s, block %d)", b.Partition, b.Label, b.BlockOffset)
+		where = fmt.Sprintf("partition %d (%s, block %d)", b.Partition, b.Label, b.BlockOffset)
 	}
-	return fmt.Sprintf("partition %d (block %d)", b.Partition, b.BlockOffset)
+	if b.Tryboot {
+		where += " on a tryboot"
+	}
+	return where
 }
 
 // ReadBoot is BootFiles on the image file at path; errors name the file.
@@ -112,6 +122,42 @@ func BootFiles(r io.ReaderAt) (*Boot, error) {
 
 // bootPartition reads the boot files of the partition at offset.
 func bootPartition(r io.ReaderAt, number int, offset int64) (*Boot, error) {
+	part, err := openFAT(r, offset)
+	if err != nil {
+		return nil, err
+	}
+	b := &Boot{Partition: number, BlockOffset: offset, Label: part.label}
+	if b.KernelName = first(part.root, KernelNames); b.KernelName == "" {
+		return nil, fmt.Errorf("no kernel (%s) on the FAT filesystem; it has %s", strings.Join(KernelNames, " or "), listing(part.root))
+	}
+	if b.Kernel, err = part.read(b.KernelName); err != nil {
+		return nil, err
+	}
+	if b.InitramfsName = first(part.root, InitramfsNames); b.InitramfsName != "" {
+		if b.Initramfs, err = part.read(b.InitramfsName); err != nil {
+			return nil, err
+		}
+	}
+	if first(part.root, []string{CmdlineName}) != "" {
+		text, err := part.read(CmdlineName)
+		if err != nil {
+			return nil, err
+		}
+		b.Cmdline = strings.Join(strings.Fields(string(text)), " ")
+	}
+	return b, nil
+}
+
+// fatPart is a FAT filesystem of the image, its root directory read.
+type fatPart struct {
+	vols   *fat.Volumes
+	offset int64
+	label  string
+	root   []fat.DirEntry
+}
+
+// openFAT reads the root directory of the FAT filesystem at offset.
+func openFAT(r io.ReaderAt, offset int64) (*fatPart, error) {
 	vols := fat.NewVolumes(readOnly{r})
 	root, err := vols.ReadDir(offset, "")
 	if errors.Is(err, fat.ErrNoFilesystem) {
@@ -124,38 +170,24 @@ func bootPartition(r io.ReaderAt, number int, offset int64) (*Boot, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Boot{Partition: number, BlockOffset: offset, Label: label}
-	read := func(name string) ([]byte, error) {
-		e := lookup(root, name)
-		data := make([]byte, e.Size+1) // one more, to see that it ends there
-		n, err := vols.PRead(offset, e.Name, 0, data)
-		if err != nil {
-			return nil, err
-		}
-		if int64(n) != e.Size {
-			return nil, fmt.Errorf("%s: read %d bytes, its directory entry says %d", e.Name, n, e.Size)
-		}
-		return data[:n], nil
+	return &fatPart{vols: vols, offset: offset, label: label, root: root}, nil
+}
+
+// read returns the file of the root directory named name (in any case).
+func (p *fatPart) read(name string) ([]byte, error) {
+	e := lookup(p.root, name)
+	if e.Name == "" {
+		return nil, fmt.Errorf("no %s on the FAT filesystem; it has %s", name, listing(p.root))
 	}
-	if b.KernelName = first(root, KernelNames); b.KernelName == "" {
-		return nil, fmt.Errorf("no kernel (%s) on the FAT filesystem; it has %s", strings.Join(KernelNames, " or "), listing(root))
-	}
-	if b.Kernel, err = read(b.KernelName); err != nil {
+	data := make([]byte, e.Size+1) // one more, to see that it ends there
+	n, err := p.vols.PRead(p.offset, e.Name, 0, data)
+	if err != nil {
 		return nil, err
 	}
-	if b.InitramfsName = first(root, InitramfsNames); b.InitramfsName != "" {
-		if b.Initramfs, err = read(b.InitramfsName); err != nil {
-			return nil, err
-		}
+	if int64(n) != e.Size {
+		return nil, fmt.Errorf("%s: read %d bytes, its directory entry says %d", e.Name, n, e.Size)
 	}
-	if first(root, []string{CmdlineName}) != "" {
-		text, err := read(CmdlineName)
-		if err != nil {
-			return nil, err
-		}
-		b.Cmdline = strings.Join(strings.Fields(string(text)), " ")
-	}
-	return b, nil
+	return data[:n], nil
 }
 
 // lookup finds a file of a directory by name, without regard to case as
@@ -228,15 +260,9 @@ func Complete(path string) (int64, error) {
 	if err != nil || !st.Mode().IsRegular() {
 		return 0, err
 	}
-	table, err := readMBR(f)
+	end, err := partitionsEnd(f)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", path, err)
-	}
-	var end int64
-	for _, p := range table.Partitions[:mbr.MaxPrimary] {
-		if p.Type != 0 {
-			end = max(end, (int64(p.BlockOffset)+int64(p.BlockCount))*mbr.BlockSize)
-		}
 	}
 	if end <= st.Size() {
 		return 0, nil
@@ -245,4 +271,20 @@ func Complete(path string) (int64, error) {
 		return 0, err
 	}
 	return end, f.Close()
+}
+
+// partitionsEnd is where the last of the MBR's primary partitions ends,
+// in bytes.
+func partitionsEnd(r io.ReaderAt) (int64, error) {
+	table, err := readMBR(r)
+	if err != nil {
+		return 0, err
+	}
+	var end int64
+	for _, p := range table.Partitions[:mbr.MaxPrimary] {
+		if p.Type != 0 {
+			end = max(end, (int64(p.BlockOffset)+int64(p.BlockCount))*mbr.BlockSize)
+		}
+	}
+	return end, nil
 }

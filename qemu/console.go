@@ -21,26 +21,47 @@ type console struct {
 	done   chan struct{} // closed when the last pattern is seen
 	stderr tail          // the end of QEMU's standard error
 
+	// cycle are the patterns on which the machine's power is cut, each
+	// once, in order; cycleNow is closed when this boot saw one.
+	cycle     []*regexp.Regexp
+	nextCycle int
+	cycleNow  chan struct{}
+
 	mu   sync.Mutex
 	next int    // the first pattern not seen yet
 	line []byte // the current line so far, without its newline
 	from int    // where in line the search for expect[next] starts
 
-	// What the kernel said before QEMU exited (set during one boot).
-	restarted, poweredOff bool
+	// What the kernel said before QEMU exited (set during one boot): the
+	// reboot messages, the restart's command ("0 tryboot"), and whether a
+	// cycle pattern cut the power.
+	restarted, poweredOff, powerCycled bool
+	restartCommand                     string
 }
 
-func newConsole(out io.Writer, expect []*regexp.Regexp) *console {
-	return &console{out: out, expect: expect, done: make(chan struct{})}
+func newConsole(out io.Writer, expect, cycle []*regexp.Regexp) *console {
+	return &console{out: out, expect: expect, done: make(chan struct{}), cycle: cycle, cycleNow: make(chan struct{})}
 }
+
+// restartWith is what the kernel says after restartMessage when the
+// reboot has a command.
+const restartWith = " with command '"
 
 // reset starts a new boot: a fresh line, no reboot message seen.
 func (c *console) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.line, c.from = c.line[:0], 0
-	c.restarted, c.poweredOff = false, false
+	c.restarted, c.poweredOff, c.powerCycled, c.restartCommand = false, false, false, ""
+	c.cycleNow = make(chan struct{})
 	c.stderr = tail{}
+}
+
+// powerCut is closed when this boot's output matched a cycle pattern.
+func (c *console) powerCut() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cycleNow
 }
 
 func (c *console) Write(p []byte) (int, error) {
@@ -73,7 +94,20 @@ func (c *console) scan() {
 			close(c.done)
 		}
 	}
-	c.restarted = c.restarted || bytes.Contains(text, []byte(restartMessage))
+	if !c.powerCycled && c.nextCycle < len(c.cycle) && c.cycle[c.nextCycle].Match(text) {
+		c.nextCycle++
+		c.powerCycled = true
+		close(c.cycleNow)
+	}
+	if i := bytes.Index(text, []byte(restartMessage)); i >= 0 {
+		c.restarted = true
+		rest := text[i+len(restartMessage):]
+		if cmd, ok := bytes.CutPrefix(rest, []byte(restartWith)); ok {
+			if end := bytes.IndexByte(cmd, '\''); end >= 0 {
+				c.restartCommand = string(cmd[:end])
+			}
+		}
+	}
 	c.poweredOff = c.poweredOff || bytes.Contains(text, []byte(powerOffMessage))
 }
 

@@ -23,7 +23,7 @@ func TestQemuConsoleMatching(t *testing.T) {
 		{"not across lines", []string{"HELLO\nversion=2\n"}, []string{"HELLO version=2"}, 0},
 		{"a line too long is dropped", []string{"ab", strings.Repeat("x", maxLine), "cd\n"}, []string{"abcd"}, 0},
 	} {
-		c := newConsole(io.Discard, nil)
+		c := newConsole(io.Discard, nil, nil)
 		for _, e := range tc.expect {
 			c.expect = append(c.expect, regexp.MustCompile(e))
 		}
@@ -47,7 +47,7 @@ func TestQemuConsoleMatching(t *testing.T) {
 }
 
 func TestQemuConsoleReboot(t *testing.T) {
-	c := newConsole(io.Discard, nil)
+	c := newConsole(io.Discard, nil, nil)
 	c.Write([]byte("[  1.0] reboot: Restar"))
 	c.Write([]byte("ting system\r\n"))
 	if !c.restarted || c.poweredOff {

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 )
@@ -34,17 +33,24 @@ const stopGrace = 5 * time.Second
 
 // Options say what to boot and how.
 type Options struct {
-	// Image is the disk image, the guest's /dev/vda. A file shorter than
-	// its partitions reach is extended first (see Complete).
-	Image string
+	// Machine is the QEMU machine (Virt when "").
+	Machine Machine
+	// Image is the disk image: on virt the guest's /dev/vda, extended
+	// first if shorter than its partitions reach (see Complete); on
+	// raspi3b its SD card (/dev/mmcblk0), a sparse copy rounded up to a
+	// power of two unless InPlace (see SDCard).
+	Image   string
+	InPlace bool
 	// QEMU is the qemu-system-aarch64 binary, a name looked up in PATH or
 	// a path (DefaultQEMU when ""). Tests give a script here.
 	QEMU string
-	// Memory is QEMU's -m (DefaultMemory when ""), CPUs its -smp
-	// (DefaultCPUs when 0).
+	// Memory is QEMU's -m (DefaultMemory when "", 1G on raspi3b, which
+	// takes nothing else), CPUs its -smp (DefaultCPUs when 0, 4 on
+	// raspi3b).
 	Memory string
 	CPUs   int
-	// ExtraDisks are more raw disk images: /dev/vdb, /dev/vdc, …
+	// ExtraDisks are more raw disk images: /dev/vdb, /dev/vdc, … on virt;
+	// USB mass storage, /dev/sda, /dev/sdb, …, on raspi3b.
 	ExtraDisks []string
 	// Forwards are host TCP ports forwarded to the guest (its eth0 on
 	// QEMU's user networking, 10.0.2.15/24 with 10.0.2.2 the gateway).
@@ -56,6 +62,10 @@ type Options struct {
 	// A pattern is searched in each line as it arrives, from where the
 	// previous pattern's match ended when that was on the same line.
 	Expect []*regexp.Regexp
+	// PowerCycleOn are patterns on which the machine's power is cut, each
+	// once, in order, across boots: QEMU is stopped and started again cold,
+	// so a Pi's tryboot flag is forgotten, as a real power cut would.
+	PowerCycleOn []*regexp.Regexp
 	// Stdin goes to the guest's console. An *os.File (a terminal) is
 	// given to QEMU itself; nil is no input.
 	Stdin io.Reader
@@ -76,6 +86,9 @@ var errTimedOut = errors.New("timed out")
 // boot partition.
 func Run(ctx context.Context, o Options) error {
 	o.setDefaults()
+	if err := o.check(); err != nil {
+		return err
+	}
 	bin, err := FindQEMU(o.QEMU)
 	if err != nil {
 		return err
@@ -85,26 +98,28 @@ func Run(ctx context.Context, o Options) error {
 			return fmt.Errorf("disk: %w", err)
 		}
 	}
-	if size, err := Complete(o.Image); err != nil {
+	image := o.Image
+	cleanup, err := o.prepareImage()
+	if err != nil {
 		return err
-	} else if size > 0 {
-		fmt.Fprintf(o.Stderr, "firmwright qemu: extended %s to %d MiB, the end of its last partition, so that the guest sees whole partitions\n", o.Image, size>>20)
 	}
+	defer cleanup()
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, o.Timeout, errTimedOut)
 		defer cancel()
 	}
-	con := newConsole(o.Stdout, o.Expect)
+	con := newConsole(o.Stdout, o.Expect, o.PowerCycleOn)
+	var state PiState
 	for {
 		if err := ctx.Err(); err != nil {
 			return o.stopped(ctx, con)
 		}
-		b, err := ReadBoot(o.Image)
+		b, err := o.readBoot(state)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(o.Stderr, "firmwright qemu: booting %s from %s of %s\n", b.KernelName, b.Where(), o.Image)
+		fmt.Fprintf(o.Stderr, "firmwright qemu: booting %s from %s of %s\n", b.KernelName, b.Where(), image)
 		status, err := o.boot(ctx, bin, b, con)
 		switch {
 		case con.matchedAll():
@@ -114,8 +129,13 @@ func Run(ctx context.Context, o Options) error {
 			return o.stopped(ctx, con)
 		case err != nil:
 			return err
+		case con.powerCycled:
+			fmt.Fprintf(o.Stderr, "firmwright qemu: power cycle (--power-cycle-on %q); starting QEMU again, cold\n", o.PowerCycleOn[con.nextCycle-1])
+			state = PiState{}
+			continue
 		case con.restarted:
-			fmt.Fprintf(o.Stderr, "firmwright qemu: the guest restarted; starting QEMU again\n")
+			state = piState(con.restartCommand)
+			fmt.Fprintf(o.Stderr, "firmwright qemu: the guest restarted%s; starting QEMU again\n", restartNote(o.Machine, con.restartCommand, state))
 			continue
 		}
 		pending := con.pending()
@@ -131,15 +151,80 @@ func Run(ctx context.Context, o Options) error {
 	}
 }
 
+// prepareImage makes o.Image bootable on the machine: whole partitions on
+// virt; on raspi3b a card of a power-of-two size, which becomes o.Image.
+func (o *Options) prepareImage() (cleanup func(), err error) {
+	cleanup = func() {}
+	if o.Machine != Raspi3b {
+		if size, err := Complete(o.Image); err != nil {
+			return cleanup, err
+		} else if size > 0 {
+			fmt.Fprintf(o.Stderr, "firmwright qemu: extended %s to %d MiB, the end of its last partition, so that the guest sees whole partitions\n", o.Image, size>>20)
+		}
+		return cleanup, nil
+	}
+	dir := ""
+	if !o.InPlace {
+		if dir, err = os.MkdirTemp(o.TempDir, "firmwright-sd-"); err != nil {
+			return cleanup, err
+		}
+		cleanup = func() { os.RemoveAll(dir) }
+	}
+	card, size, err := SDCard(o.Image, dir)
+	if err != nil {
+		cleanup()
+		return func() {}, err
+	}
+	if o.InPlace {
+		fmt.Fprintf(o.Stderr, "firmwright qemu: the SD card is %s itself, %d MiB (a power of two, as QEMU wants)\n", o.Image, size>>20)
+	} else {
+		fmt.Fprintf(o.Stderr, "firmwright qemu: the SD card is a sparse copy of %s, %d MiB (a power of two, as QEMU wants); what the guest writes is gone when QEMU stops (--in-place keeps it)\n", o.Image, size>>20)
+	}
+	o.Image = card
+	return cleanup, nil
+}
+
+// readBoot reads what the machine boots from the image now.
+func (o *Options) readBoot(st PiState) (*Boot, error) {
+	if o.Machine == Raspi3b {
+		return ReadRaspiBoot(o.Image, st)
+	}
+	return ReadBoot(o.Image)
+}
+
+// restartNote says what a restart's command does on the machine.
+func restartNote(m Machine, command string, st PiState) string {
+	switch {
+	case command == "":
+		return ""
+	case m != Raspi3b:
+		return fmt.Sprintf(" with command %q", command)
+	case st.Tryboot && st.Partition > 0:
+		return fmt.Sprintf(" with command %q: the next boot is a tryboot, from partition %d", command, st.Partition)
+	case st.Tryboot:
+		return fmt.Sprintf(" with command %q: the next boot is a tryboot", command)
+	case st.Partition > 0:
+		return fmt.Sprintf(" with command %q: the next boot is from partition %d", command, st.Partition)
+	}
+	return fmt.Sprintf(" with command %q", command)
+}
+
 func (o *Options) setDefaults() {
 	if o.QEMU == "" {
 		o.QEMU = DefaultQEMU
 	}
+	if o.Machine == "" {
+		o.Machine = Virt
+	}
+	memory, cpus := DefaultMemory, DefaultCPUs
+	if o.Machine == Raspi3b {
+		memory, cpus = raspiMemory, raspiCPUs
+	}
 	if o.Memory == "" {
-		o.Memory = DefaultMemory
+		o.Memory = memory
 	}
 	if o.CPUs == 0 {
-		o.CPUs = DefaultCPUs
+		o.CPUs = cpus
 	}
 	if o.Stdout == nil {
 		o.Stdout = io.Discard
@@ -196,7 +281,7 @@ func (o Options) Args(kernel, initramfs, cmdline string) []string {
 	}
 	disks := append([]string{o.Image}, o.ExtraDisks...)
 	for i, d := range disks {
-		args = append(args, "-drive", fmt.Sprintf("if=none,file=%s,format=raw,id=disk%d", strings.ReplaceAll(d, ",", ",,"), i))
+		args = append(args, "-drive", fmt.Sprintf("if=none,file=%s,format=raw,id=disk%d", escapeComma(d), i))
 	}
 	for i := len(disks) - 1; i >= 0; i-- {
 		args = append(args, "-device", fmt.Sprintf("virtio-blk-device,drive=disk%d", i))
@@ -223,9 +308,17 @@ func (o *Options) boot(ctx context.Context, bin string, b *Boot, con *console) (
 			return nil, err
 		}
 	}
+	args := o.Args(kernel, initramfs, b.Cmdline)
+	if o.Machine == Raspi3b {
+		dtb := filepath.Join(dir, b.DeviceTreeName)
+		if err := os.WriteFile(dtb, b.DeviceTree, 0o644); err != nil {
+			return nil, err
+		}
+		args = o.raspiArgs(b, kernel, initramfs, dtb)
+	}
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	cmd := exec.CommandContext(runCtx, bin, o.Args(kernel, initramfs, b.Cmdline)...)
+	cmd := exec.CommandContext(runCtx, bin, args...)
 	// SIGTERM lets QEMU put the terminal back the way it found it.
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = stopGrace
@@ -239,6 +332,7 @@ func (o *Options) boot(ctx context.Context, bin string, b *Boot, con *console) (
 	select {
 	case status = <-exited:
 		return status, nil
+	case <-con.powerCut():
 	case <-con.done:
 	case <-ctx.Done():
 	}

@@ -88,7 +88,7 @@ func TestQemuRefusesOtherBoards(t *testing.T) {
 	}
 	fake := qemutest.Fake(t, "echo 'reboot: Power down'\n")
 	_, _, err = runQemuCommand(t, "--qemu", fake, spec.Image)
-	want := spec.Image + " is firmware for rpi4 (its U-Boot environment says so): firmwright qemu boots images of the qemu-aarch64 system only"
+	want := spec.Image + ": firmware for rpi4: this QEMU has no Raspberry Pi 4 or 5 machine; firmwright qemu boots qemu-aarch64 (virt) and rpi3-64 (raspi3b) images (its U-Boot environment names the platform)"
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("got %v, want %q", err, want)
 	}
@@ -97,5 +97,38 @@ func TestQemuRefusesOtherBoards(t *testing.T) {
 	}
 	if n := qemutest.Runs(t, fake); n != 0 {
 		t.Errorf("QEMU started %d times", n)
+	}
+}
+
+// An rpi3-64 image boots on raspi3b without --machine; a qemu-aarch64
+// image is refused on raspi3b, and so is a file that is no image.
+func TestQemuMachine(t *testing.T) {
+	pi := qemutest.BuildPi(t).Image
+	fake := qemutest.Fake(t, "echo ready\nexec sleep 30\n")
+	if _, stderr, err := runQemuCommand(t, "--qemu", fake, "--timeout", "1m", "--expect", "ready", pi); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if args := qemutest.Args(t, fake, 1); !strings.Contains(args, "-M\nraspi3b\n") {
+		t.Errorf("QEMU's arguments:\n%s", args)
+	}
+	virt := qemutest.Build(t, []byte("kernel\n")).Image
+	zeros := filepath.Join(t.TempDir(), "zeros.img")
+	os.WriteFile(zeros, make([]byte, 4096), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--machine", "raspi3b", virt}, virt + " is firmware for qemu-aarch64 (its U-Boot environment says so), which boots on --machine virt, not raspi3b"},
+		{[]string{"--machine", "raspi3b", zeros}, zeros + ": no MBR signature (0x55AA) at byte 510: not a disk image"},
+		{[]string{"--machine", "pi5", zeros}, "qemu: --machine pi5: expected virt or raspi3b"},
+		{[]string{"--power-cycle-on", "(", zeros}, "qemu: --power-cycle-on: error parsing regexp"},
+	} {
+		_, _, err := runQemuCommand(t, append([]string{"--qemu", fake}, tc.args...)...)
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q: got %v, want %q", tc.args, err, tc.want)
+		}
+	}
+	if n := qemutest.Runs(t, fake); n != 1 {
+		t.Errorf("QEMU started %d times, want 1", n)
 	}
 }

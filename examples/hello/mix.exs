@@ -1,9 +1,10 @@
 defmodule Hello.MixProject do
   use Mix.Project
 
-  # examples/make-inputs sets HELLO_VERSION (the release version) and
+  # examples/make-inputs sets HELLO_VERSION (the release version),
   # HELLO_ERTS_DIR (an unpacked arm64 erts-* directory to ship instead of
-  # the host's). Without them this is an ordinary project for the dev host.
+  # the host's) and, for the version that must fail, HELLO_CRASH_AT_START=1.
+  # Without them this is an ordinary project for the dev host.
   def project do
     [
       app: :hello,
@@ -21,7 +22,7 @@ defmodule Hello.MixProject do
     [
       mod: {Hello.Application, []},
       extra_applications: [:logger],
-      env: [data_dir: "/data/hello"]
+      env: [data_dir: "/data/hello", crash_at_start: System.get_env("HELLO_CRASH_AT_START") == "1"]
     ]
   end
 

@@ -26,6 +26,26 @@ func Build(t testing.TB, kernel []byte) builder.Spec {
 	return spec
 }
 
+// BuildPi builds the rpi3-64 system from test inputs with a kernel that
+// looks like an arm64 Image, a device tree that says it is for the
+// BCM2837 and an initramfs; spec.Image is the disk image it made.
+func BuildPi(t testing.TB) builder.Spec {
+	t.Helper()
+	spec := buildertest.Spec(t, buildertest.System(t, "rpi3-64"), 1<<10)
+	kernel := make([]byte, 4096)
+	copy(kernel[56:], "ARM\x64")
+	dtb := append([]byte{0xd0, 0x0d, 0xfe, 0xed}, "\x00\x00\x00\x00raspberrypi,3-model-b\x00brcm,bcm2837\x00"...)
+	for name, data := range map[string][]byte{"Image": kernel, "bcm2710-rpi-3-b.dtb": dtb, builder.InitramfsName: []byte("initramfs")} {
+		if err := os.WriteFile(filepath.Join(spec.Images, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := builder.Build(context.Background(), spec); err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
 // Fake writes a shell script standing in for qemu-system-aarch64 and
 // returns its path. Before body runs, the script appends its arguments,
 // one a line, to args.N in the script's directory, N being the number of
