@@ -57,12 +57,17 @@ func (b *Boot) Where() string {
 
 // ReadBoot is BootFiles on the image file at path; errors name the file.
 func ReadBoot(path string) (*Boot, error) {
+	return readImage(path, BootFiles)
+}
+
+// readImage runs read on the image file at path; errors name the file.
+func readImage(path string, read func(io.ReaderAt) (*Boot, error)) (*Boot, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := BootFiles(f)
+	b, err := read(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

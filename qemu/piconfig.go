@@ -72,16 +72,13 @@ func piValue(lines []piLine, key string) string {
 // serial1 the mini UART (ttyS1).
 func piConsole(cmdline string) string {
 	words := strings.Fields(cmdline)
+	uarts := map[string]string{"serial0": "ttyAMA0", "serial1": "ttyS1"}
 	for i, w := range words {
-		if name, opts, ok := strings.Cut(strings.TrimPrefix(w, "console="), ","); strings.HasPrefix(w, "console=") {
-			switch name {
-			case "serial0":
-				name = "ttyAMA0"
-			case "serial1":
-				name = "ttyS1"
-			}
-			words[i] = "console=" + name
-			if ok {
+		value, isConsole := strings.CutPrefix(w, "console=")
+		name, opts, hasOpts := strings.Cut(value, ",")
+		if tty, ok := uarts[name]; isConsole && ok {
+			words[i] = "console=" + tty
+			if hasOpts {
 				words[i] += "," + opts
 			}
 		}

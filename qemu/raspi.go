@@ -2,10 +2,10 @@ package qemu
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -53,16 +53,7 @@ const (
 // ReadRaspiBoot is RaspiBootFiles on the image file at path; errors name
 // the file.
 func ReadRaspiBoot(path string, st PiState) (*Boot, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := RaspiBootFiles(f, st)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return b, nil
+	return readImage(path, func(r io.ReaderAt) (*Boot, error) { return RaspiBootFiles(r, st) })
 }
 
 // RaspiBootFiles reads what a Raspberry Pi 3 Model B's firmware would
@@ -141,7 +132,7 @@ func (b *Boot) readConfig(part *fatPart, lines []piLine) error {
 		return errors.New("no arm_64bit=1: a 32-bit kernel, and firmwright qemu boots 64-bit Raspberry Pi 3 firmware (the rpi3-64 system)")
 	}
 	var err error
-	b.KernelName = orDefault(piValue(lines, "kernel"), piKernel)
+	b.KernelName = cmp.Or(piValue(lines, "kernel"), piKernel)
 	if b.Kernel, err = part.read(b.KernelName); err != nil {
 		return fmt.Errorf("kernel=%s: %w", b.KernelName, err)
 	}
@@ -154,14 +145,14 @@ func (b *Boot) readConfig(part *fatPart, lines []piLine) error {
 			return fmt.Errorf("initramfs %s: %w", b.InitramfsName, err)
 		}
 	}
-	b.DeviceTreeName = orDefault(piValue(lines, "device_tree"), piDeviceTree)
+	b.DeviceTreeName = cmp.Or(piValue(lines, "device_tree"), piDeviceTree)
 	if b.DeviceTree, err = part.read(b.DeviceTreeName); err != nil {
 		return fmt.Errorf("device tree %s (device_tree= or the firmware's choice for a Pi 3 Model B): %w", b.DeviceTreeName, err)
 	}
 	if !bytes.HasPrefix(b.DeviceTree, []byte{0xd0, 0x0d, 0xfe, 0xed}) || !bytes.Contains(b.DeviceTree, []byte(piCompatible+"\x00")) {
 		return fmt.Errorf("%s is not a device tree for the BCM2837 (%s): QEMU's raspi3b is a Raspberry Pi 3 Model B", b.DeviceTreeName, piCompatible)
 	}
-	cmdline := orDefault(piValue(lines, "cmdline"), CmdlineName)
+	cmdline := cmp.Or(piValue(lines, "cmdline"), CmdlineName)
 	if lookup(part.root, cmdline).Name != "" {
 		text, err := part.read(cmdline)
 		if err != nil {
@@ -170,14 +161,6 @@ func (b *Boot) readConfig(part *fatPart, lines []piLine) error {
 		b.Cmdline = piConsole(strings.Join(strings.Fields(string(text)), " "))
 	}
 	return nil
-}
-
-// orDefault is v, or def when v is "".
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // arm64Kernel reports whether data is an arm64 Image ("ARM\x64" at byte

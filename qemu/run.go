@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -172,8 +173,7 @@ func (o *Options) prepareImage() (cleanup func(), err error) {
 	}
 	card, size, err := SDCard(o.Image, dir)
 	if err != nil {
-		cleanup()
-		return func() {}, err
+		return cleanup, err
 	}
 	if o.InPlace {
 		fmt.Fprintf(o.Stderr, "firmwright qemu: the SD card is %s itself, %d MiB (a power of two, as QEMU wants)\n", o.Image, size>>20)
@@ -194,19 +194,21 @@ func (o *Options) readBoot(st PiState) (*Boot, error) {
 
 // restartNote says what a restart's command does on the machine.
 func restartNote(m Machine, command string, st PiState) string {
-	switch {
-	case command == "":
+	if command == "" {
 		return ""
-	case m != Raspi3b:
-		return fmt.Sprintf(" with command %q", command)
-	case st.Tryboot && st.Partition > 0:
-		return fmt.Sprintf(" with command %q: the next boot is a tryboot, from partition %d", command, st.Partition)
-	case st.Tryboot:
-		return fmt.Sprintf(" with command %q: the next boot is a tryboot", command)
-	case st.Partition > 0:
-		return fmt.Sprintf(" with command %q: the next boot is from partition %d", command, st.Partition)
 	}
-	return fmt.Sprintf(" with command %q", command)
+	note := fmt.Sprintf(" with command %q", command)
+	if m != Raspi3b || st == (PiState{}) {
+		return note
+	}
+	note += ": the next boot is"
+	if st.Tryboot {
+		note += " a tryboot,"
+	}
+	if st.Partition > 0 {
+		note += fmt.Sprintf(" from partition %d", st.Partition)
+	}
+	return strings.TrimSuffix(note, ",")
 }
 
 func (o *Options) setDefaults() {
