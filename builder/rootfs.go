@@ -246,7 +246,10 @@ func WriteSquashFS(f io.WriterAt, tree *rootfs.Tree, order []string, opts Squash
 	if err != nil {
 		return err
 	}
-	so := squashfs.Options{Compression: name, Level: level, BlockSize: opts.BlockSize, Order: order}
+	// Without a level, a SquashFS base's blocks are copied when they have
+	// the image's compressor and block size (most of a build's time was
+	// deflating them again); a level asks for every block at that level.
+	so := squashfs.Options{Compression: name, Level: level, BlockSize: opts.BlockSize, Order: order, CopyBlocks: level == 0}
 	if mtime != nil {
 		// Every inode time is the epoch's, so that touching an input
 		// changes nothing (mksquashfs -all-time), and ModTime makes it

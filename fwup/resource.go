@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/blake2b"
 
@@ -38,48 +40,105 @@ type Resource struct {
 func (r *Resource) DataSize() int64 { return r.Map.DataSize() }
 
 // Open streams the resource's data bytes: holes are skipped and
-// concatenated host paths read in order.
-func (r *Resource) Open() io.ReadCloser {
-	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(r.copyData(pw)) }()
-	return pr
+// concatenated host paths read in order. It reads the files directly, in
+// the caller's goroutine: no pipe between, which cost a copy and a
+// handover per 32 KiB.
+func (r *Resource) Open() io.ReadCloser { return &resourceReader{parts: r.parts} }
+
+// resourceReader reads a resource's parts one after another.
+type resourceReader struct {
+	parts []part
+	cur   io.Reader // the current part's data runs
+	f     *os.File  // the current part's file
+	path  string
+	left  int64 // bytes the current run still owes
 }
 
-func (r *Resource) copyData(w io.Writer) error {
-	for _, p := range r.parts {
-		if p.path == "" {
-			if _, err := io.WriteString(w, p.contents); err != nil {
-				return err
+func (rr *resourceReader) Read(p []byte) (int, error) {
+	for {
+		if rr.cur == nil {
+			if len(rr.parts) == 0 {
+				return 0, io.EOF
+			}
+			if err := rr.openPart(); err != nil {
+				return 0, err
 			}
 			continue
 		}
-		if err := copyRuns(w, p.path, p.runs); err != nil {
-			return err
+		n, err := rr.cur.Read(p)
+		if n > 0 {
+			return n, nil
 		}
+		if err == io.EOF {
+			if err := rr.closePart(); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		return 0, err
 	}
-	return nil
 }
 
-func copyRuns(w io.Writer, path string, runs meta.SparseMap) error {
-	f, err := os.Open(path)
+// openPart starts the next part: inline contents, or its file's data runs.
+func (rr *resourceReader) openPart() error {
+	pt := rr.parts[0]
+	rr.parts = rr.parts[1:]
+	if pt.path == "" {
+		rr.cur = strings.NewReader(pt.contents)
+		return nil
+	}
+	f, err := os.Open(pt.path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	var off int64
-	for i, n := range runs {
+	var runs []io.Reader
+	var off, want int64
+	for i, n := range pt.runs {
 		if i%2 == 0 && n > 0 {
-			got, err := io.Copy(w, io.NewSectionReader(f, off, n))
-			if err != nil {
-				return err
-			}
-			if got != n {
-				return fmt.Errorf("%s: file changed while it was read", path)
-			}
+			runs = append(runs, io.NewSectionReader(f, off, n))
+			want += n
 		}
 		off += n
 	}
+	rr.f, rr.path, rr.left = f, pt.path, want
+	rr.cur = &countingReader{r: io.MultiReader(runs...), left: &rr.left}
 	return nil
+}
+
+// closePart ends the current part; a file that gave fewer bytes than it
+// had when it was measured has changed.
+func (rr *resourceReader) closePart() error {
+	rr.cur = nil
+	if rr.f == nil {
+		return nil
+	}
+	err := rr.f.Close()
+	rr.f = nil
+	if rr.left != 0 {
+		return fmt.Errorf("%s: file changed while it was read", rr.path)
+	}
+	return err
+}
+
+func (rr *resourceReader) Close() error {
+	if rr.f != nil {
+		rr.f.Close()
+		rr.f = nil
+	}
+	rr.parts, rr.cur = nil, nil
+	return nil
+}
+
+// countingReader counts down what it reads from left.
+type countingReader struct {
+	r    io.Reader
+	left *int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	*c.left -= int64(n)
+	return n, err
 }
 
 // resolveResource finds where a file-resource's bytes come from and maps
@@ -177,9 +236,43 @@ func fileRuns(path string, sparse bool) (meta.SparseMap, error) {
 	return m, nil
 }
 
-// measure hashes the resource's data bytes, and adds their chunk sums to
-// index when one is made.
-func (r *Resource) measure(index *chunkindex.Index) error {
+// measureAll measures the resources on up to workers goroutines (0:
+// GOMAXPROCS), adding their chunk sums to index in resource order when
+// one is made. The error is the first resource's that failed.
+func measureAll(resources []*Resource, index *chunkindex.Index, workers int) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	entries := make([]*chunkindex.Entry, len(resources))
+	errs := make([]error, len(resources))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(resources)) {
+		wg.Go(func() {
+			for i := range next {
+				entries[i], errs[i] = resources[i].measure(index)
+			}
+		})
+	}
+	for i := range resources {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return err
+		}
+		if index != nil {
+			index.Resources = append(index.Resources, *entries[i])
+		}
+	}
+	return nil
+}
+
+// measure hashes the resource's data bytes and, when index is made, sums
+// their chunks.
+func (r *Resource) measure(index *chunkindex.Index) (*chunkindex.Entry, error) {
 	h, _ := blake2b.New256(nil)
 	crc := crc32.NewIEEE()
 	var w io.Writer = io.MultiWriter(h, crc)
@@ -192,17 +285,18 @@ func (r *Resource) measure(index *chunkindex.Index) error {
 	defer rc.Close()
 	n, err := io.Copy(w, rc)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if n != r.DataSize() {
-		return fmt.Errorf("file-resource '%s': read %d bytes, expected %d", r.Name, n, r.DataSize())
+		return nil, fmt.Errorf("file-resource '%s': read %d bytes, expected %d", r.Name, n, r.DataSize())
 	}
 	r.Hash = hex.EncodeToString(h.Sum(nil))
 	r.CRC = crc.Sum32()
-	if chunks != nil {
-		index.Resources = append(index.Resources, chunks.Entry(r.Name))
+	if chunks == nil {
+		return nil, nil
 	}
-	return nil
+	e := chunks.Entry(r.Name)
+	return &e, nil
 }
 
 // hashCheck hashes what passes through it, so the second read of a

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,5 +70,43 @@ func TestStoreIncompressible(t *testing.T) {
 	}
 	if m := methods[true]; m["data/random.bin"] != archive.MethodDeflate || m["data/text.txt"] != archive.MethodDeflate {
 		t.Errorf("fwup mode: methods %v, want both deflated", m)
+	}
+}
+
+// TestCreateSeesChangedInputs: a resource changed between Prepare (which
+// hashed it for meta.conf) and Write, in place or cut short, fails the
+// write, stored or deflated, fwup mode or not.
+func TestCreateSeesChangedInputs(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	random := make([]byte, 2<<20+5)
+	for i := range random {
+		random[i] = byte(r.Uint32())
+	}
+	inputs := map[string][]byte{"random.bin": random, "text.txt": bytes.Repeat([]byte("file-resource x\n"), 100000)}
+	for name, data := range inputs {
+		for _, change := range []string{"flip", "cut"} {
+			for _, fwupMode := range []bool{false, true} {
+				dir := t.TempDir()
+				path := filepath.Join(dir, name)
+				os.WriteFile(path, data, 0o644)
+				conf := []byte("file-resource r { host-path = \"" + path + "\" }\ntask complete { on-resource r { raw_write(0) } }\n")
+				opts := CreateOptions{Env: map[string]string{}, Dir: dir, Time: time.Unix(1700000000, 0), Fwup: fwupMode}
+				p, err := Prepare(conf, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				changed := append([]byte(nil), data...)
+				if change == "flip" {
+					changed[len(changed)/2] ^= 1
+				} else {
+					changed = changed[:len(changed)-100]
+				}
+				os.WriteFile(path, changed, 0o644)
+				err = p.Write(io.Discard, opts)
+				if err == nil || !strings.Contains(err.Error(), "changed while") {
+					t.Errorf("%s, %s, fwup mode %v: %v, want an error saying it changed", name, change, fwupMode, err)
+				}
+			}
+		}
 	}
 }

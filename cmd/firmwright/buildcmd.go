@@ -42,7 +42,7 @@ func buildCommand(sys *system) *cli.Command {
 			noChunkIndexFlag(),
 			&cli.StringFlag{Name: "device-public-key", Usage: "public key file installed as /etc/fwup.pub, with which the device checks its updates; the build must then be signed with its private half"},
 			&cli.StringFlag{Name: "device-firmwright", Usage: "firmwright's device binary for the board (cmd/firmwright-device, static), installed as /usr/bin/fwup on a base without fwup and as /sbin/init on a base without erlinit; default: firmwright-device-linux-GOARCH beside this executable, else in " + sharedDeviceDir},
-			&cli.StringFlag{Name: "compression", Value: "gzip", Usage: "SquashFS compression: gzip, zstd, xz or lz4, with an optional :LEVEL; gzip:max is smaller than mksquashfs and slower (it also deflates the .fw at that level)"},
+			&cli.StringFlag{Name: "compression", Value: "gzip", Usage: "SquashFS compression: gzip, zstd, xz or lz4, with an optional :LEVEL; gzip:max is smaller than mksquashfs and slower (it also deflates the .fw at that level); without a level a SquashFS base's blocks are copied when its compressor and block size are the image's"},
 			&cli.IntFlag{Name: "block-size", Value: 128 << 10, Usage: "SquashFS block size in bytes"},
 			&cli.StringFlag{Name: "work-dir", Usage: "keep the intermediate files in this folder, replacing its configs/, system/ and boot/ (the system's fwup.conf, boot file fragments, rootfs.img, and fwup.env, the variables fwup.conf is read with), so that a real fwup -c can make the same .fw"},
 			outputFlag("the .fw to write", true),

@@ -26,7 +26,7 @@ func rootfsCommand(sys *system) *cli.Command {
 			&cli.StringSliceFlag{Name: "delete", Usage: "a path pattern to remove from the base (path.Match); repeatable"},
 			&cli.StringFlag{Name: "erlinit", Usage: "erlinit options merged into the base's /etc/erlinit.config"},
 			&cli.StringFlag{Name: "arch", Value: "none", Usage: "the release's native code must be for: aarch64, armhf, x86_64 or none"},
-			&cli.StringFlag{Name: "compression", Value: "gzip", Usage: "gzip, zstd, xz or lz4, with an optional :LEVEL (gzip 1-12, zstd 1-22, lz4 0-9); gzip:max is smaller than mksquashfs and slower"},
+			&cli.StringFlag{Name: "compression", Value: "gzip", Usage: "gzip, zstd, xz or lz4, with an optional :LEVEL (gzip 1-12, zstd 1-22, lz4 0-9); gzip:max is smaller than mksquashfs and slower; without a level a SquashFS base's blocks are copied when its compressor and block size are the image's"},
 			&cli.IntFlag{Name: "block-size", Value: 128 << 10, Usage: "SquashFS block size in bytes"},
 			outputFlag("the image to write", true),
 		},

@@ -101,6 +101,8 @@ func deflateChunks(dst io.Writer, src io.Reader, workers int, newChunker func() 
 				close(stop)
 			}
 		}
+		putBuffer(&outBuffers, out)
+		putBuffer(&chunkBuffers, j.data)
 	}
 	wg.Wait()
 	if err := <-readErr; err != nil {
@@ -114,34 +116,54 @@ func deflateChunks(dst io.Writer, src io.Reader, workers int, newChunker func() 
 
 // readChunks reads src in chunks, each with the previous one's end as its
 // dictionary, and hands them to send until src ends or send says stop.
+// Each chunk is read into a buffer of its own and its dictionary copied,
+// so that the writer can reuse a chunk's buffer once it is written.
 func readChunks(src io.Reader, crc io.Writer, total *int64, send func(*job) bool) error {
 	var prev []byte
-	buf := make([]byte, chunkSize)
+	buf := getBuffer(&chunkBuffers, chunkSize)
 	n, err := io.ReadFull(src, buf)
 	for {
 		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			putBuffer(&chunkBuffers, buf)
 			return err
 		}
-		data := append([]byte(nil), buf[:n]...)
+		data := buf[:n]
 		crc.Write(data)
 		*total += int64(n)
 		// Look ahead one chunk so the final chunk is known to be last.
 		var next int
 		var nextErr error
 		if err == nil {
+			buf = getBuffer(&chunkBuffers, chunkSize)
 			next, nextErr = io.ReadFull(src, buf)
 		}
 		last := err != nil || (next == 0 && nextErr == io.EOF)
 		if !send(&job{data: data, dict: prev, last: last, out: make(chan []byte, 1)}) || last {
+			if !last {
+				putBuffer(&chunkBuffers, buf)
+			}
 			return nil
 		}
-		if len(data) > dictSize {
-			prev = data[len(data)-dictSize:]
-		} else {
-			prev = data
-		}
+		prev = append([]byte(nil), data[len(data)-min(len(data), dictSize):]...)
 		n, err = next, nextErr
 	}
+}
+
+// chunkBuffers and outBuffers keep chunks' input and output buffers for
+// reuse: fresh ones for every chunk were a page fault per 4 KiB, which
+// cost a build more system time than the deflate's user time it saved.
+var chunkBuffers, outBuffers sync.Pool
+
+func getBuffer(pool *sync.Pool, n int) []byte {
+	if b, ok := pool.Get().(*[]byte); ok && cap(*b) >= n {
+		return (*b)[:n]
+	}
+	return make([]byte, n)
+}
+
+func putBuffer(pool *sync.Pool, b []byte) {
+	b = b[:0]
+	pool.Put(&b)
 }
 
 // streamWriter is a deflate writer, either encoder's.
@@ -163,12 +185,15 @@ func compressTo(zw streamWriter, b *bytes.Buffer, j *job) []byte {
 	return b.Bytes()
 }
 
-// ourChunker compresses with internal/deflate, one Writer reused.
+// writers keeps internal/deflate's Writers, by level, across resources:
+// each holds a megabyte or so of tables.
+var writers [MaxLevel + 1]sync.Pool
+
+// ourChunker compresses with internal/deflate, one Writer for the worker.
 func ourChunker(level int) chunker {
-	var zw *deflate.Writer
 	return func(j *job) []byte {
-		b := new(bytes.Buffer)
-		b.Grow(len(j.data)/2 + 64)
+		b := bytes.NewBuffer(getBuffer(&outBuffers, len(j.data)+len(j.data)/64+64)[:0])
+		zw, _ := writers[level].Get().(*deflate.Writer)
 		if zw == nil {
 			var err error
 			if zw, err = deflate.NewWriterDict(b, level, j.dict); err != nil {
@@ -177,7 +202,10 @@ func ourChunker(level int) chunker {
 		} else {
 			zw.ResetDict(b, j.dict)
 		}
-		return compressTo(zw, b, j)
+		out := compressTo(zw, b, j)
+		zw.Reset(nil)
+		writers[level].Put(zw)
+		return out
 	}
 }
 

@@ -43,6 +43,12 @@ type job struct {
 	packed []byte
 	// sparse is set for a data block of zeros, which is not stored.
 	sparse bool
+	// from is set for a block copied as another image stores it (in
+	// packed, word its size word): the worker checks it, not compresses
+	// it (copyblocks.go).
+	from storedBlocks
+	word uint32
+	path string // the file's, for errors
 
 	// A data block is block index of file; a fragment block has file
 	// nil and its index in fragment.
@@ -60,12 +66,13 @@ var zeroBlock [maxBlockSize]byte
 // dataWriter writes the contents of the files: their blocks and the
 // fragment blocks, compressed on several goroutines.
 type dataWriter struct {
-	iw        *imageWriter
-	codec     *codec
-	blockSize int
-	workers   int
-	fragments bool // pack small files into fragment blocks
-	tailEnds  bool // and the tails of larger files
+	iw         *imageWriter
+	codec      *codec
+	blockSize  int
+	workers    int
+	fragments  bool // pack small files into fragment blocks
+	tailEnds   bool // and the tails of larger files
+	copyBlocks bool // copy whole blocks from a SquashFS of this format
 
 	packer    fragmentPacker
 	fragTable []fragmentEntry
@@ -79,14 +86,15 @@ type dataWriter struct {
 
 func newDataWriter(iw *imageWriter, c *codec, cfg *config) *dataWriter {
 	dw := &dataWriter{
-		iw:        iw,
-		codec:     c,
-		blockSize: cfg.blockSize,
-		workers:   cfg.workers,
-		fragments: !cfg.noFragments,
-		tailEnds:  !cfg.noTailEnds,
-		packer:    fragmentPacker{blockSize: cfg.blockSize},
-		failed:    make(chan struct{}),
+		iw:         iw,
+		codec:      c,
+		blockSize:  cfg.blockSize,
+		workers:    cfg.workers,
+		fragments:  !cfg.noFragments,
+		tailEnds:   !cfg.noTailEnds,
+		copyBlocks: cfg.copyBlocks,
+		packer:     fragmentPacker{blockSize: cfg.blockSize},
+		failed:     make(chan struct{}),
 	}
 	keep := 4*cfg.workers + 8
 	dw.rawPool, dw.packedPool = bufpool.New(cfg.blockSize, keep, nil), bufpool.New(cfg.blockSize, keep, nil)
@@ -232,7 +240,20 @@ func (dw *dataWriter) produceFile(ino *inode, submit func(*job)) (err error) {
 		return nil
 	}
 
+	from := dw.copier(rc, d)
 	for i := range int(nblocks) {
+		if from != nil {
+			copied, err := dw.copyBlock(from, d, i, e.Path)
+			if err != nil {
+				return fmt.Errorf("squashfs: %s: %w", e.Path, err)
+			}
+			if copied != nil {
+				done += bs
+				submit(copied)
+				continue
+			}
+			from = nil
+		}
 		buf := dw.rawBuffer()[:min(bs, e.Size-done)]
 		if err := read(buf); err != nil {
 			return err
@@ -261,8 +282,28 @@ func (dw *dataWriter) produceFile(ino *inode, submit func(*job)) (err error) {
 	return nil
 }
 
+// copyBlock makes the job of block index of a file whose blocks come from
+// from, or returns nil when that block is not a whole one.
+func (dw *dataWriter) copyBlock(from storedBlocks, d *fileData, index int, path string) (*job, error) {
+	buf := dw.packedPool.Get()
+	stored, word, ok, err := from.nextStored(buf[:0])
+	if err != nil || !ok {
+		dw.packedPool.Put(buf)
+		return nil, err
+	}
+	return &job{packed: stored, from: from, word: word, sparse: word == 0, file: d, index: index, path: path}, nil
+}
+
 // compress runs on a worker.
 func (dw *dataWriter) compress(comp compressor, j *job) {
+	if j.from != nil {
+		scratch := dw.rawBuffer()
+		if err := j.from.checkStored(j.packed, j.word, scratch); err != nil {
+			j.err = fmt.Errorf("squashfs: %s: block %d: %w", j.path, j.index, err)
+		}
+		dw.rawPool.Put(scratch)
+		return
+	}
 	if j.file != nil && bytes.Equal(j.raw, zeroBlock[:len(j.raw)]) {
 		j.sparse = true
 		return
@@ -287,6 +328,11 @@ func (dw *dataWriter) store(j *job) error {
 	switch {
 	case j.sparse:
 		word = 0
+	case j.from != nil:
+		if err := dw.iw.write(j.packed); err != nil {
+			return err
+		}
+		word = j.word
 	case j.packed == nil:
 		if err := dw.iw.write(j.raw); err != nil {
 			return err
@@ -310,13 +356,19 @@ func (dw *dataWriter) store(j *job) error {
 	}
 	j.file.blocks[j.index] = word
 	if j.sparse {
-		j.file.sparse += uint64(len(j.raw))
+		n := len(j.raw)
+		if j.from != nil {
+			n = dw.blockSize
+		}
+		j.file.sparse += uint64(n)
 	}
 	return nil
 }
 
 func (dw *dataWriter) release(j *job) {
-	dw.rawPool.Put(j.raw[:cap(j.raw)])
+	if j.raw != nil {
+		dw.rawPool.Put(j.raw[:cap(j.raw)])
+	}
 	if j.packed != nil {
 		dw.packedPool.Put(j.packed[:0])
 	}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/firmwright/firmwright/rootfs"
-	"github.com/klauspost/compress/zlib"
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
 	"github.com/ulikunitz/xz"
@@ -204,11 +203,7 @@ func (s *squashfs) decompress(in []byte, limit int) ([]byte, error) {
 	var r io.Reader
 	switch s.sb.compression {
 	case 1:
-		z, err := zlib.NewReader(bytes.NewReader(in))
-		if err != nil {
-			return nil, err
-		}
-		r = z
+		return inflateZlib(nil, in, limit)
 	case 4:
 		x, err := xz.NewReader(bytes.NewReader(in))
 		if err != nil {
