@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"io/fs"
 	"runtime"
@@ -170,12 +169,17 @@ func (p *Plan) Write(w io.Writer, opts CreateOptions) error {
 	}); err != nil {
 		return err
 	}
-	for _, res := range p.Resources {
-		if err := writeResource(zw, res, !opts.Fwup, func(dst io.Writer, src io.Reader) (archive.Deflated, error) {
-			return deflate(dst, src, level, workers)
-		}); err != nil {
-			return err
-		}
+	resDeflate := func(dst io.Writer, src io.Reader) (archive.Deflated, error) {
+		return deflate(dst, src, level, workers)
+	}
+	var err error
+	if opts.Fwup {
+		err = streamResources(zw, p.Resources, resDeflate)
+	} else {
+		err = writeResources(zw, p.Resources, resDeflate)
+	}
+	if err != nil {
+		return err
 	}
 	return zw.Close()
 }
@@ -189,42 +193,6 @@ func (opts CreateOptions) maxLevel() int {
 
 // deflater writes src deflated to dst.
 type deflater func(dst io.Writer, src io.Reader) (archive.Deflated, error)
-
-// writeResource adds one resource, deflated, or stored when mayStore and
-// deflate saves less than 1% of it (a SquashFS image, a gzipped kernel):
-// the .fw is no larger and applying it is a copy. To decide, the deflated
-// stream is spooled (in memory when small, else to a temporary file), so
-// the resource is deflated once.
-func writeResource(zw *archive.Writer, res *Resource, mayStore bool, deflate deflater) error {
-	name := meta.EntryName(res.Name)
-	size := res.DataSize()
-	if !mayStore {
-		return zw.WriteDeflated(archive.Entry{Name: name}, size, func(dst io.Writer) (archive.Deflated, error) {
-			return res.deflateChecked(dst, deflate)
-		})
-	}
-	sp, err := newDeflatedSpool(size)
-	if err != nil {
-		return err
-	}
-	defer sp.Close()
-	if _, err := res.deflateChecked(sp, deflate); err != nil {
-		return err
-	}
-	if csize := sp.Size(); size-csize >= size/100 && size/100 > 0 {
-		return zw.WriteDeflated(archive.Entry{Name: name}, size, func(dst io.Writer) (archive.Deflated, error) {
-			return archive.Deflated{CRC: res.CRC, Size: size}, sp.CopyTo(dst)
-		})
-	}
-	// WriteStoredFrom compares the CRC-32 with the one Prepare took.
-	return zw.WriteStoredFrom(archive.Entry{Name: name}, size, res.CRC, func(dst io.Writer) (archive.Deflated, error) {
-		src := res.Open()
-		defer src.Close()
-		crc := crc32.NewIEEE()
-		n, err := io.Copy(io.MultiWriter(dst, crc), src)
-		return archive.Deflated{CRC: crc.Sum32(), Size: n}, err
-	})
-}
 
 // deflateChecked deflates the resource's data to dst and checks it is
 // what Prepare measured. The CRC-32 that the archive needs anyway is the

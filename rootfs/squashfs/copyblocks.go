@@ -9,8 +9,9 @@ import "fmt"
 // whole data blocks are copied as the base stores them (Options.CopyBlocks):
 // a worker still inflates each one, which checks its Adler-32 and length
 // at a small part of deflate's cost, so no block goes into the image
-// unchecked. Tails, fragments and files that may be duplicates (whose
-// contents are hashed) are read and compressed as any file's.
+// unchecked; for a file that may be a duplicate, whose contents are
+// hashed as they are read, the reading goroutine inflates it. Tails and
+// fragments are read and compressed as any file's.
 
 // storedBlocks is what a file's reader offers when it reads a SquashFS
 // image (sqFileReader).
@@ -23,16 +24,16 @@ type storedBlocks interface {
 	// that block is a whole one, and moves past it; ok is false when
 	// the next is the tail.
 	nextStored(buf []byte) (stored []byte, word uint32, ok bool, err error)
-	// checkStored inflates a block nextStored returned, to check that it
-	// holds a whole block.
-	checkStored(stored []byte, word uint32, scratch []byte) error
+	// checkStored inflates a block nextStored returned into scratch, to
+	// check that it holds a whole block, and returns its contents.
+	checkStored(stored []byte, word uint32, scratch []byte) ([]byte, error)
 }
 
 // copier returns r's stored blocks when they can be copied into this
 // image.
-func (dw *dataWriter) copier(r any, d *fileData) storedBlocks {
+func (dw *dataWriter) copier(r any) storedBlocks {
 	sb, ok := r.(storedBlocks)
-	if !ok || !dw.copyBlocks || d.hashed {
+	if !ok || !dw.copyBlocks {
 		return nil
 	}
 	if id, bs := sb.storedFormat(); id != dw.codec.id || bs != dw.blockSize || id != compressionGzip {
@@ -67,20 +68,20 @@ func (r *sqFileReader) nextStored(buf []byte) ([]byte, uint32, bool, error) {
 	return stored, word, true, nil
 }
 
-func (r *sqFileReader) checkStored(stored []byte, word uint32, scratch []byte) error {
+func (r *sqFileReader) checkStored(stored []byte, word uint32, scratch []byte) ([]byte, error) {
 	bs := int(r.f.s.sb.blockSize)
-	n := len(stored)
-	if word != 0 && word&sqDataUncomp == 0 {
-		out, err := inflateZlib(scratch[:0], stored, bs)
-		if err != nil {
-			return fmt.Errorf("%s: data block: %w", r.f.s.src.Name, err)
+	raw := stored
+	switch {
+	case word == 0:
+		raw = zeroBlock[:bs]
+	case word&sqDataUncomp == 0:
+		var err error
+		if raw, err = inflateZlib(scratch[:0], stored, bs); err != nil {
+			return nil, fmt.Errorf("%s: data block: %w", r.f.s.src.Name, err)
 		}
-		n = len(out)
-	} else if word == 0 {
-		n = bs
 	}
-	if n != bs {
-		return fmt.Errorf("%s: data block of %d bytes, expected %d", r.f.s.src.Name, n, bs)
+	if len(raw) != bs {
+		return nil, fmt.Errorf("%s: data block of %d bytes, expected %d", r.f.s.src.Name, len(raw), bs)
 	}
-	return nil
+	return raw, nil
 }

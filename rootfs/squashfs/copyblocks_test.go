@@ -73,26 +73,29 @@ func TestCopyBlocks(t *testing.T) {
 }
 
 // TestCopyBlocksCorrupt damages a stored block of the base: the copy
-// fails, naming the file, instead of carrying the damage over.
+// fails, naming the file, instead of carrying the damage over: a worker
+// checks big's block; twin-a, which may be a duplicate, is hashed first.
 func TestCopyBlocksCorrupt(t *testing.T) {
-	base := writeImage(t, copyTree(), Options{Level: 1, Order: []string{"big"}})
-	img, err := os.ReadFile(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	first := firstStoredBlock(t, base, "big")
-	at := bytes.Index(img, first) + len(first)/2
-	img[at] ^= 0x55
-	if err := os.WriteFile(base, img, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	baseTree, err := ReadFile(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = Write(&countingWriterAt{}, baseTree, Options{CopyBlocks: true})
-	if err == nil || !strings.Contains(err.Error(), "big") || !strings.Contains(err.Error(), "data block") {
-		t.Fatalf("copying a damaged block: %v, want an error naming big's data block", err)
+	for _, name := range []string{"big", "twin-a"} {
+		base := writeImage(t, copyTree(), Options{Level: 1, Order: []string{name}})
+		img, err := os.ReadFile(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first := firstStoredBlock(t, base, name)
+		at := bytes.Index(img, first) + len(first)/2
+		img[at] ^= 0x55
+		if err := os.WriteFile(base, img, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		baseTree, err := ReadFile(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = Write(&countingWriterAt{}, baseTree, Options{CopyBlocks: true})
+		if err == nil || !strings.Contains(err.Error(), "squashfs: "+name+": ") || !strings.Contains(err.Error(), "data block") {
+			t.Errorf("copying a damaged block of %s: %v, want an error naming its data block", name, err)
+		}
 	}
 }
 

@@ -46,9 +46,10 @@ type job struct {
 	// from is set for a block copied as another image stores it (in
 	// packed, word its size word): the worker checks it, not compresses
 	// it (copyblocks.go).
-	from storedBlocks
-	word uint32
-	path string // the file's, for errors
+	from    storedBlocks
+	word    uint32
+	path    string // the file's, for errors
+	checked bool   // from's block was checked as it was read
 
 	// A data block is block index of file; a fragment block has file
 	// nil and its index in fragment.
@@ -240,10 +241,10 @@ func (dw *dataWriter) produceFile(ino *inode, submit func(*job)) (err error) {
 		return nil
 	}
 
-	from := dw.copier(rc, d)
+	from := dw.copier(rc)
 	for i := range int(nblocks) {
 		if from != nil {
-			copied, err := dw.copyBlock(from, d, i, e.Path)
+			copied, err := dw.copyBlock(from, d, i, e.Path, sum)
 			if err != nil {
 				return fmt.Errorf("squashfs: %s: %w", e.Path, err)
 			}
@@ -283,22 +284,39 @@ func (dw *dataWriter) produceFile(ino *inode, submit func(*job)) (err error) {
 }
 
 // copyBlock makes the job of block index of a file whose blocks come from
-// from, or returns nil when that block is not a whole one.
-func (dw *dataWriter) copyBlock(from storedBlocks, d *fileData, index int, path string) (*job, error) {
+// from, or returns nil when that block is not a whole one. When the
+// file's contents are hashed (sum), the block is checked here, as it is
+// hashed, else on a worker.
+func (dw *dataWriter) copyBlock(from storedBlocks, d *fileData, index int, path string, sum hash.Hash) (*job, error) {
 	buf := dw.packedPool.Get()
 	stored, word, ok, err := from.nextStored(buf[:0])
 	if err != nil || !ok {
 		dw.packedPool.Put(buf)
 		return nil, err
 	}
-	return &job{packed: stored, from: from, word: word, sparse: word == 0, file: d, index: index, path: path}, nil
+	j := &job{packed: stored, from: from, word: word, sparse: word == 0, file: d, index: index, path: path}
+	if sum != nil {
+		scratch := dw.rawBuffer()
+		defer dw.rawPool.Put(scratch)
+		raw, err := from.checkStored(stored, word, scratch)
+		if err != nil {
+			dw.packedPool.Put(buf)
+			return nil, fmt.Errorf("block %d: %w", index, err)
+		}
+		sum.Write(raw)
+		j.checked = true
+	}
+	return j, nil
 }
 
 // compress runs on a worker.
 func (dw *dataWriter) compress(comp compressor, j *job) {
 	if j.from != nil {
+		if j.checked {
+			return
+		}
 		scratch := dw.rawBuffer()
-		if err := j.from.checkStored(j.packed, j.word, scratch); err != nil {
+		if _, err := j.from.checkStored(j.packed, j.word, scratch); err != nil {
 			j.err = fmt.Errorf("squashfs: %s: block %d: %w", j.path, j.index, err)
 		}
 		dw.rawPool.Put(scratch)
