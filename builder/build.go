@@ -54,6 +54,10 @@ func Build(ctx context.Context, spec Spec) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The boot files are deflated for the .fw while the release is read
+	// and the root filesystem made (fwup.Predeflate).
+	in.pre = fwup.Predeflate(fwup.HostPaths(in.cfg.data, in.createOptions(spec), in.env["ROOTFS"]), spec.SquashFS.fwLevel())
+	defer in.pre.Close()
 	if spec.WorkDir != "" {
 		if err := writeFwupEnv(filepath.Join(tmp, FwupEnvFile), in.env); err != nil {
 			return nil, fmt.Errorf("--work-dir: %w", err)
@@ -125,8 +129,9 @@ func (in *inputs) writeOutputs(ctx context.Context, spec Spec) (string, int64, e
 		image = startImage(spec.Output, img, spec.ApplyEnv)
 		w = io.MultiWriter(w, image)
 	}
-	plan, err := fwup.Create(w, in.cfg.data, fwup.CreateOptions{Env: in.cfg.env, Name: in.cfg.path,
-		Dir: filepath.Dir(in.cfg.path), Time: spec.Time, Key: spec.SignKey, ChunkIndex: !spec.NoChunkIndex, Level: spec.SquashFS.fwLevel()})
+	opts := in.createOptions(spec)
+	opts.Predeflated = in.pre
+	plan, err := fwup.Create(w, in.cfg.data, opts)
 	var imageSize int64
 	var imageErr error
 	if image != nil {
@@ -147,6 +152,12 @@ func (in *inputs) writeOutputs(ctx context.Context, spec Spec) (string, int64, e
 		}
 	}
 	return meta.UUID(plan.Meta), imageSize, nil
+}
+
+// createOptions are the .fw's.
+func (in *inputs) createOptions(spec Spec) fwup.CreateOptions {
+	return fwup.CreateOptions{Env: in.cfg.env, Name: in.cfg.path, Dir: filepath.Dir(in.cfg.path), Time: spec.Time,
+		Key: spec.SignKey, ChunkIndex: !spec.NoChunkIndex, Level: spec.SquashFS.fwLevel()}
 }
 
 // rootfs is the root filesystem a build makes: the base, the release,
@@ -225,6 +236,7 @@ type inputs struct {
 	cfg                   *fwupConfig
 	release               *rootfs.Tree // read and checked
 	bootNote              string       // what the stage line says of the boot files
+	pre                   *fwup.Predeflater
 }
 
 // checkOutputs makes sure each output's folder can take it, before any

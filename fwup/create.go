@@ -45,6 +45,9 @@ type CreateOptions struct {
 	Workers int
 	// Stat sizes host paths for FWUP_SIZE_<name>; os.Stat when nil.
 	Stat func(string) (fs.FileInfo, error)
+	// Predeflated holds resources deflated beforehand (not in fwup
+	// mode); nil for none.
+	Predeflated *Predeflater
 }
 
 // Plan is a parsed, checked config with its resources measured: everything
@@ -60,17 +63,7 @@ type Plan struct {
 // config errors (*conf.Error), unreadable host paths, then size
 // assertions and resource names.
 func Prepare(config []byte, opts CreateOptions) (*Plan, error) {
-	env := make(map[string]string, len(opts.Env)+3)
-	for k, v := range opts.Env {
-		env[k] = v
-	}
-	// These survive to apply time, where the device fills them in.
-	env["FWUP_META_UUID"] = "${FWUP_META_UUID}"
-	env["FWUP_META_NICKNAME"] = "${FWUP_META_NICKNAME}"
-	if _, ok := env["NOW"]; !ok {
-		env["NOW"] = opts.Time.UTC().Format("2006-01-02T15:04:05Z")
-	}
-	root, err := conf.Parse(opts.Name, opts.Dir, config, conf.Options{Env: env, Stat: opts.Stat, Check: checker{}})
+	root, err := parseConfig(config, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -113,6 +106,21 @@ func Prepare(config []byte, opts CreateOptions) (*Plan, error) {
 		}
 	}
 	return p, nil
+}
+
+// parseConfig parses config as create reads it.
+func parseConfig(config []byte, opts CreateOptions) (*conf.Section, error) {
+	env := make(map[string]string, len(opts.Env)+3)
+	for k, v := range opts.Env {
+		env[k] = v
+	}
+	// These survive to apply time, where the device fills them in.
+	env["FWUP_META_UUID"] = "${FWUP_META_UUID}"
+	env["FWUP_META_NICKNAME"] = "${FWUP_META_NICKNAME}"
+	if _, ok := env["NOW"]; !ok {
+		env["NOW"] = opts.Time.UTC().Format("2006-01-02T15:04:05Z")
+	}
+	return conf.Parse(opts.Name, opts.Dir, config, conf.Options{Env: env, Stat: opts.Stat, Check: checker{}})
 }
 
 // checkResourceName applies fwup's rules for the archive path of a
@@ -176,7 +184,7 @@ func (p *Plan) Write(w io.Writer, opts CreateOptions) error {
 	if opts.Fwup {
 		err = streamResources(zw, p.Resources, resDeflate)
 	} else {
-		err = writeResources(zw, p.Resources, resDeflate)
+		err = writeResources(zw, p.Resources, resDeflate, level, opts.Predeflated)
 	}
 	if err != nil {
 		return err

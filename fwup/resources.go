@@ -29,13 +29,16 @@ func streamResources(zw *archive.Writer, resources []*Resource, deflate deflater
 // file), so a resource is deflated once. (Deflating the next resource
 // while one was written made builds no faster: the chunks of one keep
 // the cores busy, and the memory of two cost page faults.)
-func writeResources(zw *archive.Writer, resources []*Resource, deflate deflater) error {
+func writeResources(zw *archive.Writer, resources []*Resource, deflate deflater, level int, pre *Predeflater) error {
 	for _, res := range resources {
-		sp, err := spoolDeflated(res, deflate)
-		if err != nil {
-			return err
+		sp := pre.take(res, level)
+		if sp == nil {
+			var err error
+			if sp, err = spoolDeflated(res, deflate); err != nil {
+				return err
+			}
 		}
-		err = writeSpooled(zw, res, sp)
+		err := writeSpooled(zw, res, sp)
 		sp.Close()
 		if err != nil {
 			return err
