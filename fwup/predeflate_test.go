@@ -2,7 +2,6 @@ package fwup
 
 import (
 	"bytes"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,11 +13,7 @@ import (
 // was predeflated (it is deflated again) or the levels differ.
 func TestPredeflate(t *testing.T) {
 	dir := t.TempDir()
-	r := rand.New(rand.NewPCG(5, 6))
-	random := make([]byte, 1<<20+3)
-	for i := range random {
-		random[i] = byte(r.Uint32())
-	}
+	random := randomBytes(5, 1<<20+3)
 	files := map[string][]byte{
 		"kernel.img": random,
 		"start.elf":  bytes.Repeat([]byte("\x7fELF text of a firmware blob "), 50000),

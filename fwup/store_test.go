@@ -20,11 +20,7 @@ import (
 // number of workers.
 func TestStoreIncompressible(t *testing.T) {
 	dir := t.TempDir()
-	r := rand.New(rand.NewPCG(1, 2))
-	random := make([]byte, 3<<20+17)
-	for i := range random {
-		random[i] = byte(r.Uint32())
-	}
+	random := randomBytes(1, 3<<20+17)
 	text := bytes.Repeat([]byte("meta-product=x\nfile-resource\n"), 40000)
 	os.WriteFile(filepath.Join(dir, "random.bin"), random, 0o644)
 	os.WriteFile(filepath.Join(dir, "text.txt"), text, 0o644)
@@ -77,11 +73,7 @@ func TestStoreIncompressible(t *testing.T) {
 // hashed it for meta.conf) and Write, in place or cut short, fails the
 // write, stored or deflated, fwup mode or not.
 func TestCreateSeesChangedInputs(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
-	random := make([]byte, 2<<20+5)
-	for i := range random {
-		random[i] = byte(r.Uint32())
-	}
+	random := randomBytes(3, 2<<20+5)
 	inputs := map[string][]byte{"random.bin": random, "text.txt": bytes.Repeat([]byte("file-resource x\n"), 100000)}
 	for name, data := range inputs {
 		for _, change := range []string{"flip", "cut"} {
@@ -109,4 +101,14 @@ func TestCreateSeesChangedInputs(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomBytes is n bytes that deflate cannot shrink, as seed makes them.
+func randomBytes(seed uint64, n int) []byte {
+	r := rand.New(rand.NewPCG(seed, seed+1))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
 }
