@@ -14,8 +14,9 @@ import (
 )
 
 // testUpload boots disk (the v1 image) with its SSH port forwarded, sends
-// hello-v2.fw with firmwright upload once the daemon listens, and follows
-// the device to its reboot into 2.0.0, with the data v1 wrote.
+// hello-v2.fw with firmwright upload once the daemon listens (first with
+// a task the device lacks, which fails), and follows the device to its
+// reboot into 2.0.0, with the data v1 wrote.
 func testUpload(t *testing.T, out, disk, clientKey, qemu string) {
 	port := uploadtest.FreePort(t)
 	fw := filepath.Join(out, "firmwright")
@@ -56,10 +57,19 @@ func testUpload(t *testing.T, out, disk, clientKey, qemu string) {
 			return
 		}
 		home := t.TempDir()
-		cmd := exec.Command(fw, "upload", "--accept-new-host-key", "-i", clientKey,
-			fmt.Sprintf("127.0.0.1:%d", port), filepath.Join(out, "hello-v2.fw"))
-		cmd.Env = append(os.Environ(), "HOME="+home)
-		b, err := cmd.CombinedOutput()
+		send := func(args ...string) ([]byte, error) {
+			cmd := exec.Command(fw, append([]string{"upload", "--accept-new-host-key", "-i", clientKey,
+				fmt.Sprintf("127.0.0.1:%d", port), filepath.Join(out, "hello-v2.fw")}, args...)...)
+			cmd.Env = append(os.Environ(), "HOME="+home)
+			return cmd.CombinedOutput()
+		}
+		// --task reaches the device's subsystem (FWUP_TASK after the
+		// subsystem request, as Erlang's ssh takes it): no such task.
+		if b, err := send("--task", "nosuch"); err == nil || !strings.Contains(string(b), "'nosuch'") {
+			upload <- fmt.Sprintf("firmwright upload --task nosuch: %v, want a failure naming the task\n%s", err, b)
+			return
+		}
+		b, err := send()
 		upload <- fmt.Sprintf("firmwright upload: %v\n%s", err, b)
 	}()
 	err := run.Wait()

@@ -34,6 +34,10 @@ type Options struct {
 	// of the archive has gone; calls to the three are never concurrent.
 	Stdout, Stderr io.Writer
 	Progress       func(sent, total int64)
+
+	// Task, when set, asks the device's fwup for that task (TaskVariable);
+	// "" leaves it to the device.
+	Task string
 }
 
 // Success is what fwup prints when an update is done; a device that
@@ -57,6 +61,9 @@ func Send(ctx context.Context, o Options, fw io.Reader, size int64) (int, error)
 		return 1, fmt.Errorf("opening a session on %s: %w", o.Host, err)
 	}
 	defer ch.Close()
+	if err := sendTask(ch, o.Task, client.ServerVersion(), false); err != nil {
+		return 1, fmt.Errorf("asking %s for task %s: %w", o.Host, o.Task, err)
+	}
 	// As mix upload's ssh -s: a subsystem request of our own, since
 	// ssh.Session's does not start the session and loses the exit status.
 	ok, err := ch.SendRequest("subsystem", true, ssh.Marshal(struct{ Name string }{"fwup"}))
@@ -65,6 +72,9 @@ func Send(ctx context.Context, o Options, fw io.Reader, size int64) (int, error)
 	}
 	if !ok {
 		return 1, fmt.Errorf("%s has no fwup subsystem (is it a Nerves device with ssh_subsystem_fwup?)", o.Host)
+	}
+	if err := sendTask(ch, o.Task, client.ServerVersion(), true); err != nil {
+		return 1, fmt.Errorf("asking %s for task %s: %w", o.Host, o.Task, err)
 	}
 	s := &stream{o: &o, size: size, silent: conn.expired.Load}
 	return s.run(ch, reqs, fw)

@@ -54,7 +54,14 @@ func TestUploadToOpenSSH(t *testing.T) {
 	startSSHD(t, sshd, dir, port, key, v1.Image)
 
 	env := map[string]string{"HOME": home, "USER": "root"}
-	stdout, stderr, code := runCLI(t, env, "upload", fmt.Sprintf("127.0.0.1:%d", port), v2.Output, "--accept-new-host-key")
+	// --task reaches the subsystem (AcceptEnv FWUP_TASK): there is no
+	// such task, and nothing is written.
+	stdout, stderr, code := runCLI(t, env, "upload", fmt.Sprintf("127.0.0.1:%d", port), v2.Output, "--accept-new-host-key", "--task", "nosuch")
+	if code != 1 || !strings.Contains(stdout+stderr, "nosuch") {
+		t.Fatalf("upload --task nosuch: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	checkSlot(t, printenv, v1.Image, "a", "0.1.0")
+	stdout, stderr, code = runCLI(t, env, "upload", fmt.Sprintf("127.0.0.1:%d", port), v2.Output)
 	if code != 0 || !strings.Contains(stdout, "demo 0.2.0 for qemu-aarch64") {
 		t.Fatalf("upload: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
@@ -129,7 +136,7 @@ func startSSHD(t *testing.T, sshd, dir string, port int, clientKey, image string
 	}
 	hostKey := writeKey(t, dir, "ssh_host_ed25519_key")
 	script := filepath.Join(dir, "fwup-subsystem")
-	writeText(t, script, fmt.Sprintf("#!/bin/sh\nexec env %s=1 %s fwup --exit-handshake -a --no-unmount -d %s -t upgrade\n", mainEnv, self, image))
+	writeText(t, script, fmt.Sprintf("#!/bin/sh\nexec env %s=1 %s fwup --exit-handshake -a --no-unmount -d %s -t \"${FWUP_TASK:-upgrade}\"\n", mainEnv, self, image))
 	os.Chmod(script, 0o755)
 	pub := fwtest.ReadFile(t, clientKey+".pub")
 	writeText(t, filepath.Join(dir, "authorized_keys"), string(pub))
@@ -138,7 +145,7 @@ func startSSHD(t *testing.T, sshd, dir string, port int, clientKey, image string
 		"ListenAddress 127.0.0.1", fmt.Sprintf("Port %d", port), "HostKey " + hostKey,
 		"AuthorizedKeysFile " + filepath.Join(dir, "authorized_keys"), "PidFile " + filepath.Join(dir, "sshd.pid"),
 		"StrictModes no", "UsePAM no", "PermitRootLogin yes", "PasswordAuthentication no",
-		"Subsystem fwup " + script, ""}, "\n"))
+		"AcceptEnv FWUP_TASK", "Subsystem fwup " + script, ""}, "\n"))
 	os.MkdirAll("/run/sshd", 0o755) // sshd's privilege separation directory
 	cmd := exec.Command(sshd, "-D", "-e", "-f", config)
 	var log strings.Builder

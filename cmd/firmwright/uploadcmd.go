@@ -36,6 +36,7 @@ func uploadCommand(sys *system) *cli.Command {
 			&cli.BoolFlag{Name: "accept-new-host-key", Usage: "trust and record the key of a host not in known_hosts (a changed key is still refused)"},
 			&cli.IntFlag{Name: "idle-timeout", Value: 60, Usage: "seconds the device may stay silent before the upload is given up"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress line"},
+			&cli.StringFlag{Name: "task", Aliases: []string{"t"}, Usage: "the fwup task to ask the device for, as FWUP_TASK (OpenSSH needs AcceptEnv FWUP_TASK; ssh_subsystem_fwup runs its own, upgrade, whatever is asked)"},
 		}),
 		Action: func(_ context.Context, c *cli.Command) error {
 			return runUpload(sys, c)
@@ -66,6 +67,12 @@ func runUpload(sys *system, c *cli.Command) error {
 	if err != nil {
 		return usage(c, "%v", err)
 	}
+	task := c.String("task")
+	if c.IsSet("task") {
+		if err := upload.ValidTask(task); err != nil {
+			return usage(c, "--task: %v", err)
+		}
+	}
 	f, err := os.Open(fw)
 	if err != nil {
 		return err
@@ -86,7 +93,12 @@ func runUpload(sys *system, c *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(sys.Stdout, "%s: %s\n", fw, info.Summary(fmt.Sprintf("%s@%s", o.User, hostPortString(o.Host, o.Port))))
+	o.Task = task
+	to := fmt.Sprintf("%s@%s", o.User, hostPortString(o.Host, o.Port))
+	if task != "" {
+		to += ", task " + task
+	}
+	fmt.Fprintf(sys.Stdout, "%s: %s\n", fw, info.Summary(to))
 	// Ours until the device speaks: its fwup then shows its own progress.
 	line := &deviceLine{Line: progressline.Line{W: sys.Stderr, Now: sys.Now}}
 	if !c.Bool("quiet") {

@@ -86,11 +86,15 @@ func TestUploadBadInput(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "not a firmware archive") {
 		t.Errorf("not a .fw: exit %d, %q", code, stderr)
 	}
-	select {
-	case <-accepted:
-		t.Error("it connected anyway")
-	case <-time.After(100 * time.Millisecond):
+	noConnection(t, accepted, "a file that is not a .fw")
+
+	// A task that could pass for one of fwup's options is refused before
+	// connecting.
+	_, stderr, code = runCLI(t, env, "upload", ln.Addr().String(), refPath(t, "ref-unsigned.fw"), "--task", "-d/dev/sdb")
+	if code != 2 || !strings.Contains(stderr, "--task") {
+		t.Errorf("--task -d/dev/sdb: exit %d, %q", code, stderr)
 	}
+	noConnection(t, accepted, "a bad task")
 
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
@@ -98,5 +102,15 @@ func TestUploadBadInput(t *testing.T) {
 	_, stderr, code = runCLI(t, env, "upload", fmt.Sprintf("127.0.0.1:%d", port), refPath(t, "ref-unsigned.fw"))
 	if code != 1 || !strings.Contains(stderr, "connection refused") || time.Since(start) > 5*time.Second {
 		t.Errorf("refused: exit %d, %q after %v", code, stderr, time.Since(start))
+	}
+}
+
+// noConnection fails if the listener accepted a connection.
+func noConnection(t *testing.T, accepted <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-accepted:
+		t.Errorf("it connected with %s", what)
+	case <-time.After(100 * time.Millisecond):
 	}
 }

@@ -27,12 +27,15 @@ type Device struct {
 	User          string
 	Key           ssh.PublicKey // the authorized key
 	Password      string        // "": no password auth
+	// Version is the server's version string ("": x/crypto/ssh's).
+	Version string
 	// fwup runs the subsystem: it gets the channel and the connection
 	// (to drop it).
 	fwup func(ch ssh.Channel, conn net.Conn)
 
 	mu       sync.Mutex
 	received []byte
+	requests []string
 }
 
 // NewDevice starts a device on 127.0.0.1 whose fwup subsystem runs fwup.
@@ -71,9 +74,11 @@ func (d *Device) Set(f func()) {
 func (d *Device) handle(conn net.Conn) {
 	defer conn.Close()
 	d.mu.Lock()
-	hostKey, others, key, password, user := d.HostKey, d.OtherHostKeys, d.Key, d.Password, d.User
+	hostKey, others, key, password, user, version := d.HostKey, d.OtherHostKeys, d.Key, d.Password, d.User, d.Version
+	d.requests = nil
 	d.mu.Unlock()
 	cfg := &ssh.ServerConfig{
+		ServerVersion: version,
 		PublicKeyCallback: func(m ssh.ConnMetadata, k ssh.PublicKey) (*ssh.Permissions, error) {
 			if key != nil && m.User() == user && bytes.Equal(k.Marshal(), key.Marshal()) {
 				return nil, nil
@@ -104,6 +109,7 @@ func (d *Device) handle(conn net.Conn) {
 			return
 		}
 		for r := range creqs {
+			d.record(r)
 			var sub struct{ Name string }
 			ok := r.Type == "subsystem" && ssh.Unmarshal(r.Payload, &sub) == nil && sub.Name == "fwup"
 			r.Reply(ok, nil)
@@ -118,6 +124,29 @@ func (d *Device) handle(conn net.Conn) {
 }
 
 var errDenied = io.ErrClosedPipe
+
+// record keeps a channel request as "subsystem fwup" or "env NAME=VALUE".
+func (d *Device) record(r *ssh.Request) {
+	what := r.Type
+	var env struct{ Name, Value string }
+	var sub struct{ Name string }
+	switch {
+	case r.Type == "env" && ssh.Unmarshal(r.Payload, &env) == nil:
+		what += " " + env.Name + "=" + env.Value
+	case r.Type == "subsystem" && ssh.Unmarshal(r.Payload, &sub) == nil:
+		what += " " + sub.Name
+	}
+	d.mu.Lock()
+	d.requests = append(d.requests, what)
+	d.mu.Unlock()
+}
+
+// Requests are the channel requests of the last connection, in order.
+func (d *Device) Requests() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.requests...)
+}
 
 // ReadAll reads a subsystem's stdin, kept for the test.
 func (d *Device) ReadAll(ch ssh.Channel) {
