@@ -40,12 +40,16 @@ func Predeflate(paths []string, level int) *Predeflater {
 		level = 9
 	}
 	p := &Predeflater{level: level, files: map[string]*predeflated{}, stop: make(chan struct{}), done: make(chan struct{})}
+	var todo []string
 	for _, path := range paths {
-		p.files[path] = &predeflated{ready: make(chan struct{})}
+		if p.files[path] == nil { // a file two resources read is deflated once
+			p.files[path] = &predeflated{ready: make(chan struct{})}
+			todo = append(todo, path)
+		}
 	}
 	go func() {
 		defer close(p.done)
-		for _, path := range paths {
+		for _, path := range todo {
 			f := p.files[path]
 			select {
 			case <-p.stop:
