@@ -18,38 +18,38 @@ type contentKey struct {
 // any data is written lets a duplicate point at the first copy's blocks
 // without storing and then discarding its own. The data pass hashes
 // these files again as it reads them and fails if the contents changed.
+//
+// The error is the first failing file's in data order, whichever worker
+// met it first, so that the message does not depend on timing (two
+// copies sharing one damaged block in a base name the first).
 func hashCandidates(files []*inode, workers int) error {
 	bySize := make(map[int64]int)
 	for _, f := range files {
 		bySize[f.entry.Size]++
 	}
-	todo := make(chan *inode)
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
+	errs := make([]error, len(files))
+	todo := make(chan int)
+	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			for f := range todo {
-				if err := hashFile(f); err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-				}
+			for i := range todo {
+				errs[i] = hashFile(files[i])
 			}
 		})
 	}
-	for _, f := range files {
+	for i, f := range files {
 		if bySize[f.entry.Size] > 1 {
-			todo <- f
+			todo <- i
 		}
 	}
 	close(todo)
 	wg.Wait()
-	return firstErr
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func hashFile(f *inode) error {
