@@ -139,9 +139,7 @@ func HostPaths(config []byte, opts CreateOptions, skip string) []string {
 		if hp == "" || strings.Contains(hp, ";") || sec.Bool("skip-holes") {
 			continue
 		}
-		if hp[0] != '/' && hp[0] != '~' {
-			hp = filepath.Dir(sec.Pos.File) + "/" + hp // as resolveResource
-		}
+		hp = hostPath(filepath.Dir(sec.Pos.File), hp)
 		if hp != skip {
 			paths = append(paths, hp)
 		}

@@ -157,10 +157,7 @@ func resolveResource(sec *conf.Section) (*Resource, error) {
 		if p == "" {
 			continue // strtok skips empty fields
 		}
-		full := p
-		if p[0] != '/' && p[0] != '~' {
-			full = dir + "/" + p
-		}
+		full := hostPath(dir, p)
 		runs, err := fileRuns(full, sparse)
 		if err != nil {
 			return nil, fmt.Errorf("can't open path '%s' in file-resource '%s'", p, sec.Title)
@@ -234,6 +231,15 @@ func fileRuns(path string, sparse bool) (meta.SparseMap, error) {
 		off = hole
 	}
 	return m, nil
+}
+
+// hostPath is a host-path p of a config in dir as fwup opens it: relative
+// to the config unless it starts with / or ~ (which fwup leaves as is).
+func hostPath(dir, p string) string {
+	if p[0] != '/' && p[0] != '~' {
+		return dir + "/" + p
+	}
+	return p
 }
 
 // measureAll measures the resources on up to workers goroutines (0:

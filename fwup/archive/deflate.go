@@ -203,7 +203,6 @@ func ourChunker(level int) chunker {
 			zw.ResetDict(b, j.dict)
 		}
 		out := compressTo(zw, b, j)
-		zw.Reset(nil)
 		writers[level].Put(zw)
 		return out
 	}

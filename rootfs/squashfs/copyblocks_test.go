@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/firmwright/firmwright/internal/fwtest"
 	"github.com/firmwright/firmwright/internal/oracle"
 	"github.com/firmwright/firmwright/rootfs"
 )
@@ -44,7 +45,7 @@ func TestCopyBlocks(t *testing.T) {
 	copied := writeImage(t, baseTree, Options{CopyBlocks: true, Workers: 1})
 	again := writeImage(t, baseTree, Options{CopyBlocks: true, Workers: 3})
 	fresh := writeImage(t, baseTree, Options{})
-	a, b, f := readBytes(t, copied), readBytes(t, again), readBytes(t, fresh)
+	a, b, f := fwtest.ReadFile(t, copied), fwtest.ReadFile(t, again), fwtest.ReadFile(t, fresh)
 	if !bytes.Equal(a, b) {
 		t.Fatal("CopyBlocks output differs between 1 and 3 workers")
 	}
@@ -116,15 +117,6 @@ func firstStoredBlock(t *testing.T, img, path string) []byte {
 		t.Fatalf("%s: first block %d, %v, %v", path, word, ok, err)
 	}
 	return append([]byte(nil), stored...)
-}
-
-func readBytes(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // unsquashfsSame extracts img with unsquashfs and compares its regular

@@ -39,9 +39,9 @@ func inflateZlib(dst, in []byte, limit int) ([]byte, error) {
 		return nil, err
 	}
 	start := len(dst)
-	dst = growTo(dst, start+limit+1)
+	dst = growTo(dst, start+limit)
 	n := start
-	for {
+	for n < len(dst) {
 		m, err := zr.z.Read(dst[n:])
 		n += m
 		if errors.Is(err, io.EOF) {
@@ -50,8 +50,20 @@ func inflateZlib(dst, in []byte, limit int) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if n == len(dst) {
+	}
+	// limit bytes came: the stream must end there. (Reading into a
+	// byte of its own keeps dst at limit, so that a block-sized scratch
+	// buffer holds a whole block without growing.)
+	var more [1]byte
+	for {
+		m, err := zr.z.Read(more[:])
+		switch {
+		case m > 0:
 			return nil, fmt.Errorf("block decompresses to more than %d bytes", limit)
+		case errors.Is(err, io.EOF):
+			return dst, nil
+		case err != nil:
+			return nil, err
 		}
 	}
 }
