@@ -91,13 +91,16 @@ type Cache struct {
 	trimmed *trimSet
 	// temp is for merging reads, check for verify and minimize-writes.
 	temp, check []byte
-	// inflight is the streamed segment being written by the writer
-	// goroutine, from the buffer spare holds until then; its result
-	// arrives on done.
-	inflight   bool
-	done       chan error
-	spare      []byte
-	asyncCheck []byte
+	// inflight is set while the writer goroutine writes a streamed
+	// segment from the buffer inflightData; its result arrives on done.
+	inflight     bool
+	inflightData []byte
+	done         chan error
+	asyncCheck   []byte
+	// bufs are segment buffers no segment holds: a streamed segment gives
+	// its buffer up once written, so streaming a large resource needs a
+	// few buffers, not the whole cache's size.
+	bufs [][]byte
 	// bad is the offset of a write that failed, -1 if none: like fwup,
 	// every later write fails too, until Reset. badCause is the target's
 	// error there, if it gave one.
@@ -265,18 +268,16 @@ func (c *Cache) writeAsync(s *segment) error {
 		c.bad, c.badCause = s.off, err
 		return c.badError()
 	}
-	if c.spare == nil {
-		c.spare = make([]byte, SegmentSize)
-	}
-	// The segment's buffer goes to the writer as it is and the segment
-	// takes the spare, no copy: its bytes are the target's from now on,
-	// read back from there if anything reads them (after the write
-	// settles). The segment stays in use, so what is cached and in which
-	// order segments are written back are as before.
+	// The segment's buffer goes to the writer as it is, no copy, and the
+	// segment is left hollow (no buffer until it is used again): its
+	// bytes are the target's from now on, read back from there if
+	// anything reads them (after the write settles). The segment stays
+	// in use, so what is cached and in which order segments are written
+	// back are as before.
 	data := s.data
-	s.data, c.spare = c.spare, data
+	s.data = nil
 	s.valid = [blocksPerSegment]bool{}
-	c.inflight = true
+	c.inflight, c.inflightData = true, data
 	go func(data []byte, off int64, check *[]byte) {
 		err := c.put(data, off, check)
 		if err != nil {
@@ -315,7 +316,10 @@ func (c *Cache) badError() error { return &writeFailed{off: c.bad, err: c.badCau
 func (c *Cache) settle() {
 	if c.inflight {
 		c.inflight = false
-		if err := <-c.done; err != nil && c.bad < 0 {
+		err := <-c.done
+		c.bufs = append(c.bufs, c.inflightData)
+		c.inflightData = nil
+		if err != nil && c.bad < 0 {
 			wf := err.(*writeFailed)
 			c.bad, c.badCause = wf.off, wf.err
 		}
@@ -350,6 +354,9 @@ func (c *Cache) flushSegment(s *segment) error {
 // making room by writing back the least recently used one.
 func (c *Cache) segment(off int64) (*segment, error) {
 	if s := c.byOff[off]; s != nil {
+		if s.data == nil {
+			s.data = c.buffer()
+		}
 		s.lastAccess = c.tick
 		c.tick++
 		return s, nil
@@ -360,12 +367,22 @@ func (c *Cache) segment(off int64) (*segment, error) {
 	}
 	data := s.data
 	if data == nil {
-		data = make([]byte, SegmentSize)
+		data = c.buffer()
 	}
 	*s = segment{inUse: true, data: data, off: off, lastAccess: c.tick, streamed: true}
 	c.byOff[off] = s
 	c.tick++
 	return s, nil
+}
+
+// buffer is a segment buffer, reused if one is free; its bytes are stale.
+func (c *Cache) buffer() []byte {
+	if n := len(c.bufs); n > 0 {
+		b := c.bufs[n-1]
+		c.bufs = c.bufs[:n-1]
+		return b
+	}
+	return make([]byte, SegmentSize)
 }
 
 // room is a segment not in use: a free one, a new one while there are

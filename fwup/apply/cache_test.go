@@ -179,3 +179,42 @@ func TestCacheStreamedReadBack(t *testing.T) {
 		t.Error("the target does not hold the streamed bytes with the block written over them")
 	}
 }
+
+// TestCacheStreamingBuffers: a streamed segment gives its buffer up once
+// written, so streaming more than the cache holds keeps a few buffers,
+// not the cache's 8 MB, while every segment stays in use (the write-back
+// order is fwup's).
+func TestCacheStreamingBuffers(t *testing.T) {
+	tg := &orderTarget{failAt: -1}
+	c := NewCache(tg, CacheOptions{})
+	c.WriteAt(block(5), 0) // a cached segment
+	piece := bytes.Repeat([]byte{3}, 16<<10)
+	const segments = 100
+	for off := int64(SegmentSize); off < (segments+1)*SegmentSize; off += int64(len(piece)) {
+		if err := c.Stream(piece, off); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.settle()
+	held := len(c.bufs)
+	for _, s := range c.segs {
+		if s.data != nil {
+			held++
+		}
+	}
+	if inUse := len(c.byOff); inUse != c.max {
+		t.Errorf("%d segments in use, want all %d", inUse, c.max)
+	}
+	if held > 3 {
+		t.Errorf("%d segment buffers held after streaming %d segments, want at most 3", held, segments)
+	}
+	if err := c.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if len(tg.writes) != segments+1 {
+		t.Errorf("%d segment writes, want %d", len(tg.writes), segments+1)
+	}
+	if tg.b[0] != 5 || tg.b[(segments+1)*SegmentSize-1] != 3 {
+		t.Error("the target does not hold what was written")
+	}
+}

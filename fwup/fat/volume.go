@@ -91,7 +91,16 @@ func (fs *volume) diskWrite(p []byte, sect uint32) bool {
 	if !fs.attached {
 		return false
 	}
-	n, err := fs.host.dev.WriteAt(p, fs.base+int64(sect)*sectorSize)
+	off := fs.base + int64(sect)*sectorSize
+	if st, ok := fs.host.dev.(Streamer); ok && sect > streamedAfter {
+		err := st.Stream(p, off)
+		if err == nil {
+			return true
+		}
+		fs.host.lastIOErr = err
+		return false
+	}
+	n, err := fs.host.dev.WriteAt(p, off)
 	if n == len(p) && err == nil {
 		return true
 	}

@@ -13,6 +13,19 @@ type Device interface {
 	WriteAt(p []byte, off int64) (int, error)
 }
 
+// Streamer is a Device that also takes streamed writes, as fwup's block
+// cache does: a segment filled only by them is written out at once and
+// not kept (apply.Cache.Stream).
+type Streamer interface {
+	Stream(p []byte, off int64) error
+}
+
+// streamedAfter is the volume sector after which fwup's disk_write calls
+// every write a streamed one: the two FATs at the start of a volume
+// change often and stay cached, file data further on goes straight
+// through.
+const streamedAfter = 2048
+
 // maxVolumes is FatFs's FF_VOLUMES in fwup's build: how many filesystems
 // stay mounted at once.
 const maxVolumes = 4

@@ -140,3 +140,53 @@ func TestErrorTexts(t *testing.T) {
 		}
 	}
 }
+
+// streamDevice is a memDevice that takes streamed writes and records the
+// volume sectors each kind of write started at.
+type streamDevice struct {
+	memDevice
+	streamed, cached []int64
+}
+
+func (d *streamDevice) WriteAt(p []byte, off int64) (int, error) {
+	d.cached = append(d.cached, off/sectorSize)
+	return d.memDevice.WriteAt(p, off)
+}
+
+func (d *streamDevice) Stream(p []byte, off int64) error {
+	d.streamed = append(d.streamed, off/sectorSize)
+	_, err := d.memDevice.WriteAt(p, off)
+	return err
+}
+
+// TestStreamedWrites: as fwup's disk_write, every write past a volume's
+// first 1 MiB (sector 2048) is a streamed one and every write before it
+// a cached one, so a large file's data goes through without filling the
+// cache, while the FATs stay cached.
+func TestStreamedWrites(t *testing.T) {
+	d := &streamDevice{}
+	v := NewVolumes(d)
+	const base = 63
+	if err := v.Mkfs(base, 40000); err != nil {
+		t.Fatal(err)
+	}
+	data := randomData(3, 4<<20)
+	writeFile(t, v, base, "big.bin", data)
+	if len(d.streamed) == 0 || len(d.cached) == 0 {
+		t.Fatalf("%d streamed and %d cached writes; want both", len(d.streamed), len(d.cached))
+	}
+	for _, s := range d.streamed {
+		if s-base <= streamedAfter {
+			t.Errorf("volume sector %d written as streamed", s-base)
+		}
+	}
+	for _, s := range d.cached {
+		if s-base > streamedAfter {
+			t.Errorf("volume sector %d written as cached", s-base)
+		}
+	}
+	got := make([]byte, len(data))
+	if n, err := v.PRead(base, "big.bin", 0, got); err != nil || n != len(data) || !bytes.Equal(got, data) {
+		t.Fatalf("reading the file back: %d bytes, %v", n, err)
+	}
+}
