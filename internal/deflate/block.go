@@ -5,7 +5,8 @@ package deflate
 // and writes the cheapest. Its tables live here so a block costs no
 // allocation.
 type blockEncoder struct {
-	hb *huffBuilder
+	hb        *huffBuilder
+	storeBias uint8 // see levelParams
 
 	litFreq  [numLitLen]uint32
 	distFreq [numDist]uint32
@@ -22,8 +23,8 @@ type blockEncoder struct {
 	fixedDistLens  [numDist]uint8
 }
 
-func newBlockEncoder() *blockEncoder {
-	e := &blockEncoder{hb: newHuffBuilder()}
+func newBlockEncoder(storeBias uint8) *blockEncoder {
+	e := &blockEncoder{hb: newHuffBuilder(), storeBias: storeBias}
 	for s := range e.fixedLitLens {
 		e.fixedLitLens[s] = fixedLitLen(s)
 	}
@@ -105,14 +106,18 @@ func (e *blockEncoder) buildDynamic() int {
 }
 
 // writeBlock writes tokens, which encode raw, as the cheapest of a
-// dynamic, a fixed and a stored block.
+// dynamic, a fixed and a stored block, stored winning by e.storeBias.
 func (e *blockEncoder) writeBlock(bw *bitWriter, tokens []token, raw []byte, final bool) {
 	e.countTokens(tokens)
 	dyn := e.buildDynamic()
 	fixed := e.fixedBits()
 	stored := storedBits(len(raw), bw.n)
+	coded := min(dyn, fixed)
+	if e.storeBias > 0 {
+		coded += coded >> e.storeBias
+	}
 	switch {
-	case stored <= dyn && stored <= fixed:
+	case stored <= coded:
 		writeStored(bw, raw, final)
 	case fixed <= dyn:
 		writeFinalBit(bw, final)

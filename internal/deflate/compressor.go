@@ -20,7 +20,7 @@ type compressor struct {
 }
 
 func newCompressor(p levelParams) *compressor {
-	c := &compressor{p: p, enc: newBlockEncoder(), split: splitter{seg: p.seg}}
+	c := &compressor{p: p, enc: newBlockEncoder(p.storeBias), split: splitter{seg: p.seg}}
 	if p.strategy == optimal {
 		c.bt = newBinTree()
 	} else {
