@@ -240,6 +240,14 @@ func (s SquashFS) fwLevel() int {
 	return 0
 }
 
+// entropyCoded tells whether the image's blocks are compressed with an
+// entropy coder (gzip, xz, zstd), which leaves deflate little to find in
+// the image; lz4 has none.
+func (s SquashFS) entropyCoded() bool {
+	name, _, err := squashfs.ParseCompression(s.Compression)
+	return err == nil && (name == "" || name == "gzip" || name == "xz" || name == "zstd")
+}
+
 // WriteSquashFS writes the tree as a SquashFS image to f.
 func WriteSquashFS(f io.WriterAt, tree *rootfs.Tree, order []string, opts SquashFS, mtime *time.Time) error {
 	name, level, err := squashfs.ParseCompression(opts.Compression)

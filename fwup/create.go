@@ -48,6 +48,10 @@ type CreateOptions struct {
 	// Predeflated holds resources deflated beforehand (not in fwup
 	// mode); nil for none.
 	Predeflated *Predeflater
+	// Store names host paths whose resources are stored without trying
+	// deflate (not in fwup mode): the caller knows deflate saves under
+	// 1% of them, as a build knows of the entropy-coded SquashFS it made.
+	Store []string
 }
 
 // Plan is a parsed, checked config with its resources measured: everything
@@ -184,7 +188,7 @@ func (p *Plan) Write(w io.Writer, opts CreateOptions) error {
 	if opts.Fwup {
 		err = streamResources(zw, p.Resources, resDeflate)
 	} else {
-		err = writeResources(zw, p.Resources, resDeflate, level, opts.Predeflated)
+		err = writeResources(zw, p.Resources, resDeflate, level, opts.Predeflated, opts.Store)
 	}
 	if err != nil {
 		return err
@@ -202,11 +206,11 @@ func (opts CreateOptions) maxLevel() int {
 // deflater writes src deflated to dst.
 type deflater func(dst io.Writer, src io.Reader) (archive.Deflated, error)
 
-// deflateChecked deflates the resource's data to dst and checks it is
-// what Prepare measured. The CRC-32 that the archive needs anyway is the
-// check: a second BLAKE2b pass cost a tenth of a build's time, and what
-// it would catch beyond a CRC is a change made to match a CRC, which
-// whoever can write the inputs need not make.
+// deflateChecked deflates (or, with copyCRC, copies) the resource's data
+// to dst and checks it is what Prepare measured. The CRC-32 that the
+// archive needs anyway is the check: a second BLAKE2b pass cost a tenth
+// of a build's time, and what it would catch beyond a CRC is a change
+// made to match a CRC, which whoever can write the inputs need not make.
 func (r *Resource) deflateChecked(dst io.Writer, deflate deflater) (archive.Deflated, error) {
 	src := r.Open()
 	defer src.Close()

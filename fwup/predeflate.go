@@ -88,11 +88,11 @@ func deflateFile(path string, level int) (*deflatedSpool, archive.Deflated, erro
 // take returns res's deflated stream when it was deflated beforehand as
 // Prepare measured it, else nil. The caller closes it.
 func (p *Predeflater) take(res *Resource, level int) *deflatedSpool {
-	if p == nil || level != p.level || len(res.parts) != 1 || res.parts[0].path == "" || len(res.parts[0].runs) != 1 {
+	if p == nil || level != p.level || res.hostPath() == "" {
 		return nil
 	}
 	p.mu.Lock()
-	f := p.files[res.parts[0].path]
+	f := p.files[res.hostPath()]
 	if f == nil || f.taken {
 		p.mu.Unlock()
 		return nil

@@ -36,6 +36,14 @@ type Resource struct {
 	index bool // the chunk index, which firmwright adds
 }
 
+// hostPath is the one file the resource reads whole, or "".
+func (r *Resource) hostPath() string {
+	if len(r.parts) != 1 || r.parts[0].path == "" || len(r.parts[0].runs) != 1 {
+		return ""
+	}
+	return r.parts[0].path
+}
+
 // DataSize is the number of bytes the archive entry holds.
 func (r *Resource) DataSize() int64 { return r.Map.DataSize() }
 

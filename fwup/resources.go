@@ -3,6 +3,7 @@ package fwup
 import (
 	"hash/crc32"
 	"io"
+	"slices"
 
 	"github.com/firmwright/firmwright/fwup/archive"
 	"github.com/firmwright/firmwright/fwup/meta"
@@ -28,9 +29,16 @@ func streamResources(zw *archive.Writer, resources []*Resource, deflate deflater
 // deflated stream is spooled (in memory when small, else to a temporary
 // file), so a resource is deflated once. (Deflating the next resource
 // while one was written made builds no faster: the chunks of one keep
-// the cores busy, and the memory of two cost page faults.)
-func writeResources(zw *archive.Writer, resources []*Resource, deflate deflater, level int, pre *Predeflater) error {
+// the cores busy, and the memory of two cost page faults.) A resource
+// read whole from a host path in store is stored without trying.
+func writeResources(zw *archive.Writer, resources []*Resource, deflate deflater, level int, pre *Predeflater, store []string) error {
 	for _, res := range resources {
+		if p := res.hostPath(); p != "" && slices.Contains(store, p) {
+			if err := writeStored(zw, res); err != nil {
+				return err
+			}
+			continue
+		}
 		sp := pre.take(res, level)
 		if sp == nil {
 			var err error
@@ -69,12 +77,20 @@ func writeSpooled(zw *archive.Writer, res *Resource, sp *deflatedSpool) error {
 			return archive.Deflated{CRC: res.CRC, Size: size}, sp.CopyTo(dst)
 		})
 	}
-	// WriteStoredFrom compares the CRC-32 with the one Prepare took.
-	return zw.WriteStoredFrom(archive.Entry{Name: name}, size, res.CRC, func(dst io.Writer) (archive.Deflated, error) {
-		src := res.Open()
-		defer src.Close()
-		crc := crc32.NewIEEE()
-		n, err := io.Copy(io.MultiWriter(dst, crc), src)
-		return archive.Deflated{CRC: crc.Sum32(), Size: n}, err
+	return writeStored(zw, res)
+}
+
+// writeStored adds res stored. WriteStoredFrom compares the CRC-32 with
+// the one Prepare took.
+func writeStored(zw *archive.Writer, res *Resource) error {
+	return zw.WriteStoredFrom(archive.Entry{Name: meta.EntryName(res.Name)}, res.DataSize(), res.CRC, func(dst io.Writer) (archive.Deflated, error) {
+		return res.deflateChecked(dst, copyCRC)
 	})
+}
+
+// copyCRC is the deflater of a stored entry: a copy, with its CRC-32.
+func copyCRC(dst io.Writer, src io.Reader) (archive.Deflated, error) {
+	crc := crc32.NewIEEE()
+	n, err := io.Copy(io.MultiWriter(dst, crc), src)
+	return archive.Deflated{CRC: crc.Sum32(), Size: n}, err
 }

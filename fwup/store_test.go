@@ -112,3 +112,43 @@ func randomBytes(seed uint64, n int) []byte {
 	}
 	return b
 }
+
+// TestStoreOption: a resource whose host path is in CreateOptions.Store
+// is stored without trying deflate, compressible or not, reads back to
+// its data, and a change after Prepare still fails the write.
+func TestStoreOption(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "text.txt")
+	text := bytes.Repeat([]byte("file-resource x\n"), 100000)
+	os.WriteFile(path, text, 0o644)
+	conf := []byte("file-resource r { host-path = \"" + path + "\" }\ntask complete { on-resource r { raw_write(0) } }\n")
+	opts := CreateOptions{Env: map[string]string{}, Dir: dir, Time: time.Unix(1700000000, 0), Store: []string{path}}
+	var buf bytes.Buffer
+	if _, err := Create(&buf, conf, opts); err != nil {
+		t.Fatal(err)
+	}
+	zr := archive.NewReader(bytes.NewReader(buf.Bytes()))
+	for {
+		h, err := zr.Next()
+		if err != nil {
+			t.Fatalf("no data/r: %v", err)
+		}
+		if h.Name != "data/r" {
+			continue
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(got, text) || h.Method != archive.MethodStore {
+			t.Fatalf("data/r: method %d, %d bytes read back (%v); want stored, the file's %d", h.Method, len(got), err, len(text))
+		}
+		break
+	}
+	p, err := Prepare(conf, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text[len(text)/2] ^= 1
+	os.WriteFile(path, text, 0o644)
+	if err := p.Write(io.Discard, opts); err == nil || !strings.Contains(err.Error(), "changed while") {
+		t.Errorf("changed after Prepare: %v, want an error saying it changed", err)
+	}
+}
