@@ -10,7 +10,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/klauspost/compress/flate"
+	"github.com/firmwright/firmwright/internal/deflate"
 )
 
 // Header is what a local file header says about an entry.
@@ -44,7 +44,7 @@ type Reader struct {
 	// own (pf); fr is the inflater, reused from entry to entry.
 	prefetch bool
 	pf       *prefetcher
-	fr       io.ReadCloser
+	fr       *deflate.Reader
 }
 
 // NewReader reads an archive from r.
@@ -80,10 +80,9 @@ func (r *Reader) Next() (*Header, error) {
 	switch {
 	case h.Method == MethodDeflate:
 		if r.fr == nil {
-			r.fr = flate.NewReader(r.br)
-		} else if err := r.fr.(flate.Resetter).Reset(r.br, nil); err != nil {
-			r.err = err
-			return nil, err
+			r.fr = deflate.NewReader(r.br)
+		} else {
+			r.fr.Reset(r.br)
 		}
 		r.data = r.fr
 	case h.Method == MethodStore && h.flags&flagDescriptor != 0 && h.csize == 0:
@@ -210,14 +209,14 @@ func (r *Reader) Read(p []byte) (int, error) {
 // dataErr words an error met in an entry's data as libarchive does.
 func (r *Reader) dataErr(err error) error {
 	name := r.cur.Name
-	var corrupt flate.CorruptInputError
+	var corrupt *deflate.CorruptInputError
 	switch {
 	case err == io.ErrUnexpectedEOF && r.cur.Method == MethodDeflate:
 		return truncatedErr(name, "ZIP decompression failed (-5)", "compressed data cut short after %d bytes", r.n)
 	case err == io.ErrUnexpectedEOF:
 		return truncatedErr(name, "Truncated ZIP file data", "stored data cut short after %d bytes", r.n)
 	case errors.As(err, &corrupt):
-		return entryErr(name, "ZIP decompression failed (-3)", "corrupt compressed data at byte %d of the entry", int64(corrupt))
+		return entryErr(name, "ZIP decompression failed (-3)", "corrupt compressed data at byte %d of the entry (%s)", corrupt.Offset, corrupt.Why)
 	}
 	return err
 }
