@@ -1,9 +1,7 @@
 package builder_test
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"testing"
 
 	"github.com/firmwright/firmwright/builder"
@@ -24,22 +22,8 @@ func TestRootfsStored(t *testing.T) {
 			if _, err := builder.Build(context.Background(), spec); err != nil {
 				t.Fatal(err)
 			}
-			zr := archive.NewReader(bytes.NewReader(fwtest.ReadFile(t, spec.Output)))
-			for {
-				h, err := zr.Next()
-				if err != nil {
-					t.Fatalf("no data/rootfs.img: %v", err)
-				}
-				if h.Name != "data/rootfs.img" {
-					continue
-				}
-				if _, err := io.Copy(io.Discard, zr); err != nil {
-					t.Fatal(err)
-				}
-				if h.Method != want {
-					t.Errorf("data/rootfs.img: method %d, want %d", h.Method, want)
-				}
-				return
+			if m, _ := fwtest.StoredOrDeflated(t, fwtest.ReadFile(t, spec.Output), "data/rootfs.img"); m != want {
+				t.Errorf("data/rootfs.img: method %d, want %d", m, want)
 			}
 		})
 	}

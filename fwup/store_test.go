@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/firmwright/firmwright/fwup/archive"
+	"github.com/firmwright/firmwright/internal/fwtest"
 )
 
 // TestStoreIncompressible: create stores a resource deflate shrinks by
@@ -127,20 +128,8 @@ func TestStoreOption(t *testing.T) {
 	if _, err := Create(&buf, conf, opts); err != nil {
 		t.Fatal(err)
 	}
-	zr := archive.NewReader(bytes.NewReader(buf.Bytes()))
-	for {
-		h, err := zr.Next()
-		if err != nil {
-			t.Fatalf("no data/r: %v", err)
-		}
-		if h.Name != "data/r" {
-			continue
-		}
-		got, err := io.ReadAll(zr)
-		if err != nil || !bytes.Equal(got, text) || h.Method != archive.MethodStore {
-			t.Fatalf("data/r: method %d, %d bytes read back (%v); want stored, the file's %d", h.Method, len(got), err, len(text))
-		}
-		break
+	if m, got := fwtest.StoredOrDeflated(t, buf.Bytes(), "data/r"); m != archive.MethodStore || !bytes.Equal(got, text) {
+		t.Fatalf("data/r: method %d, %d bytes read back; want stored, the file's %d", m, len(got), len(text))
 	}
 	p, err := Prepare(conf, opts)
 	if err != nil {

@@ -46,23 +46,15 @@ func ourInflate(t testing.TB, comp []byte, bufSize, step int) ([]byte, error) {
 func TestInflateOtherEncoders(t *testing.T) {
 	for _, in := range testInputs() {
 		for _, level := range []int{flate.HuffmanOnly, 0, 1, 5, 9} {
-			for k, enc := range []func() []byte{
-				func() []byte {
-					var b bytes.Buffer
-					w, _ := flate.NewWriter(&b, level)
-					w.Write(in.data)
-					w.Close()
-					return b.Bytes()
-				},
-				func() []byte {
-					var b bytes.Buffer
-					w, _ := kflate.NewWriter(&b, level)
-					w.Write(in.data)
-					w.Close()
-					return b.Bytes()
-				},
+			for k, enc := range []func(io.Writer, int) (io.WriteCloser, error){
+				func(w io.Writer, l int) (io.WriteCloser, error) { return flate.NewWriter(w, l) },
+				func(w io.Writer, l int) (io.WriteCloser, error) { return kflate.NewWriter(w, l) },
 			} {
-				comp := enc()
+				var b bytes.Buffer
+				w, _ := enc(&b, level)
+				w.Write(in.data)
+				w.Close()
+				comp := b.Bytes()
 				for _, sz := range [][2]int{{64 << 10, 64 << 10}, {16, 7}} {
 					got, err := ourInflate(t, comp, sz[0], sz[1])
 					if err != nil || !bytes.Equal(got, in.data) {

@@ -82,3 +82,30 @@ func ReplaceEntry(t testing.TB, path, name string, data []byte) string {
 	}
 	return p
 }
+
+// StoredOrDeflated returns the method (archive.MethodStore or
+// MethodDeflate) and contents of the entry name of the archive fw.
+func StoredOrDeflated(t testing.TB, fw []byte, name string) (uint16, []byte) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(fw), int64(len(fw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name != name {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		b, err := io.ReadAll(rc)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return f.Method, b
+	}
+	t.Fatalf("no entry %s", name)
+	return 0, nil
+}
