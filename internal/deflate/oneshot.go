@@ -3,7 +3,8 @@ package deflate
 import (
 	"encoding/binary"
 	"fmt"
-	"hash/adler32"
+
+	"github.com/firmwright/firmwright/internal/adler32"
 )
 
 // A Compressor compresses whole buffers, as the SquashFS writer does each

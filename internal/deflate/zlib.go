@@ -2,9 +2,9 @@ package deflate
 
 import (
 	"encoding/binary"
-	"hash"
-	"hash/adler32"
 	"io"
+
+	"github.com/firmwright/firmwright/internal/adler32"
 )
 
 // zlibHeader returns the 2-byte zlib header (RFC 1950) as zlib writes it
@@ -39,7 +39,7 @@ func zlibHeader(level int, dict bool) [2]byte {
 type ZlibWriter struct {
 	d       *Writer
 	dst     io.Writer
-	sum     hash.Hash32
+	sum     uint32 // Adler-32 of the input so far
 	started bool
 	hasDict bool
 	dictID  uint32 // Adler-32 of the whole dictionary, as zlib names it
@@ -57,7 +57,7 @@ func NewZlibWriterDict(w io.Writer, level int, dict []byte) (*ZlibWriter, error)
 	if err != nil {
 		return nil, err
 	}
-	z := &ZlibWriter{d: d, sum: adler32.New(), hasDict: len(dict) > 0, dictID: adler32.Checksum(dict)}
+	z := &ZlibWriter{d: d, hasDict: len(dict) > 0, dictID: adler32.Checksum(dict)}
 	z.Reset(w)
 	return z, nil
 }
@@ -66,7 +66,7 @@ func NewZlibWriterDict(w io.Writer, level int, dict []byte) (*ZlibWriter, error)
 func (z *ZlibWriter) Reset(w io.Writer) {
 	z.d.Reset(w)
 	z.dst, z.started = w, false
-	z.sum.Reset()
+	z.sum = 1
 }
 
 // start writes the header before the first output.
@@ -90,7 +90,7 @@ func (z *ZlibWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	n, err := z.d.Write(p)
-	z.sum.Write(p[:n])
+	z.sum = adler32.Update(z.sum, p[:n])
 	return n, err
 }
 
@@ -111,6 +111,6 @@ func (z *ZlibWriter) Close() error {
 	if err := z.d.Close(); err != nil || wasClosed {
 		return err
 	}
-	_, err := z.dst.Write(z.sum.Sum(nil))
+	_, err := z.dst.Write(binary.BigEndian.AppendUint32(nil, z.sum))
 	return err
 }
