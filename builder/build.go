@@ -80,7 +80,11 @@ func Build(ctx context.Context, spec Spec) (*Result, error) {
 
 	rfs := in.rootfs(spec, ops, tmp)
 	res := &Result{}
-	if res.RootfsSize, err = rfs.writeImage(ctx, in.env["ROOTFS"], spec.SquashFS, r); err != nil {
+	write := atomicfile.Write
+	if spec.WorkDir == "" {
+		write = writeScratch
+	}
+	if res.RootfsSize, err = rfs.writeImage(ctx, in.env["ROOTFS"], spec.SquashFS, write, r); err != nil {
 		return nil, err
 	}
 	if err := in.checkRootfsFits(res.RootfsSize); err != nil {

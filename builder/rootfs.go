@@ -66,10 +66,13 @@ func (s *Rootfs) Assemble(now func() time.Time, report func(Stage)) (*rootfs.Tre
 // SquashFS image (whole or not at all), reporting each stage as Assemble
 // does and then the image's. It returns the image's size.
 func (s *Rootfs) WriteImage(ctx context.Context, path string, opts SquashFS, now func() time.Time, report func(Stage)) (int64, error) {
-	return s.writeImage(ctx, path, opts, newReporter(now, report))
+	return s.writeImage(ctx, path, opts, atomicfile.Write, newReporter(now, report))
 }
 
-func (s *Rootfs) writeImage(ctx context.Context, path string, opts SquashFS, r *reporter) (int64, error) {
+// writeImage is WriteImage, the image written by write: atomicfile.Write
+// for a file that is kept, writeScratch for one in a build's own
+// temporary folder.
+func (s *Rootfs) writeImage(ctx context.Context, path string, opts SquashFS, write writeFunc, r *reporter) (int64, error) {
 	tree, order, err := s.assemble(r)
 	if err != nil {
 		return 0, err
@@ -78,7 +81,7 @@ func (s *Rootfs) writeImage(ctx context.Context, path string, opts SquashFS, r *
 		return 0, context.Cause(ctx)
 	}
 	cancelOpens(ctx, tree)
-	err = atomicfile.Write(path, 0o644, func(w io.Writer) error {
+	err = write(path, 0o644, func(w io.Writer) error {
 		return WriteSquashFS(ctxio.WriterAt(ctx, w.(*os.File)), tree, order, opts, s.ModTime)
 	})
 	if err != nil {
