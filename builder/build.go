@@ -147,13 +147,12 @@ func (in *inputs) writeOutputs(ctx context.Context, spec Spec) (string, int64, e
 	if imageErr != nil {
 		return "", 0, fmt.Errorf("%s: %w", spec.Image, image.img.Named(imageErr))
 	}
-	if err := fw.Commit(); err != nil {
-		return "", 0, err
-	}
+	outputs := []*atomicfile.File{fw}
 	if image != nil {
-		if err := image.img.Commit(); err != nil {
-			return "", 0, err
-		}
+		outputs = append(outputs, image.img)
+	}
+	if err := atomicfile.CommitAll(outputs...); err != nil {
+		return "", 0, err
 	}
 	return meta.UUID(plan.Meta), imageSize, nil
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // File is an output being written under a temporary name in its
@@ -36,7 +37,41 @@ func Create(path string, mode os.FileMode) (*File, error) {
 func (f *File) Path() string { return f.path }
 
 // Commit syncs the file and renames it into place.
-func (f *File) Commit() error {
+func (f *File) Commit() error { return CommitAll(f) }
+
+// CommitAll commits files, syncing them all at once (an fsync waits on
+// the disk, and two in turn wait twice as long), then renaming each into
+// place in order. If a sync fails none is renamed and all are removed;
+// if a rename fails, that file and those after it are removed.
+func CommitAll(files ...*File) error {
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	for i, f := range files {
+		wg.Go(func() { errs[i] = f.finish() })
+	}
+	wg.Wait()
+	for i, f := range files {
+		if errs[i] != nil {
+			for _, g := range files {
+				g.Abort()
+			}
+			return f.Named(errs[i])
+		}
+	}
+	for i, f := range files {
+		if err := os.Rename(f.Name(), f.path); err != nil {
+			for _, g := range files[i:] {
+				g.Abort()
+			}
+			return f.Named(err)
+		}
+		f.done = true
+	}
+	return nil
+}
+
+// finish sets the file's mode, syncs and closes it.
+func (f *File) finish() error {
 	if f.done {
 		return errors.New(f.path + ": already committed or aborted")
 	}
@@ -47,15 +82,7 @@ func (f *File) Commit() error {
 	if err == nil {
 		err = f.File.Close()
 	}
-	if err == nil {
-		err = os.Rename(f.Name(), f.path)
-	}
-	if err != nil {
-		f.Abort()
-		return f.Named(err)
-	}
-	f.done = true
-	return nil
+	return err
 }
 
 // Abort removes the file; after Commit it does nothing.

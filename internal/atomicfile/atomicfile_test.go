@@ -67,3 +67,38 @@ func TestAbortAfterCommit(t *testing.T) {
 		t.Error("a second Commit succeeded")
 	}
 }
+
+// TestCommitAll: files committed together are all in place, with their
+// modes; when one cannot be synced (it was closed), none is renamed and
+// no temporary file is left.
+func TestCommitAll(t *testing.T) {
+	dir := t.TempDir()
+	a, _ := Create(filepath.Join(dir, "a"), 0o600)
+	b, _ := Create(filepath.Join(dir, "b"), 0o644)
+	a.WriteString("A")
+	b.WriteString("B")
+	if err := CommitAll(a, b); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"a": "A", "b": "B"} {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || string(got) != want {
+			t.Errorf("%s: %q, %v; want %q", name, got, err, want)
+		}
+	}
+	if fi, _ := os.Stat(filepath.Join(dir, "a")); fi.Mode().Perm() != 0o600 {
+		t.Errorf("a: mode %v, want 0600", fi.Mode().Perm())
+	}
+
+	c, _ := Create(filepath.Join(dir, "c"), 0o644)
+	d, _ := Create(filepath.Join(dir, "d"), 0o644)
+	d.File.Close()
+	err := CommitAll(c, d)
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "d")) || strings.Contains(err.Error(), ".tmp-") {
+		t.Fatalf("error %v, want one naming d and not its temporary name", err)
+	}
+	left, _ := os.ReadDir(dir)
+	if len(left) != 2 {
+		t.Errorf("after a failed CommitAll the folder holds %d files, want a and b only", len(left))
+	}
+}
