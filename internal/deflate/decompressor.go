@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/firmwright/firmwright/internal/adler32"
 )
@@ -23,12 +24,13 @@ var ErrTooLong = errors.New("inflates to more than the limit")
 
 // AppendInflate appends the raw DEFLATE stream at the start of src,
 // inflated, to dst. It fails with ErrTooLong (wrapped) if that is more
-// than limit bytes. n is how many bytes of src the stream took.
+// than limit bytes (limit >= 0). n is how many bytes of src the stream
+// took.
 func (d *Decompressor) AppendInflate(dst, src []byte, limit int) (out []byte, n int, err error) {
 	r := &d.r
 	r.reset(nil, src)
 	start := len(dst)
-	dst = grow(dst, start+limit)
+	dst = slices.Grow(dst, limit)[:start+limit]
 	w := start
 	for w < len(dst) {
 		m, err := r.Read(dst[w:])
@@ -94,13 +96,4 @@ func checkZlibHeader(src []byte) error {
 		return errors.New("zlib: header: a preset dictionary is asked for, and none is known")
 	}
 	return nil
-}
-
-// grow returns b with length n, reusing its storage when it is large
-// enough.
-func grow(b []byte, n int) []byte {
-	if cap(b) >= n {
-		return b[:n]
-	}
-	return append(b[:cap(b)], make([]byte, n-cap(b))...)[:n]
 }
